@@ -1,0 +1,2 @@
+/* PLACEHOLDER main, replaced by the CLI. */
+int main(void) { return 2; }

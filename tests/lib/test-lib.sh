@@ -1,0 +1,150 @@
+# test-lib.sh — shared setup for the shell integration tests (TAP output).
+#
+# Source it first. It gives every test a scratch HOME (and DOCKER_CONFIG,
+# XDG_RUNTIME_DIR, XDG_CONFIG_HOME), LANG=C, TZ=UTC, no DOCKER_AUTH_CONFIG
+# or CI variables, and plants a canary secret: $CANARY, with $CANARY_B64
+# (base64 of the canary) and canary_userpass_b64 USER (base64 of USER:canary).
+# Every fixkb run goes through `run_fixkb`, which keeps stdout and stderr;
+# `done_testing` greps all of them (and any file named with `watch_file`)
+# for the canary in every form and fails the test on a hit.
+#
+#   . "$TEST_LIB"               # meson passes TEST_LIB and FIXKB
+#   run_fixkb doctor --format json
+#   is "$RUN_RC" 1 "doctor exits 1"
+#   like "$RUN_OUT" 'helper_missing' "names the missing helper"
+#   done_testing
+set -u
+
+: "${FIXKB:?FIXKB must point at the fixkb binary}"
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/fixkb-t.XXXXXX")
+OUT_DIR="$TEST_DIR/out"
+mkdir -p "$OUT_DIR" "$TEST_DIR/home/.docker" "$TEST_DIR/run" "$TEST_DIR/home/.config"
+chmod 700 "$TEST_DIR/run"
+export HOME="$TEST_DIR/home"
+export DOCKER_CONFIG="$HOME/.docker"
+export XDG_RUNTIME_DIR="$TEST_DIR/run"
+export XDG_CONFIG_HOME="$HOME/.config"
+export LANG=C LC_ALL=C TZ=UTC NO_COLOR=1
+unset DOCKER_AUTH_CONFIG REGISTRY_AUTH_FILE GITHUB_ACTIONS GITLAB_CI GITHUB_TOKEN \
+      GITHUB_ACTOR CI_REGISTRY CI_REGISTRY_USER CI_REGISTRY_PASSWORD CI_JOB_TOKEN \
+      FIXKB_KB_DIR BUILDX_CONFIG SSL_CERT_FILE 2>/dev/null || true
+# The rig (tests/rig) may have exported a private D-Bus and pass store; keep
+# those, but never let a test see the developer's own.
+if [ -z "${RIG_DIR:-}" ]; then
+	unset DBUS_SESSION_BUS_ADDRESS PASSWORD_STORE_DIR GNUPGHOME 2>/dev/null || true
+	export PASSWORD_STORE_DIR="$TEST_DIR/password-store-none"
+fi
+
+CANARY="fxkC4n4ry$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')Zq"
+CANARY_B64=$(printf '%s' "$CANARY" | base64 -w0)
+canary_userpass_b64() { printf '%s:%s' "$1" "$CANARY" | base64 -w0; }
+
+TAP_N=0
+TAP_FAILED=0
+WATCHED_FILES=""
+RUN_N=0
+KEEP_CANARY_USERS="alice bob reader user ci-user x oauth2accesstoken _json_key AWS <token>"
+
+tap_ok() {   # tap_ok COND_RC NAME
+	TAP_N=$((TAP_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TAP_N - $2"
+	else
+		TAP_FAILED=$((TAP_FAILED + 1))
+		echo "not ok $TAP_N - $2"
+	fi
+}
+
+ok() {       # ok NAME CMD...   (passes when CMD exits 0)
+	local name=$1; shift
+	"$@" >/dev/null 2>&1
+	tap_ok $? "$name"
+}
+
+is() {       # is GOT WANT NAME
+	if [ "$1" = "$2" ]; then tap_ok 0 "$3"; else
+		tap_ok 1 "$3"; printf '#   got:  %s\n#   want: %s\n' "$1" "$2"; fi
+}
+
+like() {     # like TEXT ERE NAME
+	if printf '%s' "$1" | grep -Eq -- "$2"; then tap_ok 0 "$3"; else
+		tap_ok 1 "$3"; printf '#   /%s/ not found in:\n' "$2"; printf '%s\n' "$1" | head -40 | sed 's/^/#     /'; fi
+}
+
+unlike() {   # unlike TEXT ERE NAME
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		tap_ok 1 "$3"; printf '#   /%s/ unexpectedly found\n' "$2"; else tap_ok 0 "$3"; fi
+}
+
+# json_get JSON JQ-ish-PATH — uses python3 (always present: meson needs it).
+json_get() {
+	printf '%s' "$1" | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+cur = doc
+for part in sys.argv[1].split("."):
+    if part == "":
+        continue
+    if isinstance(cur, list):
+        cur = cur[int(part)]
+    else:
+        cur = cur.get(part) if isinstance(cur, dict) else None
+    if cur is None:
+        break
+print(cur if not isinstance(cur, (dict, list, bool)) else json.dumps(cur))
+' "$2" 2>/dev/null
+}
+
+# run_fixkb ARGS... — runs fixkb (stdin from /dev/null unless RUN_STDIN is
+# a file), sets RUN_RC, RUN_OUT, RUN_ERR; keeps both for the canary check.
+run_fixkb() {
+	RUN_N=$((RUN_N + 1))
+	local o="$OUT_DIR/$RUN_N.out" e="$OUT_DIR/$RUN_N.err"
+	printf '%s\n' "$*" > "$OUT_DIR/$RUN_N.cmd"
+	if [ -n "${RUN_STDIN:-}" ]; then
+		timeout 60 "$FIXKB" "$@" <"$RUN_STDIN" >"$o" 2>"$e"
+	else
+		timeout 60 "$FIXKB" "$@" </dev/null >"$o" 2>"$e"
+	fi
+	RUN_RC=$?
+	RUN_OUT=$(cat "$o")
+	RUN_ERR=$(cat "$e")
+	if [ "$RUN_RC" -ge 124 ] && [ "$RUN_RC" -ne 127 ]; then
+		echo "# fixkb $* ended with $RUN_RC (timeout or signal); stderr:"
+		sed 's/^/#   /' "$e" | head -20
+	fi
+}
+
+watch_file() { WATCHED_FILES="$WATCHED_FILES $*"; }
+
+# Greps every captured output and watched file for the canary in every
+# form we can think of: raw, base64, base64 of USER:canary for common users.
+check_no_leak() {
+	local pats="$TEST_DIR/canary-patterns" hits
+	{
+		printf '%s\n' "$CANARY" "$CANARY_B64"
+		for u in $KEEP_CANARY_USERS; do canary_userpass_b64 "$u"; echo; done
+		# base64 of the canary at the three possible alignments inside a longer string
+		printf 'x%s' "$CANARY" | base64 -w0 | cut -c5-20; echo
+		printf 'xx%s' "$CANARY" | base64 -w0 | cut -c5-20; echo
+	} | grep -v '^$' > "$pats"
+	hits=$(grep -rlF -f "$pats" "$OUT_DIR" $WATCHED_FILES 2>/dev/null)
+	if [ -z "$hits" ]; then
+		tap_ok 0 "no canary, nor its base64 forms, in any output ($RUN_N runs)"
+	else
+		tap_ok 1 "no canary, nor its base64 forms, in any output"
+		for h in $hits; do echo "#   leaked into $h: $(cat "${h%.*}.cmd" 2>/dev/null)"; done
+	fi
+}
+
+done_testing() {
+	check_no_leak
+	echo "1..$TAP_N"
+	if [ "$TAP_FAILED" -eq 0 ] && [ -z "${KEEP_TEST_DIR:-}" ]; then rm -rf "$TEST_DIR"; fi
+	[ "$TAP_FAILED" -eq 0 ]
+	exit $?
+}
+
+skip_all() { echo "1..0 # SKIP $*"; rm -rf "$TEST_DIR"; exit 0; }

@@ -1,0 +1,58 @@
+/* tap.h — a tiny TAP producer for the unit tests (meson protocol: 'tap').
+ *
+ *   ok(cond, "name %d", i);    is_str(got, want, "name");   is_int(got, want, "name");
+ *   return tap_done();         // prints the plan, returns the exit status
+ */
+#ifndef FIXKB_TESTS_TAP_H
+#define FIXKB_TESTS_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int tap_count, tap_failed;
+
+__attribute__((format(printf, 2, 3), unused))
+static int ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_count++;
+	if (!cond)
+		tap_failed++;
+	printf("%sok %d - ", cond ? "" : "not ", tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	return cond;
+}
+
+#define is_str(got, want, ...) do { \
+	const char *g_ = (got), *w_ = (want); \
+	int same_ = (g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp(g_, w_) == 0); \
+	if (!ok(same_, __VA_ARGS__)) \
+		printf("#   got:  '%s'\n#   want: '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
+} while (0)
+
+#define is_int(got, want, ...) do { \
+	long long g_ = (long long)(got), w_ = (long long)(want); \
+	if (!ok(g_ == w_, __VA_ARGS__)) \
+		printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
+} while (0)
+
+__attribute__((unused))
+static void diag(const char *msg)
+{
+	printf("# %s\n", msg);
+}
+
+__attribute__((unused))
+static int tap_done(void)
+{
+	printf("1..%d\n", tap_count);
+	return tap_failed ? 1 : 0;
+}
+
+#endif
