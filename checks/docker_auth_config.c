@@ -1,11 +1,81 @@
-/* PLACEHOLDER: replaced by the real probe before any commit. */
+/* docker_auth_config — is DOCKER_AUTH_CONFIG something docker CLI >= 28.3
+ * and the GitLab runner would accept, and does it name the registry? */
 #include "checks.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dockerauthcfg.h"
+#include "imageref.h"
 
 static void run(const struct probe_ctx *ctx, struct probe_result *res)
 {
-	(void)ctx;
-	res->evidence = json_object();
-	probe_result_set(res, PROBE_ERROR, "unimplemented", "placeholder");
+	struct docker_auth_config d = DOCKER_AUTH_CONFIG_INIT;
+	struct err e = ERR_INIT;
+	char near[512] = "", reg[160] = "";
+	int cli_match = 0, gl_match = 0;
+	json_t *ev;
+
+	ev = res->evidence = json_object();
+	if (dac_load_env(&d, &e) < 0) {
+		probe_result_set(res, PROBE_ERROR, "internal_error", "%s", e.msg);
+		goto cleanup;
+	}
+	if (!d.set) {
+		json_object_set_new(ev, "set", json_false());
+		probe_result_set(res, PROBE_SKIP, "not_set", "DOCKER_AUTH_CONFIG is not set");
+		goto cleanup;
+	}
+	json_object_set_new(ev, "set", json_true());
+	json_object_set_new(ev, "form", json_string(dac_form_name(d.form)));
+	json_object_set_new(ev, "path", d.form == DAC_FORM_FILE ? json_string(d.path) : json_null());
+	json_object_set_new(ev, "docker_cli_accepts", json_boolean(d.cli_accepts));
+	json_object_set_new(ev, "docker_cli_problem", d.cli_problem[0] ? json_string(d.cli_problem) : json_null());
+	json_object_set_new(ev, "gitlab_runner_accepts", json_boolean(d.gitlab_accepts));
+	json_object_set_new(ev, "gitlab_problem", d.gitlab_problem[0] ? json_string(d.gitlab_problem) : json_null());
+	json_object_set(ev, "keys", d.keys);
+	if (ctx->registry) {
+		cli_match = dac_cli_entry(&d, ctx->registry) != NULL;
+		gl_match = dac_gitlab_matches(&d, ctx->registry);
+		dac_near_miss(&d, ctx->registry, near, sizeof(near));
+		json_object_set_new(ev, "registry", json_string(ctx->registry));
+		json_object_set_new(ev, "matches_registry",
+				    json_pack("{s:b, s:b}", "docker_cli", cli_match, "gitlab_runner", gl_match));
+		json_object_set_new(ev, "near_miss", near[0] ? json_string(near) : json_null());
+		snprintf(reg, sizeof(reg), "; %s: docker CLI %s, GitLab runner %s", ctx->registry,
+			 cli_match ? "matches" : "no key", gl_match ? "matches" : "no key");
+	} else {
+		json_object_set_new(ev, "matches_registry", json_null());
+	}
+
+	if (!d.cli_accepts && !d.gitlab_accepts)
+		probe_result_set(res, PROBE_FAIL, "docker_auth_config_malformed",
+				 "DOCKER_AUTH_CONFIG (%s) is rejected: docker CLI: %s; GitLab runner: %s",
+				 dac_form_name(d.form), d.cli_problem, d.gitlab_problem);
+	else if (!d.cli_accepts)
+		probe_result_set(res, PROBE_WARN, "docker_auth_config_malformed",
+				 "docker CLI >= 28.3 ignores DOCKER_AUTH_CONFIG (%s): %s; the GitLab runner accepts it%s",
+				 dac_form_name(d.form), d.cli_problem, reg);
+	else if (!d.gitlab_accepts)
+		probe_result_set(res, PROBE_WARN, "docker_auth_config_malformed",
+				 "the GitLab runner rejects DOCKER_AUTH_CONFIG: %s; docker CLI accepts it%s",
+				 d.gitlab_problem, reg);
+	else if (near[0] && !cli_match)
+		probe_result_set(res, PROBE_WARN, "docker_auth_config_malformed", "%s", near);
+	else
+		probe_result_set(res, PROBE_OK, "accepted",
+				 "DOCKER_AUTH_CONFIG (%s, %zu key%s) accepted by docker CLI and the GitLab runner%s",
+				 dac_form_name(d.form), json_array_size(d.keys),
+				 json_array_size(d.keys) == 1 ? "" : "s", reg);
+cleanup:
+	dac_release(&d);
 }
 
-const struct probe probe_docker_auth_config = { "docker_auth_config", "placeholder", 0, 1000, run };
+const struct probe probe_docker_auth_config = {
+	"docker_auth_config",
+	"whether DOCKER_AUTH_CONFIG is accepted by docker CLI >= 28.3 and the GitLab runner",
+	NEEDS_CONFIG,
+	1000,
+	run,
+	NULL,
+};

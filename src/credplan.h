@@ -73,4 +73,13 @@ const char *consumer_name(enum consumer c);          /* "docker/buildkit", "cont
  * files), normalised and de-duplicated, as a JSON array of strings (owned). */
 json_t *credplan_known_registries(const struct settings *s);
 
+struct credential;
+/* For a SRC_AUTHS or SRC_DOCKER_AUTH_CONFIG plan, fills *out with what
+ * the consumer would send: username + password, or (identitytoken) an
+ * empty username and the token with out->identity_token set, plus
+ * auths.registrytoken for docker. Re-reads plan->file (or the variable).
+ * Returns -1 for any other source or when the entry is gone/undecodable.
+ * Helper sources are fetched by src/credhelper.c. */
+int credplan_read_auths(struct credential *out, const struct cred_plan *plan, struct err *e);
+
 #endif
