@@ -55,6 +55,10 @@ struct probe {
 	unsigned needs;          /* enum probe_needs */
 	int deadline_ms;         /* the probe's own budget, capped by the run's */
 	void (*run)(const struct probe_ctx *ctx, struct probe_result *res);
+	/* Optional: runs n contexts at once (network probes drive every
+	 * registry concurrently under one deadline). NULL: the engine calls
+	 * run() for each in turn. */
+	void (*run_batch)(const struct probe_ctx *ctxs, struct probe_result *res, size_t n);
 };
 
 /* Sets status, code and a printf-formatted detail in one call. */

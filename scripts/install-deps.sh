@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# install-deps.sh — every Debian 12 package fixkb needs to build and test.
+# Idempotent: installs only what is missing. Run as root (or via sudo).
+set -euo pipefail
+
+BUILD_PKGS="gcc meson ninja-build pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsecret-1-dev python3"
+# Real components the tests run against (tests/rig): registry, skopeo, keyring, helpers, pass.
+TEST_PKGS="docker-registry apache2-utils skopeo umoci gnome-keyring libsecret-tools dbus dbus-bin
+ golang-docker-credential-helpers pass gnupg curl openssl ca-certificates"
+
+want="$BUILD_PKGS"
+[ "${1:-}" = "--build-only" ] || want="$want $TEST_PKGS"
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,47 @@
+/* targets.h — the registries a command looks at, and why.
+ *
+ * doctor gathers them from --registry, --image, the FROM lines of the
+ * build context's Dockerfile and every registry named in the credential
+ * configuration; each registry appears once, with the first reason it was
+ * found and an image on it when one is known. */
+#ifndef FIXKB_SRC_TARGETS_H
+#define FIXKB_SRC_TARGETS_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "settings.h"
+
+#define TARGET_REGISTRY_MAX 256
+#define TARGET_IMAGE_MAX 512
+#define TARGET_ORIGIN_MAX 300
+
+struct target {
+	char registry[TARGET_REGISTRY_MAX];   /* normalised host[:port] */
+	char image[TARGET_IMAGE_MAX];         /* "" when none is known */
+	char origin[TARGET_ORIGIN_MAX];       /* "--registry", "Dockerfile FROM", "~/.docker/config.json" */
+	int base_image;                       /* an image pulled by a build (FROM, --image) */
+};
+
+struct targets {
+	struct target *items;
+	size_t n, cap;
+};
+
+#define TARGETS_INIT { NULL, 0, 0 }
+
+/* Adds registry (already normalised) unless present; fills in image and
+ * base_image on an existing entry that lacks them. Returns -1 on OOM. */
+int targets_add(struct targets *t, const char *registry, const char *image,
+		const char *origin, int base_image);
+int targets_add_image(struct targets *t, const char *image, const char *origin,
+		      struct err *e);
+/* FROM lines of a Dockerfile; a missing file is not an error when
+ * `optional` (./Dockerfile by default), an unreadable one always is. */
+int targets_add_dockerfile(struct targets *t, const char *path, int optional,
+			   struct err *e);
+/* Registries named by the credential configuration (credplan). */
+int targets_add_configured(struct targets *t, const struct settings *s);
+void targets_release(struct targets *t);
+
+#endif

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# CLI contract (DESIGN.md §2): help, version, command table, usage errors.
+. "$TEST_LIB"
+
+run_fixkb --version
+is "$RUN_RC" 0 "--version exits 0"
+like "$RUN_OUT" '^fixkb [0-9]+\.[0-9]+\.[0-9]+$' "--version prints the version"
+
+run_fixkb --help
+is "$RUN_RC" 0 "--help exits 0"
+for c in doctor explain fix audit kb probe; do
+	like "$RUN_OUT" "^  $c " "--help lists $c"
+done
+like "$RUN_OUT" '--timeout SEC' "--help lists the global options"
+
+run_fixkb
+is "$RUN_RC" 2 "no command is a usage error"
+
+for c in doctor explain fix audit kb probe; do
+	run_fixkb "$c" --help
+	is "$RUN_RC" 0 "$c --help exits 0"
+	like "$RUN_OUT" "^usage: fixkb $c" "$c --help shows its usage"
+done
+
+for c in explain fix audit; do
+	run_fixkb "$c"
+	is "$RUN_RC" 2 "$c (not built yet) exits 2"
+	like "$RUN_ERR" "not built yet" "$c says it is not built yet"
+	is "$RUN_OUT" "" "$c prints nothing on stdout"
+done
+
+run_fixkb frobnicate
+is "$RUN_RC" 2 "unknown command exits 2"
+like "$RUN_ERR" "unknown command 'frobnicate'" "unknown command is named"
+
+run_fixkb doctor --format yaml
+is "$RUN_RC" 2 "unknown format exits 2"
+like "$RUN_ERR" "unknown format 'yaml'" "unknown format is named"
+
+run_fixkb doctor --lang fr
+is "$RUN_RC" 2 "unknown language exits 2"
+
+run_fixkb doctor --timeout -1
+is "$RUN_RC" 2 "negative timeout exits 2"
+run_fixkb doctor --timeout abc
+like "$RUN_ERR" "invalid --timeout 'abc'" "bad timeout is named"
+
+run_fixkb doctor --bogus
+is "$RUN_RC" 2 "unknown doctor option exits 2"
+like "$RUN_ERR" "unknown option '--bogus'" "unknown option is named"
+
+run_fixkb doctor --registry
+is "$RUN_RC" 2 "missing option value exits 2"
+like "$RUN_ERR" "needs a value" "missing value is explained"
+
+run_fixkb probe nosuchprobe
+is "$RUN_RC" 2 "unknown probe exits 2"
+like "$RUN_ERR" "unknown probe 'nosuchprobe'" "unknown probe is named"
+
+run_fixkb probe config_auth
+is "$RUN_RC" 2 "a registry probe without --registry exits 2"
+
+# Global options work before and after the command.
+run_fixkb --format json probe config_auth --registry ghcr.io
+like "$RUN_OUT" '"command": "probe"' "global --format before the command"
+run_fixkb probe config_auth --registry ghcr.io --format=json
+like "$RUN_OUT" '"command": "probe"' "global --format=json after the command"
+
+# No colour escapes when not a TTY, and never with NO_COLOR.
+run_fixkb probe config_auth --registry ghcr.io
+unlike "$RUN_OUT" $'\033\\[' "no colour when stdout is not a TTY"
+
+done_testing
