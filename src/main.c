@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "msg.h"
 #include "opt.h"
+#include "sensitive.h"
 #include "settings.h"
 
 struct command {
@@ -156,7 +157,10 @@ cleanup:
 
 int main(int argc, char **argv)
 {
-	int rc = run(argc, argv);
+	int rc;
+
+	sensitive_wipe_json_allocations();
+	rc = run(argc, argv);
 
 	/* A full disk or closed pipe on stdout must not pass silently. */
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {

@@ -1,5 +1,7 @@
 #include "sensitive.h"
 
+#include <jansson.h>
+#include <malloc.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -76,4 +78,18 @@ void fingerprint_bytes(const void *p, size_t n, char out[SENSITIVE_FP_MAX])
 void sensitive_fingerprint(const struct sensitive *s, char out[SENSITIVE_FP_MAX])
 {
 	fingerprint_bytes(s->data, s->len, out);
+}
+
+static void wiping_free(void *p)
+{
+	if (!p)
+		return;
+	/* glibc (and ASan's allocator) know each block's usable size. */
+	OPENSSL_cleanse(p, malloc_usable_size(p));
+	free(p);
+}
+
+void sensitive_wipe_json_allocations(void)
+{
+	json_set_alloc_funcs(malloc, wiping_free);
 }

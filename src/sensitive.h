@@ -33,4 +33,9 @@ void sensitive_fingerprint(const struct sensitive *s, char out[SENSITIVE_FP_MAX]
 /* The same for any buffer that holds a secret. */
 void fingerprint_bytes(const void *p, size_t n, char out[SENSITIVE_FP_MAX]);
 
+/* Makes jansson wipe every block it frees: parsed config files and helper
+ * output hold secrets in jansson's own strings, which fixkb cannot reach
+ * to wipe one by one. Call once at start-up, before any JSON is parsed. */
+void sensitive_wipe_json_allocations(void);
+
 #endif
