@@ -1,0 +1,193 @@
+/* kb.h — the knowledge base: loading, validation and typed access.
+ *
+ * An entry is one JSON file, kb/<category>/<slug>.json (docs/kb-format.md).
+ * Every entry is validated against the schema compiled into the binary
+ * (kb/schema.json, embedded; a schema.json inside a kb directory is not
+ * consulted, so the typed accessors can rely on it) and then checked
+ * semantically: id equals path, cause is a cause code, probe and action
+ * names exist, workaround ids are unique, regexes compile and match their
+ * examples, conditions name a known probe or context fact.
+ *
+ * Ownership: struct kb owns every parsed document and every array below;
+ * each const char * in the structs is borrowed from a json_t the kb owns
+ * and lives until kb_free(). Nothing here prints. */
+#ifndef FIXKB_SRC_KB_H
+#define FIXKB_SRC_KB_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "settings.h"
+
+#define KB_FILE_MAX (1024 * 1024)   /* bigger entry files are rejected */
+
+/* A bilingual text; zh may equal en (the seed's "中文步骤" are English).
+ * Both NULL for an absent optional text. */
+struct kb_text {
+	const char *en;
+	const char *zh;
+};
+
+/* Bilingual lists of lines (workaround steps). */
+struct kb_lines {
+	const char **en;
+	size_t n_en;
+	const char **zh;
+	size_t n_zh;
+};
+
+enum kb_effect { KB_INDICATED, KB_NOT_APPLICABLE };
+
+/* One condition of a workaround: either a probe condition (probe set;
+ * status, code and evidence optional) or a context condition (context
+ * set). It holds when the probe ran with that status and code and its
+ * evidence object has every key/value of `evidence` (top level, equal
+ * JSON values), or when the context fact is present. */
+struct kb_condition {
+	const char *probe;
+	const char *status;       /* "ok", "warn", "fail", "skip", "error" or NULL */
+	const char *code;         /* or NULL */
+	const json_t *evidence;   /* object, or NULL */
+	const char *context;      /* a fact from kb_context_facts, or NULL */
+	enum kb_effect effect;
+	struct kb_text why;
+};
+
+struct kb_workaround {
+	const char *id;
+	const char *provenance;       /* "ai_generated", "fixkb", "human" */
+	double success;               /* 0..1 */
+	const char *success_source;   /* "seed", "estimate", "documented: <url>" */
+	struct kb_text title;
+	struct kb_lines steps;
+	const char *command;          /* shell line with {registry} {helper} {image} {config}, or NULL */
+	const char *action;           /* a name from actions.h, or NULL */
+	struct kb_text notes;         /* fixkb's review of the workaround, or NULLs */
+	struct kb_condition *conditions;
+	size_t n_conditions;
+};
+
+struct kb_dead_end {
+	struct kb_text what;
+	double fail;                  /* 0..1 */
+	struct kb_text why;
+	const char *provenance;       /* or NULL */
+	struct kb_text notes;         /* or NULLs */
+};
+
+struct kb_version {
+	const char *name;
+	const char *status;
+	const char *introduced;       /* NULL shows as "—" */
+	const char *deprecated;
+	const char *notes;
+};
+
+struct kb_signature {
+	const char *literal;          /* must occur in any matching line */
+	const char *regex;            /* POSIX ERE */
+	int cap_registry;             /* capture group numbers, 0 = none */
+	int cap_status;
+	int cap_url;
+	const char **examples;        /* log lines the regex must match */
+	size_t n_examples;
+};
+
+struct kb_entry {
+	const char *id;               /* "<category>/<slug>" */
+	const char *path;             /* the file it came from (or "embedded:<rel>") */
+	const char *code;
+	struct kb_text title;
+	const char *cause;            /* a code from cause.h */
+	const char *provenance;
+	const char *status;
+	double fix_rate;
+	double confidence;
+	long long evidence;
+	const char *first_seen;       /* YYYY-MM-DD */
+	struct kb_text root_cause;
+	struct kb_text review;        /* fixkb's notes on the entry, or NULLs */
+	const char **tags;
+	size_t n_tags;
+	const char **docs;
+	size_t n_docs;
+	const char **probes;
+	size_t n_probes;
+	struct kb_version *versions;
+	size_t n_versions;
+	struct kb_signature *signatures;
+	size_t n_signatures;
+	struct kb_workaround *workarounds;
+	size_t n_workarounds;
+	struct kb_dead_end *dead_ends;
+	size_t n_dead_ends;
+	const json_t *json;           /* the whole entry as written (bilingual) */
+};
+
+struct kb;
+
+/* The context facts a condition may name ("base_image_pull", "ci",
+ * "github_actions", ...): whoever ranks (explain, doctor) supplies the
+ * facts that hold. Terminated by a row with a NULL name. */
+struct kb_fact {
+	const char *name;
+	const char *meaning;
+};
+extern const struct kb_fact kb_context_facts[];
+int kb_context_fact_known(const char *fact);
+
+/* Resolves and loads the KB: $FIXKB_KB_DIR if set and non-empty, else the
+ * installed directory (FIXKB_INSTALLED_KB_DIR) if it exists, else the copy
+ * embedded in the binary. Any invalid entry fails the load, naming the
+ * file and field. *out belongs to the caller (kb_free). */
+int kb_load(struct kb **out, struct err *e);
+
+/* Called once per problem with the file, the field (a JSON pointer such as
+ * "/workarounds/0/action", or "/" for the whole file) and the problem. */
+typedef void (*kb_problem_fn)(void *ctx, const char *file, const char *field,
+			      const char *problem);
+
+/* Loads every <category>/<slug>.json under dir (for `kb lint`). Every
+ * problem goes to fn (may be NULL); returns 0 when all entries are valid,
+ * else -1 with the first problem in e. On -1, *out is still set when
+ * the directory could be read (holding the valid entries) so lint can
+ * count them; the caller frees it either way. */
+int kb_load_dir(struct kb **out, const char *dir, kb_problem_fn fn, void *ctx,
+		struct err *e);
+
+/* The embedded copy only. */
+int kb_load_embedded(struct kb **out, struct err *e);
+
+/* Validates one entry's text as if it were the file <rel> ("cat/slug.json")
+ * of a kb directory; reports through fn. Returns the number of problems.
+ * For tests and tools. */
+size_t kb_check_text(const char *rel, const char *text, size_t len, kb_problem_fn fn,
+		     void *ctx);
+
+void kb_free(struct kb *kb);
+
+/* Where the KB came from: "FIXKB_KB_DIR /path", "installed /usr/...",
+ * "embedded, N entries". Borrowed. */
+const char *kb_origin(const struct kb *kb);
+
+/* Entries sorted by id. */
+size_t kb_count(const struct kb *kb);
+const struct kb_entry *kb_entry_at(const struct kb *kb, size_t i);
+const struct kb_entry *kb_find(const struct kb *kb, const char *id);
+/* The entry for a cause: the first (by id) whose cause matches and whose
+ * probes include `probe`; failing that (or with probe NULL) the first
+ * with that cause; NULL if no entry has it. */
+const struct kb_entry *kb_find_by_cause(const struct kb *kb, const char *cause,
+					const char *probe);
+/* Does the entry tie this probe? */
+int kb_entry_has_probe(const struct kb_entry *en, const char *probe);
+
+/* The text in lang; zh falls back to en when absent. NULL when both are. */
+const char *kb_text_get(const struct kb_text *t, enum out_lang lang);
+
+/* A deep copy of json in which every {"en": …, "zh": …} object is
+ * replaced by its value in lang. New reference, owned by the caller. */
+json_t *kb_json_resolve_lang(const json_t *json, enum out_lang lang);
+
+#endif
