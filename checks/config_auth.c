@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "authfile.h"
+#include "credential.h"
 #include "credplan.h"
 #include "dockercfg.h"
 
@@ -82,9 +83,30 @@ static void describe(char *out, size_t n, const struct cred_plan *p)
 	}
 }
 
+/* Who the stored credential is for, and a fingerprint of its secret, so
+ * two sources can be compared without showing either secret. */
+static void add_credential_summary(json_t *o, const struct cred_plan *p)
+{
+	struct credential cred = CREDENTIAL_INIT;
+	struct err e = ERR_INIT;
+	char fp[SENSITIVE_FP_MAX];
+
+	if (p->source != SRC_AUTHS && p->source != SRC_DOCKER_AUTH_CONFIG)
+		return;
+	if (credplan_read_auths(&cred, p, &e) < 0) {
+		json_object_set_new(o, "credential_error", json_string(e.msg));
+		return;
+	}
+	sensitive_fingerprint(cred.identity_token || !sensitive_is_empty(&cred.secret) ?
+			      &cred.secret : &cred.registry_token, fp);
+	json_object_set_new(o, "username", json_string(cred.username));
+	json_object_set_new(o, "secret_fingerprint", json_string(fp));
+	credential_release(&cred);
+}
+
 static json_t *plan_json(const struct cred_plan *p)
 {
-	return json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:b, s:b, s:O, s:O}",
+	json_t *o = json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:b, s:b, s:O, s:O}",
 			 "source", cred_source_name(p->source),
 			 "file", p->file[0] ? p->file : NULL,
 			 "key", p->key,
@@ -94,6 +116,10 @@ static json_t *plan_json(const struct cred_plan *p)
 			 "identity_token", p->has_identity_token,
 			 "shadowed", p->shadowed,
 			 "problems", p->problems);
+
+	if (o)
+		add_credential_summary(o, p);
+	return o;
 }
 
 static void summarise(struct summary *sm, const struct cred_plan *p)

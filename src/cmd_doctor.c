@@ -172,6 +172,8 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 		rc = msg_usage("doctor: %s", e.msg);
 		goto cleanup;
 	}
+	for (i = 0; i < json_array_size(t.warnings); i++)
+		msg_warn("%s", json_string_value(json_array_get(t.warnings, i)));
 	engine_init(&en, s);
 	for (i = 0; i < t.n; i++)
 		run_target(&en, s, &t.items[i]);
@@ -193,6 +195,7 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 			json_array_append_new(regs, r);
 		}
 		json_object_set_new(doc, "registries", regs);
+		json_object_set_new(doc, "warnings", t.warnings ? json_incref(t.warnings) : json_array());
 		json_object_set_new(doc, "kb", json_string(kb_origin(kb)));
 		json_object_set(doc, "findings", f.json);
 		json_object_set_new(doc, "probes", engine_probes_json(&en));

@@ -77,9 +77,12 @@ int targets_add_dockerfile(struct targets *t, const char *path, int optional,
 		struct err one = ERR_INIT;
 
 		/* A FROM we cannot parse is the build's problem, not a reason
-		 * to check nothing: report it and go on. */
-		if (img && targets_add_image(t, img, origin, &one) < 0)
-			fprintf(stderr, "fixkb: warning: %s: %s\n", path, one.msg);
+		 * to check nothing: keep the warning and go on. */
+		if (img && targets_add_image(t, img, origin, &one) < 0) {
+			if (!t->warnings)
+				t->warnings = json_array();
+			json_array_append_new(t->warnings, json_sprintf("%s: %s", path, one.msg));
+		}
 	}
 	rc = 0;
 cleanup:
@@ -106,6 +109,8 @@ int targets_add_configured(struct targets *t, const struct settings *s)
 void targets_release(struct targets *t)
 {
 	free(t->items);
+	json_decref(t->warnings);
+	t->warnings = NULL;
 	t->items = NULL;
 	t->n = t->cap = 0;
 }

@@ -7,6 +7,7 @@
 #ifndef FIXKB_SRC_TARGETS_H
 #define FIXKB_SRC_TARGETS_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -26,9 +27,10 @@ struct target {
 struct targets {
 	struct target *items;
 	size_t n, cap;
+	json_t *warnings;   /* strings: FROM lines that could not be used; owned */
 };
 
-#define TARGETS_INIT { NULL, 0, 0 }
+#define TARGETS_INIT { NULL, 0, 0, NULL }
 
 /* Adds registry (already normalised) unless present; fills in image and
  * base_image on an existing entry that lacks them. Returns -1 on OOM. */
