@@ -3,7 +3,7 @@
 # Idempotent: installs only what is missing. Run as root (or via sudo).
 set -euo pipefail
 
-BUILD_PKGS="gcc meson ninja-build pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsecret-1-dev python3"
+BUILD_PKGS="gcc meson ninja-build pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsecret-1-dev libvectorscan-dev libpcre2-dev python3"
 # Real components the tests run against (tests/rig): registry, skopeo, keyring, helpers, pass.
 TEST_PKGS="docker-registry apache2-utils skopeo umoci gnome-keyring libsecret-tools dbus dbus-bin
  golang-docker-credential-helpers pass gnupg curl openssl ca-certificates"

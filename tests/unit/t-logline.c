@@ -1,0 +1,216 @@
+#include "logline.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct norm_case {
+	const char *name;
+	const char *in;
+	const char *want;
+};
+
+static const struct norm_case norm_cases[] = {
+	{ "plain", "ERROR: failed to solve: x", "ERROR: failed to solve: x" },
+	{ "empty", "", "" },
+	{ "CRLF", "denied: requested access\r", "denied: requested access" },
+	{ "several trailing CR", "abc\r\r", "abc" },
+	{ "progress bar redraws", "10%\r55%\r100% done", "100% done" },
+	{ "progress bar cleared by erase", "10%\r\x1b[2K", "10%" },
+	{ "ANSI SGR colours", "\x1b[31;1mERROR:\x1b[0m pull access denied",
+	  "ERROR: pull access denied" },
+	{ "ANSI inside a word", "pull ac\x1b[1mcess\x1b[0m denied", "pull access denied" },
+	{ "ANSI erase line", "\x1b[0Kfoo\x1b[K", "foo" },
+	{ "OSC hyperlink (ST)", "\x1b]8;;https://x\x1b\\link\x1b]8;;\x1b\\ text",
+	  "link text" },
+	{ "OSC title (BEL)", "\x1b]0;title\x07msg", "msg" },
+	{ "charset escape", "\x1b(Bmsg", "msg" },
+	{ "lone ESC at the end", "msg\x1b", "msg" },
+	{ "unterminated CSI", "msg\x1b[", "msg" },
+	{ "GitHub Actions timestamp",
+	  "2024-03-20T10:11:12.1234567Z ##[error]Process completed",
+	  "##[error]Process completed" },
+	{ "GitHub timestamp + BuildKit step",
+	  "2024-03-20T10:11:12.1234567Z #12 0.345 ERROR: failed to fetch",
+	  "ERROR: failed to fetch" },
+	{ "GitLab timestamp with stream marker",
+	  "2024-06-03T10:11:12.345678Z 00O+ denied: access forbidden",
+	  "denied: access forbidden" },
+	{ "timestamp with offset", "2024-03-20T10:11:12+02:00 msg", "msg" },
+	{ "date is not a timestamp", "2024-03-20 is the day", "2024-03-20 is the day" },
+	{ "GitLab section start",
+	  "\x1b[0Ksection_start:1700000000:step_script\r\x1b[0KExecuting \"step_script\"",
+	  "Executing \"step_script\"" },
+	{ "GitLab section end", "\x1b[0Ksection_end:1700000000:step_script\r\x1b[0K", "" },
+	{ "GitLab section marker without CR",
+	  "section_start:1700000000:prepare[collapsed=true] Preparing", "Preparing" },
+	{ "Jenkins timestamper", "[2024-03-20T10:11:12.123Z] + docker login", "+ docker login" },
+	{ "short bracket time", "[10:11:12] msg", "msg" },
+	{ "bracket that is not a time", "[internal] load metadata", "[internal] load metadata" },
+	{ "BuildKit step with time", "#12 0.345 unauthorized: authentication required",
+	  "unauthorized: authentication required" },
+	{ "BuildKit step without time", "#12 ERROR: failed to authorize", "ERROR: failed to authorize" },
+	{ "BuildKit step DONE", "#5 DONE 0.1s", "DONE 0.1s" },
+	{ "BuildKit step with bracket", "#5 [2/3] RUN make", "[2/3] RUN make" },
+	{ "coloured BuildKit prefix", "\x1b[36m#12\x1b[0m 1.234 msg", "msg" },
+	{ "hash that is not a step", "#include <x.h>", "#include <x.h>" },
+	{ "buildx arrow", " => ERROR [internal] load metadata for ghcr.io/a/b:1   0.4s",
+	  "ERROR [internal] load metadata for ghcr.io/a/b:1   0.4s" },
+	{ "buildx nested arrow log", " => => # npm ERR! 401", "npm ERR! 401" },
+	{ "ERROR: is kept", "ERROR: failed to solve", "ERROR: failed to solve" },
+	{ "leading and trailing blanks", "  \tmsg  \t", "msg" },
+	{ "only a prefix", "#12 0.345 ", "" },
+};
+
+static void test_normalise(void)
+{
+	char out[256];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(norm_cases) / sizeof(norm_cases[0]); i++) {
+		const struct norm_case *c = &norm_cases[i];
+
+		n = logline_normalise(c->in, strlen(c->in), out, sizeof(out));
+		out[n] = '\0';
+		is_str(out, c->want, "normalise: %s", c->name);
+	}
+	/* A small output buffer cuts, never overflows. */
+	n = logline_normalise("abcdefgh", 8, out, 3);
+	ok(n == 3 && memcmp(out, "abc", 3) == 0, "normalise: cut to outcap");
+	n = logline_clean("a\x1b[31mbcdef", 11, out, 0);
+	is_int(n, 0, "clean: outcap 0 writes nothing");
+	is_int(logline_prefix_len("#1 2.0 x", 8), 7, "prefix_len of a step prefix");
+}
+
+static void test_count(void)
+{
+	char big[1000];
+	size_t i, want = 0;
+
+	for (i = 0; i < sizeof(big); i++) {
+		big[i] = (i % 7 == 0 || i % 13 == 0) ? '\n' : (char)('a' + i % 26);
+		want += big[i] == '\n';
+	}
+	is_int(logline_count_newlines(big, sizeof(big)), want, "count_newlines");
+	is_int(logline_count_newlines(big + 3, 5), 0 + (big[7] == '\n'), "count_newlines short");
+	memset(big, '\n', sizeof(big));
+	is_int(logline_count_newlines(big, sizeof(big)), 1000, "count_newlines all");
+	big[0] = (char)0x8a;   /* '\n' | 0x80 must not count */
+	is_int(logline_count_newlines(big, 8), 7, "count_newlines high bit");
+}
+
+/* Reads everything line by line; returns the number of lines. */
+static size_t read_all(FILE *fp, struct logline *lines, char texts[][64], size_t max,
+		       int *cuts)
+{
+	struct logline_reader *r = NULL;
+	struct err e = ERR_INIT;
+	struct logline l;
+	size_t n = 0;
+
+	*cuts = 0;
+	if (logline_reader_new(&r, fp, &e) < 0)
+		return 0;
+	while (logline_next(r, &l, &e) == 1) {
+		if (n < max) {
+			lines[n] = l;
+			snprintf(texts[n], 64, "%.*s", (int)(l.len < 60 ? l.len : 60), l.text);
+		}
+		*cuts += l.cut;
+		n++;
+	}
+	logline_reader_free(r);
+	return n;
+}
+
+static FILE *mem_file(const char *s, size_t n)
+{
+	FILE *fp = tmpfile();
+
+	if (fp) {
+		fwrite(s, 1, n, fp);
+		rewind(fp);
+	}
+	return fp;
+}
+
+static void test_reader(void)
+{
+	struct logline lines[8];
+	char texts[8][64];
+	struct logline_reader *r = NULL;
+	struct logline_block b;
+	struct err e = ERR_INIT;
+	struct logline l;
+	FILE *fp;
+	size_t n, i;
+	int cuts;
+	char *big;
+
+	fp = mem_file("", 0);
+	n = read_all(fp, lines, texts, 8, &cuts);
+	is_int(n, 0, "0-byte file has no lines");
+	fclose(fp);
+
+	fp = mem_file("one\ntwo\n\nfour", 14);
+	n = read_all(fp, lines, texts, 8, &cuts);
+	is_int(n, 4, "last line without newline counts");
+	is_str(texts[0], "one", "line 1 text");
+	is_str(texts[2], "", "empty line kept");
+	is_str(texts[3], "four", "unterminated last line");
+	ok(lines[0].no == 1 && lines[3].no == 4, "line numbers from 1");
+	fclose(fp);
+
+	fp = mem_file("a\r\nb\r\n", 6);
+	n = read_all(fp, lines, texts, 8, &cuts);
+	ok(n == 2 && lines[0].len == 2, "CRLF lines: CR kept by the reader");
+	fclose(fp);
+
+	/* Lines longer than LOGLINE_MAX: one inside the buffer, one bigger
+	 * than the whole buffer, then a normal line. */
+	big = malloc(3 * LOGLINE_BUF_SIZE);
+	if (!big) {
+		ok(0, "malloc");
+		return;
+	}
+	memset(big, 'x', 3 * LOGLINE_BUF_SIZE);
+	i = 0;
+	big[i + LOGLINE_MAX + 100] = '\n';
+	i += LOGLINE_MAX + 101;
+	big[i + 2 * LOGLINE_BUF_SIZE] = '\n';
+	i += 2 * LOGLINE_BUF_SIZE + 1;
+	memcpy(big + i, "tail\n", 5);
+	i += 5;
+	fp = mem_file(big, i);
+	n = read_all(fp, lines, texts, 8, &cuts);
+	is_int(n, 3, "long lines: 3 lines");
+	is_int(cuts, 2, "long lines: both cut");
+	ok(lines[0].len == LOGLINE_MAX && lines[1].len == LOGLINE_MAX, "cut to LOGLINE_MAX");
+	is_str(texts[2], "tail", "line after a giant line");
+	is_int(lines[2].no, 3, "numbering survives cuts");
+	fclose(fp);
+	free(big);
+
+	/* Blocks: lines of one block, numbered; mixing with logline_next. */
+	fp = mem_file("l1\nl2\nl3\nl4", 11);
+	if (logline_reader_new(&r, fp, &e) == 0) {
+		ok(logline_next(r, &l, &e) == 1 && l.no == 1, "next before block");
+		ok(logline_next_block(r, &b, &e) == 1, "block");
+		ok(b.first_no == 2 && b.lines == 2 && b.len == 6, "block is the rest: 2 lines from 2");
+		ok(logline_next_block(r, &b, &e) == 1 && b.first_no == 4 && b.lines == 1 &&
+		   b.len == 2, "unterminated last line is a block of 1");
+		ok(logline_next_block(r, &b, &e) == 0, "then end");
+		is_int(logline_lines(r), 4, "lines counted");
+		is_int((long long)logline_bytes(r), 11, "bytes counted");
+	}
+	logline_reader_free(r);
+	fclose(fp);
+}
+
+int main(void)
+{
+	test_normalise();
+	test_count();
+	test_reader();
+	return tap_done();
+}

@@ -1,0 +1,401 @@
+#include "logline.h"
+#include "matcher.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Signatures shaped like the KB's, from registry-auth-facts.md §2.5 and
+ * test-rig.md §12. */
+static const struct matcher_pattern pats[] = {
+	{ 100, "failed to fetch oauth token",
+	  "failed to fetch oauth token: unexpected status from (?<method>GET|POST) "
+	  "request to (?<url>https?://\\S+): (?<status>\\d{3})" },
+	{ 101, "pull access denied for",
+	  "pull access denied for (?<repo>[^ ,]+), repository does not exist or may "
+	  "require 'docker login'" },
+	{ 102, "error getting credentials",
+	  "error getting credentials - err: exec: \"docker-credential-"
+	  "(?<helper>[A-Za-z0-9._-]+)\": executable file not found" },
+	{ 103, "incorrect username",
+	  "(?i)unauthorized: incorrect username or password" },
+	/* lookbehind: Vectorscan can only prefilter it */
+	{ 104, "requested access to the resource",
+	  "(?<=denied: )requested access to the resource is denied" },
+	/* back-reference: the URL must name the registry being pinged */
+	{ 105, "pinging container registry",
+	  "pinging container registry (?<registry>[^: ]+:\\d+): Get \"https://\\1/v2/\"" },
+	/* the same literal as 100, older containerd wording */
+	{ 106, "FAILED TO FETCH OAUTH TOKEN",
+	  "failed to fetch oauth token: unexpected status: (?<status>\\d{3})" },
+};
+#define NPATS (sizeof(pats) / sizeof(pats[0]))
+
+#define MAX_GOT 64
+struct got {
+	size_t n;
+	size_t pattern[MAX_GOT];
+	unsigned long line[MAX_GOT];
+	char registry[MAX_GOT][64];
+	char status[MAX_GOT][8];
+	char method[MAX_GOT][8];
+	char extra[MAX_GOT][64];
+	int stop_after;
+};
+
+static int collect(const struct matcher_match *mm, void *arg)
+{
+	struct got *g = arg;
+	struct matcher_span sp;
+	size_t i = g->n;
+
+	if (i < MAX_GOT) {
+		g->pattern[i] = mm->pattern;
+		g->line[i] = mm->line;
+		if (matcher_match_registry(mm, g->registry[i], sizeof(g->registry[i])) < 0)
+			g->registry[i][0] = '\0';
+		matcher_match_copy(mm, &mm->cap[MATCHER_CAP_STATUS], g->status[i],
+				   sizeof(g->status[i]));
+		matcher_match_copy(mm, &mm->cap[MATCHER_CAP_METHOD], g->method[i],
+				   sizeof(g->method[i]));
+		g->extra[i][0] = '\0';
+		if (matcher_match_group(mm, "helper", &sp) == 0 ||
+		    matcher_match_group(mm, "repo", &sp) == 0)
+			matcher_match_copy(mm, &sp, g->extra[i], sizeof(g->extra[i]));
+	}
+	g->n++;
+	return g->stop_after && g->n >= (size_t)g->stop_after;
+}
+
+static FILE *mem_file(const char *s, size_t n)
+{
+	FILE *fp = tmpfile();
+
+	if (fp) {
+		fwrite(s, 1, n, fp);
+		rewind(fp);
+	}
+	return fp;
+}
+
+static int scan_text(const struct matcher *m, const char *text, struct got *g,
+		     struct matcher_stats *st)
+{
+	struct err e = ERR_INIT;
+	FILE *fp = mem_file(text, strlen(text));
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	rc = matcher_scan_stream(m, NULL, fp, collect, g, st, &e);
+	if (rc < 0)
+		diag(e.msg);
+	fclose(fp);
+	return rc;
+}
+
+static void test_compile_errors(void)
+{
+	struct matcher_pattern bad[3] = {
+		{ 0, "x", "x" }, { 1, "y", "y" }, { 2, "z", "z" },
+	};
+	struct matcher *m = NULL;
+	struct err e = ERR_INIT;
+
+	bad[2].regex = "z(unclosed";
+	ok(matcher_compile(&m, bad, 3, &e) < 0 && m == NULL, "syntax error fails");
+	ok(strstr(e.msg, "pattern 2: regex: missing closing parenthesis at offset 10") != NULL,
+	   "error names the index, message and offset: %s", e.msg);
+
+	err_clear(&e);
+	bad[2].regex = "z";
+	bad[1].regex = "y*";
+	ok(matcher_compile(&m, bad, 3, &e) < 0, "empty-matching regex fails");
+	ok(strstr(e.msg, "pattern 1: vectorscan:") != NULL, "names pattern 1: %s", e.msg);
+
+	err_clear(&e);
+	bad[1].regex = "y";
+	bad[0].literal = "";
+	ok(matcher_compile(&m, bad, 3, &e) < 0, "empty literal fails");
+	is_str(e.msg, "pattern 0: literal is empty", "empty literal message");
+
+	err_clear(&e);
+	bad[0].literal = "a\nb";
+	ok(matcher_compile(&m, bad, 3, &e) < 0 && strstr(e.msg, "pattern 0: literal contains"),
+	   "literal with LF fails");
+
+	err_clear(&e);
+	bad[0].literal = "x";
+	bad[0].regex = "(?<=a+)x";   /* variable lookbehind: PCRE2 refuses */
+	ok(matcher_compile(&m, bad, 3, &e) < 0 && strstr(e.msg, "pattern 0: regex:"),
+	   "PCRE2-only error names the index: %s", e.msg);
+
+	err_clear(&e);
+	bad[0].regex = "(?<n>x)(?<n>y)";
+	ok(matcher_compile(&m, bad, 3, &e) < 0 && strstr(e.msg, "pattern 0:"),
+	   "duplicate group names fail");
+}
+
+static void test_lines(const struct matcher *m)
+{
+	static const char log[] =
+		"2024-03-20T10:11:12.1234567Z #12 0.345 ERROR: failed to solve: ghcr.io/o/i:1: "
+		"failed to resolve source metadata for ghcr.io/o/i:1: failed to authorize: "
+		"failed to fetch oauth token: unexpected status from GET request to "
+		"https://ghcr.io/token?scope=repository%3Ao%2Fi%3Apull&service=ghcr.io: 403 Forbidden\n"
+		"Step 1/3 : FROM foo/bar\n"
+		"Error response from daemon: pull access denied for foo/bar, repository does not "
+		"exist or may require 'docker login': denied: requested access to the resource is denied\r\n"
+		"error getting credentials - err: exec: \"docker-credential-pass\": executable file "
+		"not found in $PATH, out: ``\n"
+		"Get \"http://127.0.0.1:5000/v2/\": UNAUTHORIZED: Incorrect Username or password\n"
+		"time=\"x\" level=fatal msg=\"pinging container registry 127.0.0.1:5000: "
+		"Get \"https://127.0.0.1:5000/v2/\": x509: certificate signed by unknown authority\"\n"
+		"pinging container registry 127.0.0.1:5000: Get \"https://127.0.0.1:6000/v2/\": eof\n"
+		"\x1b[31mctr: failed to fetch oa\x1b[1muth token\x1b[0m: unexpected status: 401 Unauthorized\n"
+		"no space left on device\n"
+		"manifest unknown: manifest unknown\n"
+		"10%\r50%\rfailed to fetch oauth token: unexpected status from POST request to "
+		"https://auth.docker.io/token: 401 Unauthorized";
+	struct matcher_stats st;
+	struct got g;
+	int rc;
+
+	rc = scan_text(m, log, &g, &st);
+	is_int(rc, 0, "scan ok");
+	is_int(g.n, 8, "8 matches");
+	is_int(st.lines, 11, "11 lines");
+	is_int(st.matches, 8, "stats count matches");
+	ok(st.candidates >= 8 && st.candidates <= 10, "only literal lines normalised (%lu)",
+	   st.candidates);
+	if (g.n < 8)
+		return;
+	ok(g.pattern[0] == 0 && g.line[0] == 1, "BuildKit oauth line: pattern 0, line 1");
+	is_str(g.method[0], "GET", "method captured");
+	is_str(g.status[0], "403", "status captured");
+	is_str(g.registry[0], "ghcr.io", "registry from the token url");
+	ok(g.pattern[1] == 1 && g.line[1] == 3, "pull access denied: pattern 1, line 3");
+	is_str(g.extra[1], "foo/bar", "repo group via matcher_match_group");
+	ok(g.pattern[2] == 4 && g.line[2] == 3, "same line, lookbehind pattern 4 next");
+	ok(matcher_prefiltered(m, 4) && matcher_prefiltered(m, 5) && !matcher_prefiltered(m, 0),
+	   "lookbehind and back-reference are prefiltered, others exact");
+	ok(g.pattern[3] == 2 && g.line[3] == 4, "helper missing: pattern 2, line 4");
+	is_str(g.extra[3], "pass", "helper name captured");
+	ok(g.pattern[4] == 3 && g.line[4] == 5, "(?i) pattern matches other case");
+	ok(g.pattern[5] == 5 && g.line[5] == 6, "back-reference confirmed by PCRE2");
+	is_str(g.registry[5], "127.0.0.1:5000", "registry group");
+	ok(g.pattern[6] == 6 && g.line[6] == 8, "ANSI inside the literal: found on line 8");
+	is_str(g.status[6], "401", "status through ANSI");
+	ok(g.pattern[7] == 0 && g.line[7] == 11, "after progress CRs, unterminated last line");
+	is_str(g.method[7], "POST", "POST captured");
+	is_str(g.registry[7], "docker.io", "auth.docker.io maps to docker.io");
+
+	/* The callback can stop the scan. */
+	memset(&g, 0, sizeof(g));
+	{
+		struct err e = ERR_INIT;
+		FILE *fp = mem_file(log, strlen(log));
+
+		g.stop_after = 2;
+		rc = matcher_scan_stream(m, NULL, fp, collect, &g, NULL, &e);
+		fclose(fp);
+	}
+	ok(rc == 1 && g.n == 2, "callback stops the scan");
+}
+
+static void test_scan_line(const struct matcher *m)
+{
+	struct matcher_scratch *s = NULL, *other_s = NULL;
+	struct matcher *other = NULL;
+	struct err e = ERR_INIT;
+	struct got g;
+	const char *msg = "failed to fetch oauth token: unexpected status: 500 x";
+
+	memset(&g, 0, sizeof(g));
+	ok(matcher_scratch_new(&s, m, &e) == 0, "scratch");
+	ok(matcher_scan_line(m, s, msg, strlen(msg), 42, collect, &g, &e) == 0 && g.n == 1 &&
+	   g.line[0] == 42 && g.pattern[0] == 6, "scan_line on a message");
+	ok(matcher_scan_line(m, s, "", 0, 1, collect, &g, &e) == 0 && g.n == 1, "empty message");
+	ok(matcher_compile(&other, pats, 1, &e) == 0, "second matcher");
+	ok(matcher_scratch_new(&other_s, other, &e) == 0, "its scratch");
+	ok(matcher_scan_line(m, other_s, msg, strlen(msg), 1, collect, &g, &e) < 0 &&
+	   strstr(e.msg, "another matcher"), "scratch of another matcher is refused");
+	matcher_scratch_free(other_s);
+	matcher_free(other);
+	matcher_scratch_free(s);
+}
+
+static void test_empty_matcher(void)
+{
+	struct matcher *m = NULL;
+	struct matcher_stats st;
+	struct err e = ERR_INIT;
+	struct got g;
+
+	ok(matcher_compile(&m, NULL, 0, &e) == 0 && m, "0 patterns compile");
+	ok(scan_text(m, "a\nb\nc", &g, &st) == 0 && g.n == 0 && st.lines == 3 && st.bytes == 5,
+	   "0 patterns: lines counted, nothing matched");
+	matcher_free(m);
+}
+
+/* The fast path (blocks, literals, in-place or cleaned) must agree with
+ * the obvious one (every line normalised and scanned) on a noisy log. */
+struct ref_got {
+	unsigned long sum;   /* order-sensitive hash of (line, pattern) */
+	size_t n;
+};
+
+static int ref_cb(const struct matcher_match *mm, void *arg)
+{
+	struct ref_got *r = arg;
+
+	r->sum = r->sum * 1000003u + mm->line * 31u + mm->pattern;
+	r->n++;
+	return 0;
+}
+
+static void test_differential(const struct matcher *m)
+{
+	/* The first two of each are free of ESC and CR (scanned in place). */
+	static const char *const noise[] = {
+		"#12 0.345 RUN make -j4\n",
+		"2024-03-20T10:11:12.1234567Z plain step 3\n",
+		"2024-03-20T10:11:12.1234567Z \x1b[36mStep 4\x1b[0m: building\n",
+		"10%\r55%\rDownloading layer\n",
+		"[10:11:12] #7 1.1 fetching metadata\r\n",
+		"\x1b[0Ksection_start:1700000000:build_x\r\x1b[0KBuilding\n",
+	};
+	static const char *const hits[] = {
+		"#3 0.123 ERROR: failed to fetch oauth token: unexpected status: 401 Unauthorized\n",
+		"unauthorized: incorrect USERNAME or password\n",
+		"\x1b[1mpull access de\x1b[0mnied for a/b, repository does not exist or may require 'docker login'\n",
+		"2024-03-20T10:11:12Z 5%\r9 pull access denied for x/y, repository does not exist or may require 'docker login'\r\n",
+	};
+	unsigned nn, nh;
+	struct ref_got fast = { 0, 0 }, slow = { 0, 0 };
+	struct matcher_scratch *s = NULL;
+	struct logline_reader *r = NULL;
+	struct err e = ERR_INIT;
+	struct logline l;
+	char *msg;
+	unsigned long i, seed = 12345;
+	FILE *fp = tmpfile();
+	size_t len;
+
+	if (!fp) {
+		ok(0, "tmpfile");
+		return;
+	}
+	for (i = 0; i < 200000; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		nn = i < 100000 ? 2 : 6;
+		nh = i < 100000 ? 2 : 4;
+		if ((seed >> 33) % 997 == 0)
+			fputs(hits[(seed >> 20) % nh], fp);
+		else
+			fputs(noise[(seed >> 20) % nn], fp);
+	}
+	/* a long line with a hit past LOGLINE_MAX must not match */
+	for (i = 0; i < LOGLINE_MAX; i += 8)
+		fputs("........", fp);
+	fputs("unauthorized: incorrect username or password\n", fp);
+	rewind(fp);
+	ok(matcher_scan_stream(m, NULL, fp, ref_cb, &fast, NULL, &e) == 0, "fast scan");
+
+	rewind(fp);
+	msg = malloc(LOGLINE_MAX);
+	if (msg && logline_reader_new(&r, fp, &e) == 0 && matcher_scratch_new(&s, m, &e) == 0) {
+		while (logline_next(r, &l, &e) == 1) {
+			len = logline_normalise(l.text, l.len, msg, LOGLINE_MAX);
+			matcher_scan_line(m, s, msg, len, l.no, ref_cb, &slow, &e);
+		}
+	}
+	ok(fast.n > 100, "many matches (%zu)", fast.n);
+	ok(fast.n == slow.n && fast.sum == slow.sum,
+	   "fast path agrees with line-by-line (%zu vs %zu)", fast.n, slow.n);
+	matcher_scratch_free(s);
+	logline_reader_free(r);
+	free(msg);
+	fclose(fp);
+}
+
+static void test_registry(void)
+{
+	static const struct { const char *url, *want; } urls[] = {
+		{ "https://ghcr.io/token?scope=repository%3Ao%2Fi%3Apull&service=ghcr.io", "ghcr.io" },
+		{ "http://127.0.0.1:5000/v2/fixkb/tiny/manifests/latest", "127.0.0.1:5000" },
+		{ "https://index.docker.io/v1/", "docker.io" },
+		{ "https://registry-1.docker.io/v2/", "docker.io" },
+		{ "https://auth.docker.io/token?service=registry.docker.io", "docker.io" },
+		{ "https://user:pw@Registry.Example.COM:8443/v2/", "registry.example.com:8443" },
+		{ "127.0.0.1:5000/v2/", "127.0.0.1:5000" },
+		{ "\"https://[::1]:5000/v2/\"", "[::1]:5000" },
+		{ "https://ghcr.io", "ghcr.io" },
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		out[0] = '\0';
+		ok(matcher_registry_from_url(urls[i].url, strlen(urls[i].url), out, sizeof(out)) == 0,
+		   "from_url ok: %s", urls[i].url);
+		is_str(out, urls[i].want, "from_url: %s", urls[i].url);
+	}
+	ok(matcher_registry_from_url("https:///x", 10, out, sizeof(out)) < 0, "no host fails");
+	ok(matcher_registry_from_url("https://ghcr.io/x", 17, out, 4) < 0, "too small fails");
+	ok(matcher_registry_canon("bad host", 8, out, sizeof(out)) < 0, "space is not a host");
+	ok(matcher_registry_canon("Docker.IO", 9, out, sizeof(out)) == 0 &&
+	   strcmp(out, "docker.io") == 0, "canon lower-cases");
+}
+
+static void test_registry_group(void)
+{
+	static const struct matcher_pattern rp[] = {
+		{ 0, "reg=", "reg=(?<registry>\\S+)" },
+	};
+	static const struct { const char *line, *want; } cases[] = {
+		{ "reg=ghcr.io/owner/img:1", "ghcr.io" },
+		{ "reg=library/alpine", "docker.io" },
+		{ "reg=localhost/x", "localhost" },
+		{ "reg=localhost:5000/x", "localhost:5000" },
+		{ "reg=quay.io", "quay.io" },
+		{ "reg=https://Index.Docker.io/v1/", "docker.io" },
+	};
+	struct matcher *m = NULL;
+	struct err e = ERR_INIT;
+	struct got g;
+	size_t i;
+
+	if (matcher_compile(&m, rp, 1, &e) < 0) {
+		ok(0, "compile: %s", e.msg);
+		return;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		scan_text(m, cases[i].line, &g, NULL);
+		ok(g.n == 1, "registry group matched: %s", cases[i].line);
+		is_str(g.registry[0], cases[i].want, "registry group: %s", cases[i].line);
+	}
+	matcher_free(m);
+}
+
+int main(void)
+{
+	struct matcher *m = NULL;
+	struct err e = ERR_INIT;
+
+	ok(strncmp(matcher_backend(), "vectorscan ", 11) == 0 &&
+	   strstr(matcher_backend(), " + pcre2 "), "backend: %s", matcher_backend());
+	test_compile_errors();
+	if (!ok(matcher_compile(&m, pats, NPATS, &e) == 0, "compile %zu signatures", NPATS)) {
+		diag(e.msg);
+		return tap_done();
+	}
+	is_int(matcher_count(m), NPATS, "count");
+	test_lines(m);
+	test_scan_line(m);
+	test_differential(m);
+	matcher_free(m);
+	test_empty_matcher();
+	test_registry();
+	test_registry_group();
+	return tap_done();
+}
