@@ -20,40 +20,43 @@ static const char *const cap_names[MATCHER_CAP_COUNT] = {
 
 struct mpat {
 	int id;
-	char *literal;
-	size_t lit_len;
+	size_t lit;                     /* index of its literal in lits */
 	pcre2_code *code;
 	int group[MATCHER_CAP_COUNT];   /* group number, or 0 if absent */
-	int prefilter;
+};
+
+struct mlit {
+	char *text;
+	size_t len;
+	size_t first, count;            /* its patterns: by_lit[first..+count) */
 };
 
 struct matcher {
-	size_t n;
+	size_t n, nlit;
 	struct mpat *pat;
-	hs_database_t *re_db;    /* every regex; id = pattern index */
-	hs_database_t *lit_db;   /* every distinct literal, caseless */
+	struct mlit *lits;               /* distinct literals (ASCII case folded) */
+	size_t *by_lit;                  /* pattern indices grouped by literal */
+	hs_database_t *lit_db;           /* every literal, caseless; id = lit index */
 	pcre2_match_context *mctx;
 	uint32_t max_groups;
 };
 
+/* One bit per byte of a block: where a literal hit ended. */
+#define HIT_WORDS (LOGLINE_BUF_SIZE / 64)
+
 struct matcher_scratch {
 	const struct matcher *m;
-	hs_scratch_t *re_s;
-	hs_scratch_t *lit_s;     /* separate: regex scans run inside lit scans */
+	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	char *msg;               /* LOGLINE_MAX: one normalised message */
 	char *clean;             /* LOGLINE_BUF_SIZE: a cleaned block */
-	size_t *hits;            /* n: regex ids flagged on one message */
-	size_t nhits;
+	uint64_t *hit_bits;      /* HIT_WORDS */
+	unsigned char *lit_seen; /* nlit flags for one message */
+	size_t *todo;            /* n: patterns to confirm on one message */
+	size_t ntodo;
 };
 
 /* ---- compiling ---- */
-
-static void pat_release(struct mpat *p)
-{
-	free(p->literal);
-	pcre2_code_free(p->code);
-}
 
 void matcher_free(struct matcher *m)
 {
@@ -62,9 +65,12 @@ void matcher_free(struct matcher *m)
 	if (!m)
 		return;
 	for (i = 0; i < m->n; i++)
-		pat_release(&m->pat[i]);
+		pcre2_code_free(m->pat[i].code);
+	for (i = 0; i < m->nlit; i++)
+		free(m->lits[i].text);
 	free(m->pat);
-	hs_free_database(m->re_db);
+	free(m->lits);
+	free(m->by_lit);
 	hs_free_database(m->lit_db);
 	pcre2_match_context_free(m->mctx);
 	free(m);
@@ -77,6 +83,19 @@ static int check_literal(const char *lit, size_t i, struct err *e)
 	if (strpbrk(lit, "\r\n\x1b"))
 		return err_set(e, "pattern %zu: literal contains CR, LF or ESC", i);
 	return 0;
+}
+
+/* A signature that matches "" would match every line with its literal. */
+static int matches_empty(const pcre2_code *code)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	int rc;
+
+	if (!md)
+		return 0;
+	rc = pcre2_match(code, (PCRE2_SPTR)"", 0, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0;
 }
 
 static int compile_pcre(struct mpat *mp, const char *regex, size_t i,
@@ -96,6 +115,8 @@ static int compile_pcre(struct mpat *mp, const char *regex, size_t i,
 	}
 	/* Without JIT (unsupported CPU, no memory) PCRE2 interprets. */
 	(void)pcre2_jit_compile(mp->code, PCRE2_JIT_COMPLETE);
+	if (matches_empty(mp->code))
+		return err_set(e, "pattern %zu: regex matches an empty string", i);
 	pcre2_pattern_info(mp->code, PCRE2_INFO_CAPTURECOUNT, &groups);
 	if (groups > *max_groups)
 		*max_groups = groups;
@@ -105,88 +126,6 @@ static int compile_pcre(struct mpat *mp, const char *regex, size_t i,
 		mp->group[k] = num > 0 ? num : 0;
 	}
 	return 0;
-}
-
-static unsigned int re_flags(const struct mpat *mp)
-{
-	return HS_FLAG_SINGLEMATCH | (mp->prefilter ? HS_FLAG_PREFILTER : 0);
-}
-
-/* Decides, per regex, whether Vectorscan runs it exactly or prefilters. */
-static int classify(struct matcher *m, const char *const *regex, struct err *e)
-{
-	hs_compile_error_t *ce = NULL;
-	hs_expr_info_t *info = NULL;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < m->n; i++) {
-		if (hs_expression_info(regex[i], re_flags(&m->pat[i]), &info, &ce) ==
-		    HS_SUCCESS) {
-			free(info);
-			continue;
-		}
-		hs_free_compile_error(ce);
-		ce = NULL;
-		m->pat[i].prefilter = 1;
-		if (hs_expression_info(regex[i], re_flags(&m->pat[i]), &info, &ce) ==
-		    HS_SUCCESS) {
-			free(info);
-			continue;
-		}
-		rc = err_set(e, "pattern %zu: vectorscan: %s", i, ce->message);
-		hs_free_compile_error(ce);
-		break;
-	}
-	return rc;
-}
-
-static int compile_regex_db(struct matcher *m, const char *const *regex,
-			    struct err *e)
-{
-	hs_compile_error_t *ce = NULL;
-	unsigned int *flags = NULL, *ids = NULL;
-	size_t i, tries;
-	int rc = -1;
-
-	flags = calloc(m->n, sizeof(*flags));
-	ids = calloc(m->n, sizeof(*ids));
-	if (!flags || !ids) {
-		err_set(e, "compiling patterns: out of memory");
-		goto cleanup;
-	}
-	/* hs_expression_info does not catch everything (an empty match, a
-	 * pattern too large): a failing regex falls back to prefilter mode
-	 * once, then is reported. */
-	for (tries = 0; tries <= m->n; tries++) {
-		for (i = 0; i < m->n; i++) {
-			flags[i] = re_flags(&m->pat[i]);
-			ids[i] = (unsigned int)i;
-		}
-		if (hs_compile_multi(regex, flags, ids, (unsigned int)m->n,
-				     HS_MODE_BLOCK, NULL, &m->re_db, &ce) == HS_SUCCESS) {
-			rc = 0;
-			goto cleanup;
-		}
-		if (ce->expression < 0) {
-			err_set(e, "compiling patterns: vectorscan: %s", ce->message);
-			goto cleanup;
-		}
-		i = (size_t)ce->expression;
-		if (m->pat[i].prefilter) {
-			err_set(e, "pattern %zu: vectorscan: %s", i, ce->message);
-			goto cleanup;
-		}
-		m->pat[i].prefilter = 1;
-		hs_free_compile_error(ce);
-		ce = NULL;
-	}
-	err_set(e, "compiling patterns: vectorscan gave up");
-cleanup:
-	hs_free_compile_error(ce);
-	free(flags);
-	free(ids);
-	return rc;
 }
 
 static int ascii_ieq(const char *a, const char *b, size_t n)
@@ -206,74 +145,84 @@ static int ascii_ieq(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* One caseless database of the distinct literals, written as regexes with
- * every byte that is not alphanumeric escaped as \xHH. */
+/* Gives pattern i its literal, sharing one with an earlier pattern when
+ * they are equal ignoring ASCII case. */
+static int add_literal(struct matcher *m, size_t i, const char *lit,
+		       struct err *e)
+{
+	size_t len = strlen(lit), j;
+
+	for (j = 0; j < m->nlit; j++)
+		if (m->lits[j].len == len && ascii_ieq(m->lits[j].text, lit, len))
+			break;
+	if (j == m->nlit) {
+		m->lits[j].text = strdup(lit);
+		if (!m->lits[j].text)
+			return err_set(e, "compiling patterns: out of memory");
+		m->lits[j].len = len;
+		m->nlit++;
+	}
+	m->lits[j].count++;
+	m->pat[i].lit = j;
+	return 0;
+}
+
+/* by_lit: pattern indices grouped by literal, in pattern order. */
+static int index_literals(struct matcher *m, struct err *e)
+{
+	size_t i, *fill;
+
+	m->by_lit = calloc(m->n, sizeof(*m->by_lit));
+	fill = calloc(m->nlit, sizeof(*fill));
+	if (!m->by_lit || !fill) {
+		free(fill);
+		return err_set(e, "compiling patterns: out of memory");
+	}
+	for (i = 1; i < m->nlit; i++)
+		m->lits[i].first = m->lits[i - 1].first + m->lits[i - 1].count;
+	for (i = 0; i < m->n; i++) {
+		struct mlit *l = &m->lits[m->pat[i].lit];
+
+		m->by_lit[l->first + fill[m->pat[i].lit]++] = i;
+	}
+	free(fill);
+	return 0;
+}
+
 static int compile_literal_db(struct matcher *m, struct err *e)
 {
 	hs_compile_error_t *ce = NULL;
 	const char **expr = NULL;
-	char **owned = NULL;
 	unsigned int *flags = NULL, *ids = NULL;
-	size_t i, j, k, nlit = 0;
+	size_t *lens = NULL, i;
 	int rc = -1;
 
-	expr = calloc(m->n, sizeof(*expr));
-	owned = calloc(m->n, sizeof(*owned));
-	flags = calloc(m->n, sizeof(*flags));
-	ids = calloc(m->n, sizeof(*ids));
-	if (!expr || !owned || !flags || !ids) {
+	expr = calloc(m->nlit, sizeof(*expr));
+	flags = calloc(m->nlit, sizeof(*flags));
+	ids = calloc(m->nlit, sizeof(*ids));
+	lens = calloc(m->nlit, sizeof(*lens));
+	if (!expr || !flags || !ids || !lens) {
 		err_set(e, "compiling patterns: out of memory");
 		goto cleanup;
 	}
-	for (i = 0; i < m->n; i++) {
-		const struct mpat *p = &m->pat[i];
-		char *x;
-
-		for (j = 0; j < i; j++)
-			if (m->pat[j].lit_len == p->lit_len &&
-			    ascii_ieq(m->pat[j].literal, p->literal, p->lit_len))
-				break;
-		if (j < i)
-			continue;
-		x = malloc(p->lit_len * 4 + 1);
-		if (!x) {
-			err_set(e, "compiling patterns: out of memory");
-			goto cleanup;
-		}
-		for (j = 0, k = 0; j < p->lit_len; j++) {
-			unsigned char c = (unsigned char)p->literal[j];
-
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9')) {
-				x[k++] = (char)c;
-			} else {
-				x[k++] = '\\';
-				x[k++] = 'x';
-				x[k++] = "0123456789abcdef"[c >> 4];
-				x[k++] = "0123456789abcdef"[c & 15];
-			}
-		}
-		x[k] = '\0';
-		owned[nlit] = x;
-		expr[nlit] = x;
-		flags[nlit] = HS_FLAG_CASELESS;
-		ids[nlit] = (unsigned int)nlit;
-		nlit++;
+	for (i = 0; i < m->nlit; i++) {
+		expr[i] = m->lits[i].text;
+		lens[i] = m->lits[i].len;
+		flags[i] = HS_FLAG_CASELESS;
+		ids[i] = (unsigned int)i;
 	}
-	if (hs_compile_multi(expr, flags, ids, (unsigned int)nlit, HS_MODE_BLOCK,
-			     NULL, &m->lit_db, &ce) != HS_SUCCESS) {
+	if (hs_compile_lit_multi(expr, flags, ids, lens, (unsigned int)m->nlit,
+				 HS_MODE_BLOCK, NULL, &m->lit_db, &ce) != HS_SUCCESS) {
 		err_set(e, "compiling literals: vectorscan: %s", ce->message);
 		goto cleanup;
 	}
 	rc = 0;
 cleanup:
 	hs_free_compile_error(ce);
-	for (i = 0; owned && i < nlit; i++)
-		free(owned[i]);
-	free(owned);
 	free(expr);
 	free(flags);
 	free(ids);
+	free(lens);
 	return rc;
 }
 
@@ -281,7 +230,6 @@ int matcher_compile(struct matcher **out, const struct matcher_pattern *p,
 		    size_t n, struct err *e)
 {
 	struct matcher *m = NULL;
-	const char **regex = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -305,38 +253,28 @@ int matcher_compile(struct matcher **out, const struct matcher_pattern *p,
 		goto cleanup;
 	}
 	m->pat = calloc(n, sizeof(*m->pat));
-	regex = calloc(n, sizeof(*regex));
-	if (!m->pat || !regex) {
+	m->lits = calloc(n, sizeof(*m->lits));
+	if (!m->pat || !m->lits) {
 		err_set(e, "compiling patterns: out of memory");
 		goto cleanup;
 	}
 	m->n = n;
 	for (i = 0; i < n; i++) {
-		struct mpat *mp = &m->pat[i];
-
 		if (check_literal(p[i].literal, i, e) < 0)
 			goto cleanup;
 		if (!p[i].regex || !*p[i].regex) {
 			err_set(e, "pattern %zu: regex is empty", i);
 			goto cleanup;
 		}
-		mp->id = p[i].id;
-		mp->lit_len = strlen(p[i].literal);
-		mp->literal = strdup(p[i].literal);
-		if (!mp->literal) {
-			err_set(e, "compiling patterns: out of memory");
+		m->pat[i].id = p[i].id;
+		if (compile_pcre(&m->pat[i], p[i].regex, i, &m->max_groups, e) < 0 ||
+		    add_literal(m, i, p[i].literal, e) < 0)
 			goto cleanup;
-		}
-		if (compile_pcre(mp, p[i].regex, i, &m->max_groups, e) < 0)
-			goto cleanup;
-		regex[i] = p[i].regex;
 	}
-	if (classify(m, regex, e) < 0 || compile_regex_db(m, regex, e) < 0 ||
-	    compile_literal_db(m, e) < 0)
+	if (index_literals(m, e) < 0 || compile_literal_db(m, e) < 0)
 		goto cleanup;
 	rc = 0;
 cleanup:
-	free(regex);
 	if (rc == 0)
 		*out = m;
 	else
@@ -349,23 +287,19 @@ size_t matcher_count(const struct matcher *m)
 	return m->n;
 }
 
-int matcher_prefiltered(const struct matcher *m, size_t i)
-{
-	return i < m->n && m->pat[i].prefilter;
-}
-
 /* ---- scratch ---- */
 
 void matcher_scratch_free(struct matcher_scratch *s)
 {
 	if (!s)
 		return;
-	hs_free_scratch(s->re_s);
-	hs_free_scratch(s->lit_s);
+	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	free(s->msg);
 	free(s->clean);
-	free(s->hits);
+	free(s->hit_bits);
+	free(s->lit_seen);
+	free(s->todo);
 	free(s);
 }
 
@@ -380,15 +314,15 @@ int matcher_scratch_new(struct matcher_scratch **out, const struct matcher *m,
 	if (!s)
 		return err_set(e, "matcher scratch: out of memory");
 	s->m = m;
-	if ((m->re_db && hs_alloc_scratch(m->re_db, &s->re_s) != HS_SUCCESS) ||
-	    (m->lit_db && hs_alloc_scratch(m->lit_db, &s->lit_s) != HS_SUCCESS)) {
+	if (m->lit_db && hs_alloc_scratch(m->lit_db, &s->hs) != HS_SUCCESS) {
 		err_set(e, "matcher scratch: vectorscan could not allocate scratch");
 		goto cleanup;
 	}
 	s->md = pcre2_match_data_create(m->max_groups + 1, NULL);
 	s->msg = malloc(LOGLINE_MAX);
-	s->hits = calloc(m->n ? m->n : 1, sizeof(*s->hits));
-	if (!s->md || !s->msg || !s->hits) {
+	s->lit_seen = calloc(m->nlit ? m->nlit : 1, 1);
+	s->todo = calloc(m->n ? m->n : 1, sizeof(*s->todo));
+	if (!s->md || !s->msg || !s->lit_seen || !s->todo) {
 		err_set(e, "matcher scratch: out of memory");
 		goto cleanup;
 	}
@@ -403,28 +337,30 @@ cleanup:
 
 /* ---- one message ---- */
 
-static int on_regex_hit(unsigned int id, unsigned long long from,
-			unsigned long long to, unsigned int flags, void *ctx)
+/* A literal in the message: queue its patterns, once. */
+static int on_message_literal(unsigned int id, unsigned long long from,
+			      unsigned long long to, unsigned int flags, void *ctx)
 {
 	struct matcher_scratch *s = ctx;
+	const struct mlit *l = &s->m->lits[id];
+	size_t k;
 
 	(void)from;
 	(void)to;
 	(void)flags;
-	s->hits[s->nhits++] = id;   /* SINGLEMATCH: each id at most once */
+	if (s->lit_seen[id])
+		return 0;
+	s->lit_seen[id] = 1;
+	for (k = 0; k < l->count; k++)
+		s->todo[s->ntodo++] = s->m->by_lit[l->first + k];
 	return 0;
 }
 
-static int contains_caseless(const char *h, size_t hn, const char *nd, size_t nn)
+static int cmp_size(const void *a, const void *b)
 {
-	size_t i;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
-	if (nn > hn)
-		return 0;
-	for (i = 0; i + nn <= hn; i++)
-		if (ascii_ieq(h + i, nd, nn))
-			return 1;
-	return 0;
+	return x < y ? -1 : x > y;
 }
 
 static void set_span(struct matcher_span *sp, const size_t *ov, uint32_t pairs,
@@ -445,38 +381,34 @@ int matcher_scan_line(const struct matcher *m, struct matcher_scratch *s,
 		      matcher_cb cb, void *arg, struct err *e)
 {
 	struct matcher_match mm;
-	size_t i, j, id;
-	int rc, k;
+	size_t i;
+	int rc = 0, k;
 
-	if (!m->re_db || len == 0)
+	if (!m->lit_db || len == 0)
 		return 0;
 	if (s->m != m)
 		return err_set(e, "matcher scratch used with another matcher");
-	s->nhits = 0;
-	if (hs_scan(m->re_db, msg, (unsigned int)len, 0, s->re_s, on_regex_hit, s) !=
-	    HS_SUCCESS)
+	s->ntodo = 0;
+	if (hs_scan(m->lit_db, msg, (unsigned int)len, 0, s->hs, on_message_literal,
+		    s) != HS_SUCCESS)
 		return err_set(e, "scanning a line: vectorscan failed");
-	/* Pattern order, whatever order Vectorscan reported in. */
-	for (i = 1; i < s->nhits; i++)
-		for (j = i; j > 0 && s->hits[j - 1] > s->hits[j]; j--) {
-			id = s->hits[j];
-			s->hits[j] = s->hits[j - 1];
-			s->hits[j - 1] = id;
-		}
-	for (i = 0; i < s->nhits; i++) {
-		const struct mpat *p = &m->pat[s->hits[i]];
+	/* Pattern order, whatever order the literals were found in. */
+	if (s->ntodo > 1)
+		qsort(s->todo, s->ntodo, sizeof(*s->todo), cmp_size);
+	for (i = 0; i < s->ntodo; i++) {
+		const struct mpat *p = &m->pat[s->todo[i]];
 		const size_t *ov;
 		uint32_t pairs;
 
-		if (!contains_caseless(msg, len, p->literal, p->lit_len))
-			continue;
-		rc = pcre2_match(p->code, (PCRE2_SPTR)msg, len, 0, 0, s->md, m->mctx);
-		if (rc < 0)
+		s->lit_seen[p->lit] = 0;
+		if (rc)
+			continue;   /* stopped: only reset the flags */
+		if (pcre2_match(p->code, (PCRE2_SPTR)msg, len, 0, 0, s->md, m->mctx) < 0)
 			continue;   /* no match, or over the backtracking budget */
 		ov = pcre2_get_ovector_pointer(s->md);
 		pairs = pcre2_get_ovector_count(s->md);
 		memset(&mm, 0, sizeof(mm));
-		mm.pattern = s->hits[i];
+		mm.pattern = s->todo[i];
 		mm.id = p->id;
 		mm.line = line;
 		mm.msg = msg;
@@ -489,64 +421,23 @@ int matcher_scan_line(const struct matcher *m, struct matcher_scratch *s,
 		mm.priv_code = p->code;
 		mm.priv_ovector = ov;
 		if (cb(&mm, arg))
-			return 1;
+			rc = 1;
 	}
-	return 0;
+	return rc;
 }
 
 /* ---- streams ---- */
 
-struct scan_state {
-	const struct matcher *m;
-	struct matcher_scratch *s;
-	matcher_cb cb;
-	void *arg;
-	struct err *e;
-	struct matcher_stats *st;
-	const char *buf;        /* the block being scanned (raw or cleaned) */
-	size_t len;
-	size_t cur_pos;         /* a line start in buf ... */
-	unsigned long cur_no;   /* ... and its line number */
-	size_t done_end;        /* lines before this offset are done */
-	int result;             /* 1 stopped, -1 failed */
-};
-
-static int on_literal_hit(unsigned int id, unsigned long long from,
-			  unsigned long long to, unsigned int flags, void *ctx)
+static int on_block_literal(unsigned int id, unsigned long long from,
+			    unsigned long long to, unsigned int flags, void *ctx)
 {
-	struct scan_state *ss = ctx;
-	const char *ls, *le;
-	size_t start, end, cut, msg_len;
-	int rc;
+	uint64_t *bits = ctx;
 
 	(void)id;
 	(void)from;
 	(void)flags;
-	if (to <= ss->done_end)
-		return 0;   /* in a line already looked at */
-	ls = memrchr(ss->buf + ss->done_end, '\n', (size_t)to - 1 - ss->done_end);
-	start = ls ? (size_t)(ls - ss->buf) + 1 : ss->done_end;
-	le = memchr(ss->buf + to, '\n', ss->len - (size_t)to);
-	end = le ? (size_t)(le - ss->buf) : ss->len;
-	if (start >= ss->cur_pos) {
-		ss->cur_no += logline_count_newlines(ss->buf + ss->cur_pos,
-						     start - ss->cur_pos);
-	} else {
-		/* Not expected (Vectorscan reports in offset order): recount. */
-		ss->cur_no -= logline_count_newlines(ss->buf + start,
-						     ss->cur_pos - start);
-	}
-	ss->cur_pos = start;
-	ss->done_end = le ? end + 1 : end;
-	cut = end - start > LOGLINE_MAX ? LOGLINE_MAX : end - start;
-	msg_len = logline_normalise(ss->buf + start, cut, ss->s->msg, LOGLINE_MAX);
-	ss->st->candidates++;
-	rc = matcher_scan_line(ss->m, ss->s, ss->s->msg, msg_len, ss->cur_no,
-			       ss->cb, ss->arg, ss->e);
-	if (rc != 0) {
-		ss->result = rc;
-		return 1;   /* terminate hs_scan */
-	}
+	/* to >= 1: literals are never empty. Any order is fine. */
+	bits[(to - 1) >> 6] |= 1ULL << ((to - 1) & 63);
 	return 0;
 }
 
@@ -566,7 +457,7 @@ static int count_cb(const struct matcher_match *mm, void *arg)
 }
 
 /* Copies the block's lines, cut to LOGLINE_MAX and cleaned where they
- * hold ESC or '\r', into s->clean; returns the length. Line for line. */
+ * hold ESC or '\r', into out; returns the length. Line for line. */
 static size_t clean_block(const char *p, size_t n, char *out)
 {
 	const char *end = p + n, *esc, *cr, *nl, *line_end;
@@ -597,6 +488,46 @@ static size_t clean_block(const char *p, size_t n, char *out)
 	return o;
 }
 
+/* Every line of buf[0..len) with a literal hit, in order: normalise it
+ * and confirm its patterns. Clears every hit bit, even when stopped or
+ * failing. 0, 1 stopped, -1. */
+static int scan_hit_lines(const struct matcher *m, struct matcher_scratch *s,
+			  const char *buf, size_t len, unsigned long first_no,
+			  matcher_cb cb, void *arg, struct matcher_stats *st,
+			  struct err *e)
+{
+	size_t w, pos, start, end, done_end = 0, cur_pos = 0, cut, msg_len;
+	unsigned long cur_no = first_no;
+	const char *ls, *le;
+	uint64_t word;
+	int rc = 0;
+
+	for (w = 0; w <= (len - 1) >> 6; w++) {
+		word = s->hit_bits[w];
+		if (!word)
+			continue;
+		s->hit_bits[w] = 0;
+		while (word && rc == 0) {
+			pos = (w << 6) + (size_t)__builtin_ctzll(word);
+			word &= word - 1;
+			if (pos < done_end)
+				continue;   /* in the line just looked at */
+			ls = memrchr(buf + done_end, '\n', pos - done_end);
+			start = ls ? (size_t)(ls - buf) + 1 : done_end;
+			le = memchr(buf + pos, '\n', len - pos);
+			end = le ? (size_t)(le - buf) : len;
+			cur_no += logline_count_newlines(buf + cur_pos, start - cur_pos);
+			cur_pos = start;
+			done_end = le ? end + 1 : end;
+			cut = end - start > LOGLINE_MAX ? LOGLINE_MAX : end - start;
+			msg_len = logline_normalise(buf + start, cut, s->msg, LOGLINE_MAX);
+			st->candidates++;
+			rc = matcher_scan_line(m, s, s->msg, msg_len, cur_no, cb, arg, e);
+		}
+	}
+	return rc;
+}
+
 int matcher_scan_stream(const struct matcher *m, struct matcher_scratch *s,
 			FILE *fp, matcher_cb cb, void *arg,
 			struct matcher_stats *st, struct err *e)
@@ -606,8 +537,8 @@ int matcher_scan_stream(const struct matcher *m, struct matcher_scratch *s,
 	struct logline_block b;
 	struct matcher_stats local = { 0, 0, 0, 0 };
 	struct count_arg ca;
-	struct scan_state ss;
-	hs_error_t hr;
+	const char *buf;
+	size_t len;
 	int rc = -1, got;
 
 	if (!st)
@@ -622,57 +553,43 @@ int matcher_scan_stream(const struct matcher *m, struct matcher_scratch *s,
 		err_set(e, "matcher scratch used with another matcher");
 		goto cleanup;
 	}
-	if (!s->clean) {
+	if (!s->clean)
 		s->clean = malloc(LOGLINE_BUF_SIZE);
-		if (!s->clean) {
-			err_set(e, "scanning log: out of memory");
-			goto cleanup;
-		}
+	if (!s->hit_bits)
+		s->hit_bits = calloc(HIT_WORDS, sizeof(*s->hit_bits));
+	if (!s->clean || !s->hit_bits) {
+		err_set(e, "scanning log: out of memory");
+		goto cleanup;
 	}
 	if (logline_reader_new(&r, fp, e) < 0)
 		goto cleanup;
 	ca.cb = cb;
 	ca.arg = arg;
 	ca.st = st;
-	memset(&ss, 0, sizeof(ss));
-	ss.m = m;
-	ss.s = s;
-	ss.cb = count_cb;
-	ss.arg = &ca;
-	ss.e = e;
-	ss.st = st;
-	for (;;) {
+	rc = 0;
+	while (rc == 0) {
 		got = logline_next_block(r, &b, e);
-		if (got < 0)
-			goto cleanup;
-		if (got == 0)
+		if (got <= 0) {
+			rc = got;
 			break;
+		}
 		if (!m->lit_db)
 			continue;
-		ss.buf = b.text;
-		ss.len = b.len;
+		buf = b.text;
+		len = b.len;
 		if (memchr(b.text, 0x1b, b.len) || memchr(b.text, '\r', b.len)) {
-			ss.len = clean_block(b.text, b.len, s->clean);
-			ss.buf = s->clean;
+			len = clean_block(b.text, b.len, s->clean);
+			buf = s->clean;
 		}
-		ss.cur_pos = 0;
-		ss.cur_no = b.first_no;
-		ss.done_end = 0;
-		hr = hs_scan(m->lit_db, ss.buf, (unsigned int)ss.len, 0, s->lit_s,
-			     on_literal_hit, &ss);
-		if (ss.result < 0)
-			goto cleanup;
-		if (ss.result > 0) {
-			rc = 1;
-			goto done;
+		if (len == 0)
+			continue;
+		if (hs_scan(m->lit_db, buf, (unsigned int)len, 0, s->hs,
+			    on_block_literal, s->hit_bits) != HS_SUCCESS) {
+			rc = err_set(e, "scanning log: vectorscan failed");
+			break;
 		}
-		if (hr != HS_SUCCESS) {
-			err_set(e, "scanning log: vectorscan failed (%d)", (int)hr);
-			goto cleanup;
-		}
+		rc = scan_hit_lines(m, s, buf, len, b.first_no, count_cb, &ca, st, e);
 	}
-	rc = 0;
-done:
 	st->bytes = logline_bytes(r);
 	st->lines = logline_lines(r);
 cleanup:

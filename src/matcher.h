@@ -14,19 +14,26 @@
  *      lines are first cleaned (logline_clean) into a second buffer. Each
  *      message is a substring of its cleaned line, so no literal is missed
  *      and ANSI colour inside a literal does not hide it.
- *   2. One Vectorscan database of all literals (caseless) scans the whole
- *      block in one call.
- *   3. Only a line with a literal hit is normalised and scanned by a
- *      second Vectorscan database of all regexes (exact, or in prefilter
- *      mode for regexes Vectorscan cannot run exactly, such as
- *      back-references and lookaround).
- *   4. PCRE2 (JIT) confirms each flagged signature and takes the captures.
+ *   2. One Vectorscan database of all the literals (caseless) scans the
+ *      whole block in one call; hits are kept as a bitmap of end offsets,
+ *      so the order Vectorscan reports them in does not matter.
+ *   3. Only a line with a hit is normalised. The same database, run on
+ *      the message, says which literals it holds, hence which patterns
+ *      can match.
+ *   4. PCRE2 (JIT) runs those patterns and takes the captures. Any PCRE2
+ *      construct works (back-references, lookaround).
+ * Vectorscan is used for literals only: Debian's Vectorscan 5.4.9 misses
+ * regex matches depending on buffer alignment when two regexes share a
+ * long prefix (also with HS_FLAG_PREFILTER), while its literal matcher
+ * held up under randomised tests; see t-matcher. Lines with a literal are
+ * rare in real logs, so PCRE2 on them costs nothing measurable.
  * Callbacks come in line order, and within a line in pattern order.
  *
  * Ownership and threads. A struct matcher is immutable once compiled and
  * may be shared by threads. Scanning needs a struct matcher_scratch, which
  * holds the Vectorscan scratch, PCRE2 match data and the line and block
- * buffers: one per thread, never used by two scans at once. A scratch is
+ * buffers (about 350 KiB once it scanned a stream): one per thread,
+ * never used by two scans at once. A scratch is
  * tied to the matcher it was made for. */
 #ifndef FIXKB_SRC_MATCHER_H
 #define FIXKB_SRC_MATCHER_H
@@ -96,8 +103,6 @@ int matcher_compile(struct matcher **out, const struct matcher_pattern *p,
 void matcher_free(struct matcher *m);
 
 size_t matcher_count(const struct matcher *m);
-/* 1 if Vectorscan only prefilters pattern i (PCRE2 then decides alone). */
-int matcher_prefiltered(const struct matcher *m, size_t i);
 
 /* A scratch for one thread; *out belongs to the caller. */
 int matcher_scratch_new(struct matcher_scratch **out, const struct matcher *m,
