@@ -19,14 +19,6 @@ static int pending(const char *name, const char *usage, const char *what,
 	return EXIT_USAGE;
 }
 
-int cmd_explain(int argc, char **argv, const struct settings *s)
-{
-	(void)s;
-	return pending("explain", "fixkb explain [LOG | -] [--offline] [--format F] [--lang L]",
-		       "Finds every known failure in a build log, names its cause and the fix that works.",
-		       argc, argv);
-}
-
 int cmd_fix(int argc, char **argv, const struct settings *s)
 {
 	(void)s;

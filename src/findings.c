@@ -10,22 +10,27 @@
 
 #define FACTS_MAX 8
 
-/* Context facts that hold for a target (kb.h kb_context_facts). */
-static size_t context_facts(const char **facts, const struct target *t)
+/* Context facts that hold for a finding (kb.h kb_context_facts). */
+static size_t context_facts(const char **facts, int base_image)
 {
 	const char *v;
 	size_t n = 0;
+	int ci = 0;
 
-	if (t->base_image)
+	if (base_image)
 		facts[n++] = "base_image_pull";
 	v = getenv("GITHUB_ACTIONS");
-	if (v && strcmp(v, "true") == 0)
+	if (v && strcmp(v, "true") == 0) {
 		facts[n++] = "github_actions";
+		ci = 1;
+	}
 	v = getenv("GITLAB_CI");
-	if (v && *v)
+	if (v && *v) {
 		facts[n++] = "gitlab_ci";
+		ci = 1;
+	}
 	v = getenv("CI");
-	if ((v && *v && strcmp(v, "false") != 0) || n > (t->base_image ? 1u : 0u))
+	if (ci || (v && *v && strcmp(v, "false") != 0))
 		facts[n++] = "ci";
 	if (!(getenv("DISPLAY") && *getenv("DISPLAY")) &&
 	    !(getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")))
@@ -99,65 +104,90 @@ static int seen_cause(const json_t *arr, const char *registry, const char *cause
 
 	for (i = 0; i < json_array_size(arr); i++) {
 		const json_t *f = json_array_get(arr, i);
+		const char *reg = json_string_value(json_object_get(f, "registry"));
 
-		if (strcmp(json_string_value(json_object_get(f, "registry")), registry) == 0 &&
+		if (reg && strcmp(reg, registry) == 0 &&
 		    strcmp(json_string_value(json_object_get(f, "cause")), cause) == 0)
 			return 1;
 	}
 	return 0;
 }
 
-static json_t *make_finding(const struct kb *kb, const struct engine *en,
-			    const struct target *t, const struct probe_record *trigger,
-			    const struct rank_evidence *ev, size_t nev,
-			    const char **facts, size_t nfacts, const char *config,
-			    const struct settings *s, struct err *e)
+json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
+		    const struct settings *s, struct err *e)
 {
-	const struct kb_entry *entry;
+	const char *registry = sp->registry ? sp->registry : "";
+	const struct kb_entry *entry = sp->entry;
 	struct ranking rk = RANKING_INIT;
-	json_t *f = json_object(), *evid = json_array(), *wa;
-	size_t i;
+	struct rank_evidence *ev;
+	const char *facts[FACTS_MAX];
+	char config[4096];
+	json_t *f, *evid, *wa;
+	size_t i, nev = 0, nfacts;
 
-	entry = kb_find_by_cause(kb, trigger->res.code, trigger->probe->name);
+	ev = calloc(en && en->n ? en->n : 1, sizeof(*ev));
+	f = json_object();
+	evid = json_array();
+	if (!ev || !f || !evid) {
+		free(ev);
+		json_decref(f);
+		json_decref(evid);
+		err_set(e, "out of memory");
+		return NULL;
+	}
 	json_object_set_new(f, "entry", entry ? json_string(entry->id) : json_null());
 	json_object_set_new(f, "code", entry ? json_string(entry->code) : json_null());
-	json_object_set_new(f, "cause", json_string(trigger->res.code));
-	json_object_set_new(f, "registry", json_string(t->registry));
-	json_object_set_new(f, "image", t->image[0] ? json_string(t->image) : json_null());
-	json_object_set_new(f, "severity", json_string(probe_status_name(trigger->res.status)));
-	json_object_set_new(f, "summary", json_string(cause_describe(trigger->res.code)));
+	json_object_set_new(f, "cause", json_string(sp->cause));
+	json_object_set_new(f, "registry", *registry ? json_string(registry) : json_null());
+	json_object_set_new(f, "image", sp->image && *sp->image ? json_string(sp->image) : json_null());
+	json_object_set_new(f, "severity", json_string(sp->severity ? sp->severity : "fail"));
+	json_object_set_new(f, "summary", json_string(cause_describe(sp->cause)));
 	if (entry) {
 		json_object_set_new(f, "title", json_string(kb_text_get(&entry->title, s->lang)));
 		json_object_set_new(f, "root_cause",
 				    json_string(kb_text_get(&entry->root_cause, s->lang)));
 	}
 	/* The triggering probe first, then the rest of this registry's evidence. */
-	json_array_append_new(evid, probe_record_json(trigger));
-	for (i = 0; i < en->n; i++) {
+	if (sp->trigger)
+		json_array_append_new(evid, probe_record_json(sp->trigger));
+	for (i = 0; en && *registry && i < en->n; i++) {
 		const struct probe_record *r = en->records[i];
 
-		if (r != trigger && strcmp(r->registry, t->registry) == 0 &&
-		    r->res.status != PROBE_SKIP)
+		if (strcmp(r->registry, registry) != 0)
+			continue;
+		ev[nev].probe = r->probe->name;
+		ev[nev].result = &r->res;
+		nev++;
+		if (r != sp->trigger && r->res.status != PROBE_SKIP)
 			json_array_append_new(evid, probe_record_json(r));
 	}
 	for (i = 0; i < json_array_size(evid); i++)
 		json_object_del(json_array_get(evid, i), "evidence");
 	json_object_set_new(f, "evidence", evid);
-	if (entry) {
-		if (rank_workarounds(&rk, entry, ev, nev, facts, nfacts, s->lang, e) < 0) {
-			json_decref(f);
-			return NULL;
-		}
-		wa = rank_workarounds_json(&rk);
-		fill_commands(wa, t->registry, t->image[0] ? t->image : "IMAGE",
-			      helper_of(en, t->registry), config);
-		json_object_set_new(f, "workarounds", wa);
-		json_object_set_new(f, "dead_ends", rank_dead_ends_json(entry, s->lang));
-		ranking_release(&rk);
-	} else {
+	if (!entry) {
 		json_object_set_new(f, "workarounds", json_array());
 		json_object_set_new(f, "dead_ends", json_array());
+		free(ev);
+		return f;
 	}
+	nfacts = context_facts(facts, sp->base_image);
+	if (rank_workarounds(&rk, entry, ev, nev, facts, nfacts, s->lang, e) < 0) {
+		free(ev);
+		json_decref(f);
+		return NULL;
+	}
+	if (dockercfg_default_path(config, sizeof(config), s, e) < 0) {
+		err_clear(e);
+		snprintf(config, sizeof(config), "~/.docker/config.json");
+	}
+	wa = rank_workarounds_json(&rk);
+	fill_commands(wa, *registry ? registry : "REGISTRY",
+		      sp->image && *sp->image ? sp->image : "IMAGE",
+		      en && *registry ? helper_of(en, registry) : "HELPER", config);
+	json_object_set_new(f, "workarounds", wa);
+	json_object_set_new(f, "dead_ends", rank_dead_ends_json(entry, s->lang));
+	ranking_release(&rk);
+	free(ev);
 	return f;
 }
 
@@ -171,36 +201,22 @@ static int severity_order(const json_t *f)
 int findings_build(struct findings *f, const struct kb *kb, const struct engine *en,
 		   const struct targets *t, const struct settings *s)
 {
-	struct rank_evidence *ev = NULL;
 	struct err e = ERR_INIT;
-	char config[4096];
-	const char *facts[FACTS_MAX];
 	json_t *fails, *warns;
-	size_t i, j, nev, nfacts;
+	size_t i, j;
 	int rc = -1;
 
 	f->json = json_array();
 	fails = json_array();
 	warns = json_array();
-	ev = calloc(en->n ? en->n : 1, sizeof(*ev));
-	if (!f->json || !fails || !warns || !ev)
+	if (!f->json || !fails || !warns)
 		goto cleanup;
-	if (dockercfg_default_path(config, sizeof(config), s, &e) < 0)
-		snprintf(config, sizeof(config), "~/.docker/config.json");
 	for (i = 0; i < t->n; i++) {
 		const struct target *it = &t->items[i];
 
-		nev = 0;
-		for (j = 0; j < en->n; j++) {
-			if (strcmp(en->records[j]->registry, it->registry) == 0) {
-				ev[nev].probe = en->records[j]->probe->name;
-				ev[nev].result = &en->records[j]->res;
-				nev++;
-			}
-		}
-		nfacts = context_facts(facts, it);
 		for (j = 0; j < en->n; j++) {
 			const struct probe_record *r = en->records[j];
+			struct finding_spec sp;
 			json_t *one;
 
 			if (strcmp(r->registry, it->registry) != 0 ||
@@ -209,7 +225,15 @@ int findings_build(struct findings *f, const struct kb *kb, const struct engine 
 			    seen_cause(fails, it->registry, r->res.code) ||
 			    seen_cause(warns, it->registry, r->res.code))
 				continue;
-			one = make_finding(kb, en, it, r, ev, nev, facts, nfacts, config, s, &e);
+			memset(&sp, 0, sizeof(sp));
+			sp.entry = kb_find_by_cause(kb, r->res.code, r->probe->name);
+			sp.cause = r->res.code;
+			sp.severity = probe_status_name(r->res.status);
+			sp.registry = it->registry;
+			sp.image = it->image;
+			sp.trigger = r;
+			sp.base_image = it->base_image;
+			one = finding_new(&sp, en, s, &e);
 			if (!one)
 				goto cleanup;
 			json_array_append_new(severity_order(one) ? warns : fails, one);
@@ -221,7 +245,6 @@ int findings_build(struct findings *f, const struct kb *kb, const struct engine 
 cleanup:
 	json_decref(fails);
 	json_decref(warns);
-	free(ev);
 	return rc;
 }
 
@@ -238,7 +261,7 @@ static const char *str(const json_t *o, const char *key)
 	return v ? v : "";
 }
 
-static void print_finding(FILE *out, const struct settings *s, const json_t *f)
+void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
 {
 	const json_t *wa = json_object_get(f, "workarounds"), *de = json_object_get(f, "dead_ends");
 	int zh = s->lang == LANG_ZH;
@@ -295,6 +318,6 @@ void findings_print_text(FILE *out, const struct settings *s, const struct findi
 		const json_t *one = json_array_get(f->json, i);
 
 		if (strcmp(str(one, "registry"), registry) == 0)
-			print_finding(out, s, one);
+			finding_print_text(out, s, one);
 	}
 }

@@ -22,6 +22,27 @@ struct findings {
 
 #define FINDINGS_INIT { NULL }
 
+/* One finding, for any command: the entry (may be NULL when the KB has
+ * none for the cause), what triggered it, and where. */
+struct finding_spec {
+	const struct kb_entry *entry;
+	const char *cause;                    /* a cause code */
+	const char *severity;                 /* "fail" or "warn" */
+	const char *registry;                 /* normalised, or NULL */
+	const char *image;                    /* or NULL */
+	const struct probe_record *trigger;   /* the probe that found it, or NULL */
+	int base_image;                       /* the failing request pulls a base image */
+};
+
+/* A DESIGN.md §3 finding object: entry, code, cause, registry, severity,
+ * summary, title, root_cause, evidence (this registry's probe results,
+ * trigger first), workarounds ranked on that evidence and the context
+ * facts (commands filled in), dead_ends. New reference, or NULL (OOM). */
+json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
+		    const struct settings *s, struct err *e);
+/* Cause, best workaround with its command, the others, the dead ends. */
+void finding_print_text(FILE *out, const struct settings *s, const json_t *finding);
+
 int findings_build(struct findings *f, const struct kb *kb, const struct engine *en,
 		   const struct targets *t, const struct settings *s);
 void findings_release(struct findings *f);

@@ -22,12 +22,27 @@ for c in doctor explain fix audit kb probe; do
 	like "$RUN_OUT" "^usage: fixkb $c" "$c --help shows its usage"
 done
 
-for c in explain fix audit; do
+for c in fix audit; do
 	run_fixkb "$c"
 	is "$RUN_RC" 2 "$c (not built yet) exits 2"
 	like "$RUN_ERR" "not built yet" "$c says it is not built yet"
 	is "$RUN_OUT" "" "$c prints nothing on stdout"
 done
+
+# explain reads standard input by default; /dev/null holds no failure.
+run_fixkb explain
+is "$RUN_RC" 0 "explain of an empty stdin: exit 0"
+like "$RUN_OUT" "no known registry-access failure" "and says so"
+run_fixkb explain "$TEST_DIR/nonexistent.log"
+is "$RUN_RC" 2 "explain of a missing file: exit 2"
+like "$RUN_ERR" "nonexistent.log" "names the file"
+run_fixkb explain "$TEST_DIR"
+is "$RUN_RC" 2 "explain of a directory: exit 2"
+like "$RUN_ERR" "is a directory" "says it is a directory"
+run_fixkb explain a b
+is "$RUN_RC" 2 "explain takes one log"
+run_fixkb explain --format sarif /dev/null
+is "$RUN_RC" 2 "explain has no sarif format"
 
 run_fixkb frobnicate
 is "$RUN_RC" 2 "unknown command exits 2"

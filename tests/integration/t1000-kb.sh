@@ -113,7 +113,7 @@ json.dump(d, open(dst, 'w', encoding='utf-8'), ensure_ascii=False)
 PY
 }
 mk cicd/bad-cause          'd["cause"] = "gremlins"'
-mk cicd/bad-probe          'd["probes"][0] = "token_endpoint"'
+mk cicd/bad-probe          'd["probes"][0] = "no_such_probe"'
 mk cicd/bad-action         'd["workarounds"][0]["action"] = "reboot_everything"'
 mk cicd/missing-zh         'del d["title"]["zh"]'
 mk cicd/bad-regex          'd["signatures"][0]["regex"] = "failed to fetch oauth token: ("'
@@ -121,7 +121,7 @@ mk cicd/id-mismatch        'd["id"] = "cicd/something-else"'
 run_fixkb kb lint "$BAD"
 is "$RUN_RC" 1 "lint of broken entries exits 1"
 like "$RUN_OUT" "$BAD/cicd/bad-cause.json: /cause: unknown cause \"gremlins\"" "bad cause: file and field"
-like "$RUN_OUT" "$BAD/cicd/bad-probe.json: /probes/0: unknown probe \"token_endpoint\"" "unknown probe: file and field"
+like "$RUN_OUT" "$BAD/cicd/bad-probe.json: /probes/0: unknown probe \"no_such_probe\"" "unknown probe: file and field"
 like "$RUN_OUT" "$BAD/cicd/bad-action.json: /workarounds/0/action: unknown action" "unknown action: file and field"
 like "$RUN_OUT" "$BAD/cicd/missing-zh.json: /title/zh: required field is missing" "missing zh: file and field"
 like "$RUN_OUT" "$BAD/cicd/bad-regex.json: /signatures/0/regex: does not compile" "bad regex: file and field"

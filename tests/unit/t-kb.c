@@ -132,7 +132,7 @@ struct mutation {
 
 static const struct mutation mutations[] = {
 	{ "bad cause", "cause", "\"token_bad\"", NULL, "/cause", "unknown cause" },
-	{ "unknown probe", "probes.0", "\"token_endpoint\"", NULL, "/probes/0", "unknown probe" },
+	{ "unknown probe", "probes.0", "\"no_such_probe\"", NULL, "/probes/0", "unknown probe" },
 	{ "unknown action", "workarounds.0.action", "\"reboot_machine\"", NULL,
 	  "/workarounds/0/action", "unknown action" },
 	{ "missing zh", "title.zh", NULL, NULL, "/title/zh", "required field is missing" },

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Data-driven explain cases: tests/explain/<case>/{log.txt,expect.json}.
+
+For every case, runs `fixkb explain --offline --format json log.txt` and
+checks the findings against expect.json:
+  {"findings": [{"entry": ID, "cause": CAUSE, "line": N, "registry": HOST}, ...]}
+The first expected finding must be the first actual one (best first); each
+further expected finding must appear somewhere. Only the keys given are
+compared. {"findings": []} means no finding at all (a negative case), and
+exit status 0; a positive case must exit 1. Prints TAP.
+Also generates a large clean log with gen-huge-clean.sh (if present) and
+expects no finding in it.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+fixkb = os.environ["FIXKB"]
+here = os.path.dirname(os.path.abspath(__file__))
+env = dict(os.environ, NO_COLOR="1", LANG="C")
+for var in ("DOCKER_AUTH_CONFIG", "GITHUB_ACTIONS", "GITLAB_CI", "CI", "FIXKB_KB_DIR"):
+    env.pop(var, None)
+scratch = tempfile.mkdtemp(prefix="fixkb-explain.")
+env["HOME"] = scratch
+env["DOCKER_CONFIG"] = os.path.join(scratch, ".docker")
+
+n = 0
+failed = 0
+
+
+def tap(ok, name, diag=None):
+    global n, failed
+    n += 1
+    if not ok:
+        failed += 1
+    print(("ok" if ok else "not ok") + " %d - %s" % (n, name))
+    if not ok and diag:
+        for line in str(diag).splitlines()[:30]:
+            print("#   " + line)
+
+
+def subset(want, got):
+    return all(got.get(k) == v for k, v in want.items())
+
+
+def run(log):
+    p = subprocess.run([fixkb, "explain", "--offline", "--format", "json", log],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+cases = sorted(d for d in os.listdir(here)
+               if os.path.isfile(os.path.join(here, d, "expect.json")))
+positives = negatives = 0
+for case in cases:
+    d = os.path.join(here, case)
+    with open(os.path.join(d, "expect.json"), encoding="utf-8") as f:
+        expect = json.load(f)
+    want = expect.get("findings", [])
+    rc, out, err = run(os.path.join(d, "log.txt"))
+    try:
+        got = json.loads(out).get("findings", [])
+    except ValueError:
+        tap(False, "%s: json output" % case, err or out[:500])
+        continue
+    brief = [{k: g.get(k) for k in ("entry", "cause", "line", "registry")} for g in got]
+    if not want:
+        negatives += 1
+        tap(rc == 0 and not got, "%s: no finding (negative)" % case, json.dumps(brief, indent=1))
+        continue
+    positives += 1
+    ok = rc == 1 and got and subset(want[0], got[0])
+    ok = ok and all(any(subset(w, g) for g in got) for w in want[1:])
+    tap(bool(ok), "%s: %s first" % (case, want[0].get("entry")),
+        "want %s\ngot  %s\nrc %d %s" % (json.dumps(want), json.dumps(brief), rc, err))
+
+gen = os.path.join(here, "gen-huge-clean.sh")
+if os.path.exists(gen):
+    huge = os.path.join(scratch, "huge-clean.log")
+    subprocess.run(["bash", gen, huge], check=True, env=env)
+    rc, out, err = run(huge)
+    size = os.path.getsize(huge)
+    got = json.loads(out).get("findings", []) if out else None
+    tap(rc == 0 and got == [], "huge clean log (%d MB): no finding" % (size >> 20), err or out[:500])
+    os.unlink(huge)
+
+print("# %d positive and %d negative cases" % (positives, negatives))
+print("1..%d" % n)
+sys.exit(1 if failed else 0)
