@@ -16,6 +16,7 @@
 #include "kb.h"
 #include "msg.h"
 #include "opt.h"
+#include "render_ci.h"
 #include "report.h"
 #include "targets.h"
 
@@ -93,6 +94,34 @@ static void run_target(struct engine *en, const struct settings *s, const struct
 		engine_run(en, &probe_keyring, t->registry, image);
 }
 
+/* The token endpoint of every registry at once, under the run's one
+ * deadline (skipped, with the reason, under --offline). */
+static int run_network_probes(struct engine *en, const struct targets *t)
+{
+	const struct probe *p = probe_find("token_endpoint");
+	const char **regs, **images;
+	size_t i;
+	int rc;
+
+	if (!p || t->n == 0)
+		return 0;
+	regs = calloc(t->n, sizeof(*regs));
+	images = calloc(t->n, sizeof(*images));
+	if (!regs || !images) {
+		free(regs);
+		free(images);
+		return -1;
+	}
+	for (i = 0; i < t->n; i++) {
+		regs[i] = t->items[i].registry;
+		images[i] = t->items[i].image[0] ? t->items[i].image : NULL;
+	}
+	rc = engine_run_batch(en, p, regs, images, t->n);
+	free(regs);
+	free(images);
+	return rc;
+}
+
 static int worst_status(const struct engine *en)
 {
 	int fail = 0;
@@ -150,6 +179,7 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 	struct engine en;
 	struct err e = ERR_INIT;
 	const char *pos[1];
+	char dockerfile[4096];
 	int npos, rc = EXIT_USAGE;
 	size_t i;
 	const struct opt opts[] = {
@@ -166,6 +196,7 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 	}
 	if (opt_parse(opts, argc, argv, pos, 0, &npos, &e) < 0)
 		return msg_usage("doctor: %s", e.msg);
+	snprintf(dockerfile, sizeof(dockerfile), "%s/Dockerfile", o.context ? o.context : ".");
 	if (kb_load(&kb, &e) < 0)
 		return msg_error("loading the knowledge base: %s", e.msg);
 	if (gather_targets(&t, &o, s, &e) < 0) {
@@ -177,6 +208,10 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 	engine_init(&en, s);
 	for (i = 0; i < t.n; i++)
 		run_target(&en, s, &t.items[i]);
+	if (run_network_probes(&en, &t) < 0) {
+		rc = msg_error("out of memory");
+		goto cleanup_engine;
+	}
 	if (findings_build(&f, kb, &en, &t, s) < 0) {
 		rc = msg_error("out of memory");
 		goto cleanup_engine;
@@ -201,6 +236,13 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 		json_object_set_new(doc, "probes", engine_probes_json(&en));
 		report_print_json(stdout, doc);
 		json_decref(doc);
+	} else if (s->format == FORMAT_GITHUB) {
+		render_github(stdout, f.json, NULL);
+	} else if (s->format == FORMAT_SARIF) {
+		json_t *sarif = render_sarif(f.json, o.context ? dockerfile : NULL);
+
+		report_print_json(stdout, sarif);
+		json_decref(sarif);
 	} else {
 		print_text(s, &en, &t, &f, kb);
 	}

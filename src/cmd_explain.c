@@ -23,6 +23,7 @@
 #include "msg.h"
 #include "opt.h"
 #include "redact.h"
+#include "render_ci.h"
 #include "report.h"
 #include "sigcompile.h"
 
@@ -202,52 +203,11 @@ static int hit_cmp(const void *a, const void *b)
 	return strcmp(x->entry->id, y->entry->id);
 }
 
-static void github_escape(FILE *f, const char *s, int property)
-{
-	for (; *s; s++) {
-		if (*s == '%')
-			fputs("%25", f);
-		else if (*s == '\r')
-			fputs("%0D", f);
-		else if (*s == '\n')
-			fputs("%0A", f);
-		else if (property && *s == ':')
-			fputs("%3A", f);
-		else if (property && *s == ',')
-			fputs("%2C", f);
-		else
-			fputc(*s, f);
-	}
-}
-
 static const char *jstr(const json_t *o, const char *k)
 {
 	const char *v = json_string_value(json_object_get(o, k));
 
 	return v ? v : "";
-}
-
-static void print_github(const char *logname, const json_t *findings)
-{
-	size_t i;
-
-	for (i = 0; i < json_array_size(findings); i++) {
-		const json_t *f = json_array_get(findings, i);
-		const json_t *w = json_array_get(json_object_get(f, "workarounds"), 0);
-		char title[256], msg[2048];
-
-		snprintf(title, sizeof(title), "fixkb: %s (%s)", jstr(f, "code"), jstr(f, "cause"));
-		snprintf(msg, sizeof(msg), "%s%s%s%s%s", jstr(f, "summary"),
-			 w ? ". Fix: " : "", w ? jstr(w, "title") : "",
-			 w && *jstr(w, "command") ? " — $ " : "", w ? jstr(w, "command") : "");
-		printf("::error file=");
-		github_escape(stdout, logname, 1);
-		printf(",line=%lld,title=", (long long)json_integer_value(json_object_get(f, "line")));
-		github_escape(stdout, title, 1);
-		printf("::");
-		github_escape(stdout, msg, 0);
-		printf("\n");
-	}
 }
 
 static void print_text(const struct settings *s, const json_t *findings,
@@ -303,8 +263,6 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	}
 	if (opt_parse(opts, argc, argv, pos, 1, &npos, &e) < 0)
 		return msg_usage("explain: %s", e.msg);
-	if (s->format == FORMAT_SARIF)
-		return msg_usage("explain: --format sarif is for doctor and audit; use text, json or github");
 	logname = npos == 1 ? pos[0] : "-";
 	if (strcmp(logname, "-") == 0) {
 		fp = stdin;
@@ -395,7 +353,12 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 		report_print_json(stdout, doc);
 		json_decref(doc);
 	} else if (s->format == FORMAT_GITHUB) {
-		print_github(logname, findings);
+		render_github(stdout, findings, logname);
+	} else if (s->format == FORMAT_SARIF) {
+		json_t *sarif = render_sarif(findings, logname);
+
+		report_print_json(stdout, sarif);
+		json_decref(sarif);
 	} else {
 		print_text(s, findings, sc->dropped, logname);
 	}

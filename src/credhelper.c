@@ -286,15 +286,15 @@ cleanup:
 	return ret;
 }
 
-static void set_failure_text(struct credhelper_result *out, const struct proc_result *pr)
+static void set_failure_text(struct credhelper_result *out, const char *so_in, size_t solen,
+			     const char *se_in, size_t selen)
 {
 	char joined[CREDHELPER_MSG_MAX * 2];
 	const char *cut;
 	char *so, *se;
-	size_t solen = pr->out.len, selen = pr->err.len;
 
-	so = trim(pr->out.data ? pr->out.data : (char *)"", &solen);
-	se = trim(pr->err.data ? pr->err.data : (char *)"", &selen);
+	so = trim(so_in ? (char *)so_in : (char *)"", &solen);
+	se = trim(se_in ? (char *)se_in : (char *)"", &selen);
 	credhelper_redact(out->output, sizeof(out->output), so, solen);
 	/* Classify on stdout (where helpers put errors) and stderr. */
 	snprintf(joined, sizeof(joined), "%s\n%.*s", out->output,
@@ -305,6 +305,45 @@ static void set_failure_text(struct credhelper_result *out, const struct proc_re
 	out->class = classify(joined);
 	if (!out->output[0] && selen)
 		credhelper_redact(out->output, sizeof(out->output), se, selen);
+}
+
+int credhelper_interpret(struct credhelper_result *out, int exit_code, const char *so_in,
+			 size_t solen, int so_truncated, const char *se, size_t selen,
+			 struct err *e)
+{
+	char so_red[CREDHELPER_MSG_MAX];
+	size_t trimmed;
+	char *so;
+
+	if (!so_in)
+		solen = 0;
+	if (!se)
+		selen = 0;
+	out->exit_code = exit_code;
+	if (exit_code == 0) {
+		if (so_truncated) {
+			out->status = CREDHELPER_BAD_OUTPUT;
+			snprintf(out->docker_message, sizeof(out->docker_message),
+				 "the helper printed more than %u bytes", CREDHELPER_OUT_MAX);
+			return 0;
+		}
+		return parse_success(out, so_in ? so_in : "", solen, e);
+	}
+	trimmed = solen;
+	so = trim(so_in ? (char *)so_in : (char *)"", &trimmed);
+	if (trimmed == strlen(NOT_FOUND_SENTINEL) &&
+	    memcmp(so, NOT_FOUND_SENTINEL, trimmed) == 0) {
+		out->status = CREDHELPER_NOT_FOUND;
+		snprintf(out->output, sizeof(out->output), "%s", NOT_FOUND_SENTINEL);
+		return 0;
+	}
+	out->status = CREDHELPER_FAILED;
+	set_failure_text(out, so_in, solen, se, selen);
+	/* docker quotes stdout only; stderr went to the terminal. */
+	credhelper_redact(so_red, sizeof(so_red), so, trimmed);
+	snprintf(out->docker_message, sizeof(out->docker_message),
+		 "error getting credentials - err: exit status %d, out: `%s`", exit_code, so_red);
+	return 0;
 }
 
 static int run_helper(struct proc_result *pr, struct credhelper_result *out,
@@ -334,8 +373,6 @@ int credhelper_get(struct credhelper_result *out, const char *name,
 		   const char *server_key, double deadline_ms, struct err *e)
 {
 	struct proc_result pr = PROC_RESULT_INIT(CREDHELPER_OUT_MAX, CREDHELPER_ERR_MAX);
-	char *so;
-	size_t solen;
 	int ret = -1;
 
 	*out = (struct credhelper_result)CREDHELPER_RESULT_INIT;
@@ -376,44 +413,16 @@ int credhelper_get(struct credhelper_result *out, const char *name,
 	case PROC_SIGNALED:
 		out->term_signal = pr.term_signal;
 		out->status = CREDHELPER_FAILED;
-		set_failure_text(out, &pr);
+		set_failure_text(out, pr.out.data, pr.out.len, pr.err.data, pr.err.len);
 		out->class = CREDHELPER_CLASS_SIGNAL;
 		snprintf(out->docker_message, sizeof(out->docker_message),
 			 "error getting credentials - err: signal: %s, out: `%s`",
 			 go_signal_name(pr.term_signal), out->output);
 		break;
 	case PROC_EXITED:
-		out->exit_code = pr.exit_code;
-		if (pr.exit_code == 0) {
-			if (pr.out.truncated) {
-				out->status = CREDHELPER_BAD_OUTPUT;
-				snprintf(out->docker_message, sizeof(out->docker_message),
-					 "the helper printed more than %u bytes", CREDHELPER_OUT_MAX);
-				break;
-			}
-			if (parse_success(out, pr.out.data ? pr.out.data : "", pr.out.len, e) < 0)
-				goto cleanup;
-			break;
-		}
-		solen = pr.out.len;
-		so = trim(pr.out.data ? pr.out.data : (char *)"", &solen);
-		if (solen == strlen(NOT_FOUND_SENTINEL) &&
-		    memcmp(so, NOT_FOUND_SENTINEL, solen) == 0) {
-			out->status = CREDHELPER_NOT_FOUND;
-			snprintf(out->output, sizeof(out->output), "%s", NOT_FOUND_SENTINEL);
-			break;
-		}
-		out->status = CREDHELPER_FAILED;
-		set_failure_text(out, &pr);
-		/* docker quotes stdout only; stderr went to the terminal. */
-		{
-			char so_red[CREDHELPER_MSG_MAX];
-
-			credhelper_redact(so_red, sizeof(so_red), so, solen);
-			snprintf(out->docker_message, sizeof(out->docker_message),
-				 "error getting credentials - err: exit status %d, out: `%s`",
-				 pr.exit_code, so_red);
-		}
+		if (credhelper_interpret(out, pr.exit_code, pr.out.data, pr.out.len,
+					 pr.out.truncated, pr.err.data, pr.err.len, e) < 0)
+			goto cleanup;
 		break;
 	}
 	ret = 0;

@@ -96,6 +96,17 @@ int credhelper_name_valid(const char *name);
 int credhelper_get(struct credhelper_result *out, const char *name,
 		   const char *server_key, double deadline_ms, struct err *e);
 
+/* The interpretation half of credhelper_get, without running anything:
+ * what the answer of a helper that exited with exit_code means (see the
+ * list above). out must be CREDHELPER_RESULT_INIT (program may be set, for
+ * messages); fills status, class, exit_code, docker_message, output,
+ * server_url and, when FOUND, cred. so/se (stdout/stderr, may be NULL)
+ * need not be NUL-terminated; so_truncated: stdout hit its cap. Pure, for
+ * the fuzzer. Returns 0, or -1 with e set on OOM. */
+int credhelper_interpret(struct credhelper_result *out, int exit_code, const char *so,
+			 size_t solen, int so_truncated, const char *se, size_t selen,
+			 struct err *e);
+
 /* `docker-credential-<name> version`: the first line of its output in ver
  * ("0.6.4"). Returns 0, or -1 with e set when it is invalid, missing,
  * fails or times out. */

@@ -471,8 +471,13 @@ int http_trust_load(struct http_trust *t, const struct settings *s, const char *
 		return err_set(e, "out of memory");
 	if (s && s->cacert)
 		add_pem_file(t, s->cacert);
-	if (scf && *scf)
-		add_pem_file(t, scf);
+	/* SSL_CERT_FILE naming the system bundle adds nothing. */
+	if (scf && *scf) {
+		const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+
+		if (!vi || !vi->cainfo || strcmp(vi->cainfo, scf) != 0)
+			add_pem_file(t, scf);
+	}
 	if (!root || !*root)
 		root = CERTS_D_DEFAULT;
 	if (registry && *registry && !strchr(registry, '/') && strcmp(registry, "..") != 0 &&
@@ -868,6 +873,8 @@ static int setup_easy(struct http_req *r)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
 		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	}
+	if (r->connect_timeout_ms > 0 && (r->deadline_ms <= 0 || r->connect_timeout_ms < left))
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)r->connect_timeout_ms);
 	if (strcmp(r->method, "HEAD") == 0) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	} else if (strcmp(r->method, "POST") == 0) {

@@ -16,7 +16,7 @@
  * Safety (DESIGN.md §7):
  *  - TLS is always verified (peer and host), against the system store plus
  *    --cacert FILE, SSL_CERT_FILE and docker's certs.d for the registry
- *    (`/etc/docker/certs.d/<host:port>/*.crt`; root overridable with
+ *    (`/etc/docker/certs.d/<host:port>/NAME.crt`; root overridable with
  *    FIXKB_DOCKER_CERTS_D) — see struct http_trust.
  *  - Redirects are followed here, not by libcurl: at most HTTP_MAX_REDIRECTS,
  *    http(s) only. Credentials (Basic, Bearer) are dropped when the target
@@ -93,6 +93,7 @@ struct http_req {
 	const char *insecure_host;         /* host[:port] declared insecure, or NULL */
 	size_t header_cap, body_cap;
 	double deadline_ms;                /* absolute; 0: only the run's deadline */
+	double connect_timeout_ms;         /* TCP + TLS handshake budget; 0: up to the deadline */
 	int follow_redirects;
 	void (*done)(struct http_req *r, void *arg);
 	void *arg;

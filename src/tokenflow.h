@@ -85,6 +85,7 @@ struct tf_flow {
 	char host[TF_HOST_MAX];       /* where requests go (registry-1.docker.io for Hub) */
 	char scheme[8];
 	int plain_http;               /* https answered as plain http: fell back (loopback/insecure) */
+	enum http_errclass https_error;   /* why https was given up */
 	int anonymous;                /* no secret and no registry token */
 	/* the challenge */
 	char challenge_scheme[16];

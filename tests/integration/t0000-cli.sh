@@ -42,7 +42,8 @@ like "$RUN_ERR" "is a directory" "says it is a directory"
 run_fixkb explain a b
 is "$RUN_RC" 2 "explain takes one log"
 run_fixkb explain --format sarif /dev/null
-is "$RUN_RC" 2 "explain has no sarif format"
+is "$RUN_RC" 0 "explain --format sarif of nothing: exit 0"
+is "$(json_get "$RUN_OUT" version)" "2.1.0" "a SARIF 2.1.0 log"
 
 run_fixkb frobnicate
 is "$RUN_RC" 2 "unknown command exits 2"
