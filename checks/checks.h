@@ -76,5 +76,6 @@ extern const struct probe probe_config_auth;
 extern const struct probe probe_cred_helper;
 extern const struct probe probe_docker_auth_config;
 extern const struct probe probe_keyring;
+extern const struct probe probe_token_endpoint;
 
 #endif

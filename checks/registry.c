@@ -10,6 +10,7 @@ const struct probe *const probe_table[] = {
 	&probe_cred_helper,
 	&probe_docker_auth_config,
 	&probe_keyring,
+	&probe_token_endpoint,
 	NULL,
 };
 

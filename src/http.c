@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "config.h"
@@ -121,6 +122,21 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		return 0;
 	return len;
+}
+
+void http_sanitize_utf8(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t n = strlen(s), i = 0, l;
+
+	while (i < n) {
+		l = utf8_len(p + i, n - i);
+		if (l == 0 || (l == 1 && p[i] < 0x20)) {
+			p[i++] = '?';
+			continue;
+		}
+		i += l;
+	}
 }
 
 json_t *http_json_text(const char *s, size_t len, size_t max)
@@ -596,7 +612,8 @@ static CURLcode sslctx_cb(CURL *curl, void *sslctx, void *parm)
 	(void)curl;
 	SSL_CTX_set_ex_data(ctx, ssl_ctx_idx, r);
 	SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), verify_cb);
-	if (r->trust && r->trust->certs && st) {
+	if (r->trust && r->trust->certs && st &&
+	    sk_X509_num((STACK_OF(X509) *)r->trust->certs) > 0) {
 		STACK_OF(X509) *sk = r->trust->certs;
 
 		for (i = 0; i < sk_X509_num(sk); i++)
@@ -853,10 +870,24 @@ static int setup_easy(struct http_req *r)
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	{
+		/* OpenSSL 3 spends ~30 ms parsing the whole system bundle for
+		 * every new TLS context. Where libcurl knows the hashed CA
+		 * directory (Debian: /etc/ssl/certs), use it alone: roots are
+		 * then looked up lazily, per handshake, for the cost of one
+		 * file. Extra anchors are added to each request's own store. */
+		const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+		int own_store = r->trust && r->trust->certs &&
+				sk_X509_num((STACK_OF(X509) *)r->trust->certs) > 0;
+
+		if (vi && vi->capath && access(vi->capath, R_OK | X_OK) == 0)
+			curl_easy_setopt(h, CURLOPT_CAINFO, NULL);
 #if LIBCURL_VERSION_NUM >= 0x075700
-	/* The store is per request: certs.d anchors apply to one registry. */
-	curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+		if (own_store)
+			curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
 #endif
+		(void)own_store;
+	}
 	curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, sslctx_cb);
 	curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, r);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);

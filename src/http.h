@@ -194,6 +194,9 @@ int http_url_hostport(const char *url, char *out, size_t n);
  * and cutting at max bytes (never fails). */
 json_t *http_json_text(const char *s, size_t len, size_t max);
 
+/* Replaces invalid UTF-8 and control bytes in s (in place) with '?'. */
+void http_sanitize_utf8(char *s);
+
 /* A body excerpt safe for evidence: JSON with token/access_token/
  * refresh_token/password values replaced by fingerprints; anything that
  * looks like a JWT replaced by "[jwt …]". Returns a new JSON value. */

@@ -521,6 +521,7 @@ static void issue(struct tf_flow *f, int state, const char *method, const char *
 			r->accept = MANIFEST_ACCEPT;
 	}
 	r->resp_body = (struct buf)BUF_INIT(r->body_cap);
+	f->auth_basic = auth == AUTH_BASIC;
 	if (auth == AUTH_BASIC) {
 		r->basic_user = cred_user(f);
 		r->basic_secret = &f->cfg.cred->secret;
@@ -1048,7 +1049,7 @@ cleanup:
 
 static void on_authorised(struct tf_flow *f, struct http_req *r)
 {
-	int basic = r->basic_secret != NULL, anon = f->anonymous;
+	int basic = f->auth_basic, anon = f->anonymous;
 	int login = f->cfg.client == TF_CLIENT_DOCKER_LOGIN;
 	const struct wwwauth_challenge *c;
 	const char *errp = NULL;
@@ -1071,6 +1072,12 @@ static void on_authorised(struct tf_flow *f, struct http_req *r)
 		else
 			finish(f, TF_OK, "%s granted %s:%s with the credential", basic ? "Basic auth"
 			       : "the token", f->cfg.repo, f->cfg.ref);
+		return;
+	}
+	if (r->credentials_dropped && (r->status == 401 || r->status == 403)) {
+		finish(f, TF_OUTAGE, "the registry redirected %s to another host (%s) and the "
+		       "credential is not carried across hosts (Go's client drops it too), so the "
+		       "request failed with %ld", r->method, r->url, r->status);
 		return;
 	}
 	wwwauth_containerd_order(&r->challenges);

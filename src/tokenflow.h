@@ -97,6 +97,7 @@ struct tf_flow {
 	size_t nscopes;
 	enum tf_method method;
 	int tried_post, tried_get, scope_retries;
+	int auth_basic;               /* the current request was issued with Basic */
 	struct sensitive token;
 	struct jwt_info jwt;
 	int jwt_ok, jwt_lacks_pull;
