@@ -193,6 +193,19 @@ probe --image "$T/$REPO:$TAG"
 is "$(pj code)" insufficient_scope_or_permission "token without access: insufficient_scope_or_permission"
 like "$(json_get "$RUN_OUT" probes.0.evidence.flow.warnings)" 'does not grant repository:fixkb/tiny:pull' "JWT access claim lacks pull"
 agree "token without access" "$T/$REPO:$TAG" --tls-verify=false
+echo "# --- public image, stale credentials: anonymous works, the stored credential fails"
+ctl "$RIG_ISSUER_CTL" '{"no_access":false,"anonymous_pull":true}'
+creds "$T" "alice:stale-$CANARY"
+probe --image "$T/$REPO:$TAG"
+is "$RUN_RC" 1 "stale credential on a public image: exit 1"
+is "$(pj code)" shadowed_credentials "stale credential on a public image: shadowed_credentials"
+is "$(pj evidence.anonymous_flow.outcome)" ok "the anonymous flow pulls"
+agree "stale credential on a public image" "$T/$REPO:$TAG" --tls-verify=false
+nocreds
+probe --image "$T/$REPO:$TAG"
+is "$(pj status)" ok "no credential on a public image: ok"
+agree "anonymous on a public image" "$T/$REPO:$TAG" --tls-verify=false
+ctl "$RIG_ISSUER_CTL" '{"anonymous_pull":false}'
 ctl "$RIG_ISSUER_CTL" '{"no_access":false,"issued_at":"not-a-date"}'
 probe --image "$T/$REPO:$TAG"
 is "$(pj code)" registry_outage "malformed issued_at: the client cannot decode the response"

@@ -136,6 +136,7 @@ DEFAULTS = {
     "header": "kid",          # "kid" | "x5c"
     "no_access": False,       # issue valid tokens with an empty access list (-> insufficient_scope)
     "bad_signature": False,   # corrupt the JWT signature (registry answers invalid_token)
+    "anonymous_pull": False,  # a public image: anonymous tokens grant pull (as Docker Hub/ghcr do)
 }
 INT_OR_NULL = ("post_status", "get_status", "status_5xx")
 
@@ -162,7 +163,7 @@ class State:
             if k in INT_OR_NULL:
                 if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 100 <= v <= 599):
                     raise ValueError("%s must be an HTTP status or null" % k)
-            elif k in ("deny_anonymous", "refresh_tokens", "no_access", "bad_signature"):
+            elif k in ("deny_anonymous", "refresh_tokens", "no_access", "bad_signature", "anonymous_pull"):
                 if not isinstance(v, bool):
                     raise ValueError("%s must be true or false" % k)
             elif k in ("delay_ms", "expires_in"):
@@ -239,9 +240,14 @@ class Issuer:
 
     def access_for(self, user, scopes, st):
         out = []
-        if user is None or st["no_access"]:
+        if st["no_access"]:
             return out
-        allowed = self.users[user][1]
+        if user is None:
+            if not st["anonymous_pull"]:
+                return out
+            allowed = ("pull",)
+        else:
+            allowed = self.users[user][1]
         for s in scopes:
             p = parse_scope(s)
             if not p:
