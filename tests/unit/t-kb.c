@@ -91,7 +91,11 @@ static void test_embedded(const struct kb *kb)
 	       "credentials/helper-missing", "find by cause and probe");
 	is_str(kb_find_by_cause(kb, "no_credentials", "nonexistent_probe")->id,
 	       "credentials/no-credentials", "find by cause falls back when the probe is not tied");
-	ok(kb_find_by_cause(kb, "rate_limited", NULL) == NULL, "no entry for rate_limited yet");
+	ok(kb_find_by_cause(kb, "no_such_cause", NULL) == NULL, "no entry for an unknown cause");
+	/* Vendor-specific entries (vendor/) sort after the generic ones, so a
+	 * fallback lookup lands on the generic entry for the cause. */
+	is_str(kb_find_by_cause(kb, "expired_token", NULL)->id,
+	       "registry/token-expired", "generic entry first for expired_token");
 
 	for (i = 0; i < kb_count(kb); i++) {
 		const struct kb_entry *x = kb_entry_at(kb, i);
@@ -353,7 +357,7 @@ static void test_dir(const struct kb *kb)
 	}
 	t0 = (clock_now_ms() - t0) / 10;
 	printf("# embedded kb loads and validates in %.2f ms\n", t0);
-	ok(t0 < 100, "load is fast (%.2f ms)", t0);
+	ok(t0 < 100 * tap_time_factor(), "load is fast (%.2f ms)", t0);
 
 	snprintf(path, sizeof(path), "%s/%s.json", dir, SEED);
 	unlink(path);
