@@ -37,7 +37,7 @@ static void doctor_help(const struct opt *opts)
 	       "take the credential from, what is wrong, and the best fix from the knowledge base.\n\n"
 	       "options:\n");
 	opt_print_help(stdout, opts);
-	printf("\nexit status: 0 nothing wrong, 1 a problem was found, 2 usage error\n");
+	printf("\nexit status: 0 nothing wrong, 1 a probe failed or could not tell, 2 usage error\n");
 }
 
 /* Does either consumer's plan for this registry use the secretservice helper? */
@@ -79,6 +79,15 @@ static int gather_targets(struct targets *t, const struct doctor_opts *o,
 	}
 	if (targets_add_configured(t, s) < 0)
 		return err_set(e, "out of memory");
+	/* Nothing named anywhere: check Docker Hub, where every unqualified
+	 * image goes, so a broken config.json or helper still shows. Only
+	 * offline probes: the user asked about no registry. */
+	if (t->n == 0) {
+		if (targets_add(t, "docker.io", NULL,
+				"Docker Hub, the default registry: no other registry found", 0) < 0)
+			return err_set(e, "out of memory");
+		t->items[0].implicit = 1;
+	}
 	return 0;
 }
 
@@ -100,7 +109,7 @@ static int run_network_probes(struct engine *en, const struct targets *t)
 {
 	const struct probe *p = probe_find("token_endpoint");
 	const char **regs, **images;
-	size_t i;
+	size_t i, n;
 	int rc;
 
 	if (!p || t->n == 0)
@@ -112,11 +121,14 @@ static int run_network_probes(struct engine *en, const struct targets *t)
 		free(images);
 		return -1;
 	}
-	for (i = 0; i < t->n; i++) {
-		regs[i] = t->items[i].registry;
-		images[i] = t->items[i].image[0] ? t->items[i].image : NULL;
+	for (i = 0, n = 0; i < t->n; i++) {
+		if (t->items[i].implicit)
+			continue;
+		regs[n] = t->items[i].registry;
+		images[n] = t->items[i].image[0] ? t->items[i].image : NULL;
+		n++;
 	}
-	rc = engine_run_batch(en, p, regs, images, t->n);
+	rc = n ? engine_run_batch(en, p, regs, images, n) : 0;
 	free(regs);
 	free(images);
 	return rc;
@@ -128,7 +140,8 @@ static int worst_status(const struct engine *en)
 	size_t i;
 
 	for (i = 0; i < en->n; i++)
-		if (en->records[i]->res.status == PROBE_FAIL)
+		if (en->records[i]->res.status == PROBE_FAIL ||
+		    en->records[i]->res.status == PROBE_ERROR)
 			fail = 1;
 	return fail;
 }
@@ -139,10 +152,10 @@ static void print_text(const struct settings *s, const struct engine *en,
 	size_t i, j, nfail = 0, nwarn = 0;
 
 	msg_verbose(s, "knowledge base: %s", kb_origin(kb));
-	if (t->n == 0) {
-		printf("No registry found: no --registry/--image, no ./Dockerfile FROM lines and no\n"
-		       "credentials configured. Try: fixkb doctor --image ghcr.io/OWNER/IMAGE:TAG\n");
-	}
+	if (t->n == 1 && t->items[0].implicit)
+		printf("No registry named by --registry/--image, ./Dockerfile or the credential\n"
+		       "configuration; checking Docker Hub's credentials offline. Try also:\n"
+		       "fixkb doctor --image ghcr.io/OWNER/IMAGE:TAG\n\n");
 	for (i = 0; i < t->n; i++) {
 		const struct target *it = &t->items[i];
 

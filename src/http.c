@@ -894,7 +894,10 @@ static int setup_easy(struct http_req *r)
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->body_cap);
+	/* A HEAD response's Content-Length describes a body that is never sent
+	 * (a large manifest index is fine): the cap applies to bodies read. */
+	if (strcmp(r->method, "HEAD") != 0)
+		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->body_cap);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "fixkb/" FIXKB_VERSION);
 	left = r->deadline_ms > 0 ? r->deadline_ms - now : 0;
@@ -1094,8 +1097,17 @@ static void classify(struct http_req *r, CURLcode rc)
 									: HTTP_ERR_TLS_OTHER;
 		return;
 	case CURLE_GOT_NOTHING:
+		r->errclass = HTTP_ERR_PROTOCOL;
+		snprintf(r->error, sizeof(r->error), "the server closed the connection without "
+			 "answering (%s)", m);
+		return;
 	case CURLE_WEIRD_SERVER_REPLY:
 	case CURLE_UNSUPPORTED_PROTOCOL:
+		r->errclass = HTTP_ERR_PROTOCOL;
+		if (rc == CURLE_WEIRD_SERVER_REPLY || strstr(m, "HTTP/0.9"))
+			snprintf(r->error, sizeof(r->error), "the server did not answer with HTTP: "
+				 "not an HTTP status line (%s)", m);
+		return;
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 		r->errclass = HTTP_ERR_PROTOCOL;

@@ -22,6 +22,7 @@ struct target {
 	char image[TARGET_IMAGE_MAX];         /* "" when none is known */
 	char origin[TARGET_ORIGIN_MAX];       /* "--registry", "Dockerfile FROM", "~/.docker/config.json" */
 	int base_image;                       /* an image pulled by a build (FROM, --image) */
+	int implicit;                         /* not named anywhere: the default registry */
 };
 
 struct targets {

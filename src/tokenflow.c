@@ -73,6 +73,8 @@ const char *tf_outcome_name(enum tf_outcome o)
 	case TF_TLS_OTHER: return "tls_other";
 	case TF_TLS_HTTP_MISMATCH: return "tls_http_mismatch";
 	case TF_REFUSED: return "refused";
+	case TF_REALM_OTHER_HOST: return "realm_other_host";
+	case TF_REALM_PLAIN_HTTP: return "realm_plain_http";
 	case TF_INTERNAL: return "internal";
 	}
 	return "internal";
@@ -765,16 +767,18 @@ static int is_ip_literal(const char *h)
 }
 
 /* Reports a realm on another host or over plain http for an https
- * registry. Returns 1 when fixkb must not send credentials there: another
- * site (not the same host, not a sibling name such as auth.docker.io for
- * registry-1.docker.io), or an https -> http downgrade. */
+ * registry. Returns non-zero when fixkb must not send credentials there:
+ * REALM_OTHER_SITE for another site (not the same host, not a sibling name
+ * such as auth.docker.io for registry-1.docker.io), REALM_DOWNGRADE for an
+ * https -> http downgrade (both bits may be set). */
+enum { REALM_OTHER_SITE = 1, REALM_DOWNGRADE = 2 };
 static int check_realm(struct tf_flow *f)
 {
 	char rhp[512], rhost[512], ghost[512];
 	int refuse = 0;
 
 	if (http_url_hostport(f->realm, rhp, sizeof(rhp)) < 0)
-		return 1;
+		return REALM_OTHER_SITE;
 	snprintf(rhost, sizeof(rhost), "%s", rhp);
 	snprintf(ghost, sizeof(ghost), "%s", f->host);
 	if (strchr(rhost, ':') && rhost[0] != '[')
@@ -788,13 +792,14 @@ static int check_realm(struct tf_flow *f)
 		warn(f, "the token realm %s is on another host than the registry %s: BuildKit and "
 		     "containerd send the credentials there without checking%s", f->realm, f->host,
 		     sibling ? "" : "; fixkb does not");
-		refuse |= !sibling;
+		if (!sibling)
+			refuse |= REALM_OTHER_SITE;
 	}
 	if (strcmp(f->scheme, "https") == 0 && strncasecmp(f->realm, "http://", 7) == 0) {
-		warn(f, "the registry is https but its token realm %s is plain http: BuildKit and "
-		     "containerd would send the credentials unencrypted (go-containerregistry "
-		     "refuses); fixkb does not send them", f->realm);
-		refuse = 1;
+		warn(f, "the registry %s is https but its token realm %s is plain http: BuildKit "
+		     "and containerd would send the credentials unencrypted (go-containerregistry "
+		     "refuses); fixkb does not send them", f->host, f->realm);
+		refuse |= REALM_DOWNGRADE;
 	}
 	return refuse;
 }
@@ -804,7 +809,7 @@ static void on_challenge(struct tf_flow *f, struct http_req *r)
 	const struct wwwauth_challenge *c;
 	const char *realm, *service;
 	char ctxscope[SCOPE_MAX] = "";
-	int login = f->cfg.client == TF_CLIENT_DOCKER_LOGIN;
+	int login = f->cfg.client == TF_CLIENT_DOCKER_LOGIN, refuse;
 	char url[HTTP_URL_MAX];
 
 	wwwauth_containerd_order(&r->challenges);
@@ -862,8 +867,10 @@ static void on_challenge(struct tf_flow *f, struct http_req *r)
 	}
 	snprintf(f->realm, sizeof(f->realm), "%s", realm);
 	snprintf(f->service, sizeof(f->service), "%s", service ? service : "");
-	if (check_realm(f) && !f->anonymous) {
-		finish(f, TF_REFUSED, "not sending the credential to the token realm %s: %s", f->realm,
+	refuse = check_realm(f);
+	if (refuse && !f->anonymous) {
+		finish(f, refuse & REALM_DOWNGRADE ? TF_REALM_PLAIN_HTTP : TF_REALM_OTHER_HOST,
+		       "not sending the credential to the token realm %s: %s", f->realm,
 		       json_string_value(json_array_get(f->warnings, json_array_size(f->warnings) - 1)));
 		return;
 	}
@@ -974,8 +981,9 @@ static void on_token_response(struct tf_flow *f, struct http_req *r, json_t *ste
 	if (!j || !json_is_object(j)) {
 		snprintf(f->message, sizeof(f->message), "unable to decode token response: %s",
 			 j ? "not a JSON object" : je.text);
-		finish(f, TF_OUTAGE, "the token endpoint answered %ld but not with JSON (%s)",
-		       r->status, r->resp_content_type[0] ? r->resp_content_type : "no content type");
+		finish(f, TF_OUTAGE, "the token endpoint %s %s answered %ld but not with JSON (%s)",
+		       r->method, r->url, r->status,
+		       r->resp_content_type[0] ? r->resp_content_type : "no content type");
 		goto cleanup;
 	}
 	at = json_string_value(json_object_get(j, "access_token"));
@@ -1075,9 +1083,9 @@ static void on_authorised(struct tf_flow *f, struct http_req *r)
 		return;
 	}
 	if (r->credentials_dropped && (r->status == 401 || r->status == 403)) {
-		finish(f, TF_OUTAGE, "the registry redirected %s to another host (%s) and the "
+		finish(f, TF_OUTAGE, "the registry %s redirected %s to another host (%s) and the "
 		       "credential is not carried across hosts (Go's client drops it too), so the "
-		       "request failed with %ld", r->method, r->url, r->status);
+		       "request failed with %ld", f->host, r->method, r->url, r->status);
 		return;
 	}
 	wwwauth_containerd_order(&r->challenges);
@@ -1518,6 +1526,17 @@ void tf_check_verdict(struct tf_check *k, enum probe_status *status, char *code,
 	case TF_REFUSED:
 		*status = PROBE_ERROR;
 		snprintf(code, codelen, "refused_plain_http");
+		snprintf(detail, detaillen, "%s", f->summary);
+		return;
+	case TF_REALM_PLAIN_HTTP:
+		/* the realm downgrades an https registry to plain http */
+		*status = PROBE_FAIL;
+		snprintf(code, codelen, "tls_http_mismatch");
+		snprintf(detail, detaillen, "%s", f->summary);
+		return;
+	case TF_REALM_OTHER_HOST:
+		*status = PROBE_ERROR;
+		snprintf(code, codelen, "realm_other_host");
 		snprintf(detail, detaillen, "%s", f->summary);
 		return;
 	case TF_PENDING:

@@ -62,6 +62,8 @@ enum tf_outcome {
 	TF_TLS_OTHER,
 	TF_TLS_HTTP_MISMATCH,
 	TF_REFUSED,           /* fixkb refused to send credentials (plain http) */
+	TF_REALM_OTHER_HOST,  /* fixkb refused: the token realm is on another site */
+	TF_REALM_PLAIN_HTTP,  /* fixkb refused: https registry, plain http token realm */
 	TF_INTERNAL,
 };
 

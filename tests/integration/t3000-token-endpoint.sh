@@ -242,7 +242,7 @@ probe --image "$RIG_HOSTILE_REDIRECT_OTHER_HOST/$REPO:$TAG"
 like "$(json_get "$RUN_OUT" probes.0.evidence.flow.steps)" '"credentials": "dropped"' "cross-host redirect: credentials dropped"
 creds "$RIG_HOSTILE_REALM_OTHER_HOST" "alice:$CANARY"
 probe --image "$RIG_HOSTILE_REALM_OTHER_HOST/$REPO:$TAG"
-is "$(pj code)" refused_plain_http "realm on another host: refused"
+is "$(pj code)" realm_other_host "realm on another host: refused"
 like "$(json_get "$RUN_OUT" probes.0.evidence.flow.warnings)" 'on another host' "realm on another host reported"
 other=$(log_since "$RIG_HOSTILE_LOG" "$hoff" | grep 'listener=OTHER ' || true)
 unlike "$other" 'authz=basic|authz=bearer|authz=other|form_secret=yes' "no credential reached the other host"
