@@ -145,6 +145,32 @@ static void explain_help(const struct opt *opts)
 	printf("\nexit status: 0 nothing found, 1 a known failure was found, 2 unreadable log or usage error\n");
 }
 
+/* One line matched by a specific entry (docker-credential-pass failing)
+ * and a generic one of the same cause (any helper failing): keep the
+ * most confident, which the KB makes the specific one. */
+static void drop_generic_duplicates(struct scan *sc)
+{
+	size_t i, j, o = 0;
+
+	for (i = 0; i < sc->n; i++) {
+		const struct hit *h = &sc->hits[i];
+		int weaker = 0;
+
+		for (j = 0; j < sc->n && !weaker; j++) {
+			const struct hit *g = &sc->hits[j];
+
+			if (j == i || g->line != h->line || strcmp(g->registry, h->registry) != 0 ||
+			    strcmp(g->entry->cause, h->entry->cause) != 0)
+				continue;
+			weaker = g->entry->confidence > h->entry->confidence ||
+				 (g->entry->confidence == h->entry->confidence && j < i);
+		}
+		if (!weaker)
+			sc->hits[o++] = *h;
+	}
+	sc->n = o;
+}
+
 /* Runs the tied probes for every registry a hit names (deduplicated). */
 static void run_probes(struct engine *en, const struct scan *sc)
 {
@@ -302,6 +328,7 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	msg_verbose(s, "scanned %llu bytes, %lu lines, %lu candidate lines, %lu matches",
 		    st.bytes, st.lines, st.candidates, st.matches);
 
+	drop_generic_duplicates(sc);
 	for (i = 0; i < sc->n; i++)
 		for (size_t k = 0; k < sc->npulled; k++)
 			if (strcmp(sc->hits[i].registry, sc->pulled[k]) == 0)

@@ -19,7 +19,9 @@ like "$RUN_OUT" 'embedded, [0-9]+ entries' "without a kb dir the embedded copy i
 run_fixkb kb list --format json
 is "$RUN_RC" 0 "kb list --format json exits 0"
 is "$(json_get "$RUN_OUT" command)" "kb list" "json names the command"
-is "$(json_get "$RUN_OUT" entries.0.id)" "$SEED" "json lists entries sorted by id"
+ids=$(printf '%s\n' "$RUN_OUT" | python3 -c 'import json,sys; print("\n".join(e["id"] for e in json.load(sys.stdin)["entries"]))')
+is "$ids" "$(printf '%s\n' "$ids" | LC_ALL=C sort)" "json lists entries sorted by id"
+like "$ids" "^$SEED\$" "json lists the seed"
 
 run_fixkb -v kb list
 like "$RUN_ERR" 'knowledge base: embedded, [0-9]+ entries' "-v says where the kb came from"
