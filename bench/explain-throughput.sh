@@ -51,9 +51,11 @@ run() {
 	shift
 	start=$(date +%s%N)
 	/usr/bin/time -f %M -o "$work/rss" "$@" >"$work/out" 2>"$work/err" || {
-		# grep and rg exit 1 when nothing matched
-		# and explain exits 1 when it found something
+		# grep and rg exit 1 when nothing matched, explain when it found
+		# something; anything else (rg's 2 on a bad pattern) is a failure
+		rc=$?
 		case $name in fixkb) cat "$work/err" >&2; exit 1 ;; esac
+		[ "$rc" -eq 1 ] || { echo "$name failed ($rc):" >&2; head -c 600 "$work/err" >&2; exit 1; }
 	}
 	end=$(date +%s%N)
 	rss=$(tail -n1 "$work/rss")

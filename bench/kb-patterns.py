@@ -11,4 +11,6 @@ for path in sorted(glob.glob(os.path.join(kb, "*", "*.json"))):
     with open(path, encoding="utf-8") as f:
         entry = json.load(f)
     for sig in entry.get("signatures", []):
-        print(sig["regex"])
+        # POSIX ERE reads \" as a plain quote; Rust's regex (rg) rejects
+        # the escape, so write the quote bare: same language for both.
+        print(sig["regex"].replace('\\"', '"'))
