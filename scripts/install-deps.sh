@@ -4,9 +4,11 @@
 set -euo pipefail
 
 BUILD_PKGS="gcc meson ninja-build pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsecret-1-dev libvectorscan-dev libpcre2-dev python3"
-# Real components the tests run against (tests/rig): registry, skopeo, keyring, helpers, pass.
+# Real components the tests run against (tests/rig): registry, skopeo, keyring, helpers, pass;
+# and the hardening runs of scripts/test.sh: clang + libFuzzer (scripts/fuzz.sh), valgrind.
 TEST_PKGS="docker-registry apache2-utils skopeo umoci gnome-keyring libsecret-tools dbus dbus-bin
- golang-docker-credential-helpers pass gnupg curl openssl ca-certificates"
+ golang-docker-credential-helpers pass gnupg curl openssl ca-certificates
+ clang libclang-rt-14-dev valgrind"
 
 want="$BUILD_PKGS"
 [ "${1:-}" = "--build-only" ] || want="$want $TEST_PKGS"

@@ -583,6 +583,7 @@ int dockerfile_from_images_text(json_t **out, const char *text, size_t len, stru
 			goto cleanup;
 		}
 		p = nl ? nl + 1 : end;
+		ll = strlen(line);   /* a NUL byte ends the line (strndup stopped there) */
 		while (ll > 0 && (line[ll - 1] == '\r' || line[ll - 1] == ' ' || line[ll - 1] == '\t'))
 			line[--ll] = '\0';
 		if (in_directives) {

@@ -1,5 +1,6 @@
 #include "jwt.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,7 +22,10 @@ static int get_int(json_t *v, long long *out)
 		return 1;
 	}
 	if (json_is_real(v)) {
-		*out = (long long)json_real_value(v);
+		double d = json_real_value(v);
+
+		/* a cast out of range is undefined: 1e300 means "never" */
+		*out = d >= 9.2e18 ? LLONG_MAX : d <= -9.2e18 ? LLONG_MIN : (long long)d;
 		return 1;
 	}
 	return 0;

@@ -46,7 +46,7 @@ static char *fuzz_cstr(const uint8_t *data, size_t size)
 }
 
 /* Splits data at the first occurrence of sep: [data, *n1) and the rest
- * after sep in *p2/*n2 (empty when sep is absent). */
+ * after sep in *p2 and *n2 (empty when sep is absent). */
 __attribute__((unused))
 static void fuzz_split(const uint8_t *data, size_t size, const char *sep, size_t *n1,
 		       const uint8_t **p2, size_t *n2)

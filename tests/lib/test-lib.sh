@@ -126,10 +126,18 @@ check_no_leak() {
 	{
 		printf '%s\n' "$CANARY" "$CANARY_B64"
 		for u in $KEEP_CANARY_USERS; do canary_userpass_b64 "$u"; echo; done
-		# base64 of the canary at the three possible alignments inside a longer string
-		printf 'x%s' "$CANARY" | base64 -w0 | cut -c5-20; echo
-		printf 'xx%s' "$CANARY" | base64 -w0 | cut -c5-20; echo
-	} | grep -v '^$' > "$pats"
+		# base64 of the canary at the three possible alignments inside a longer
+		# string (so also "user:canary" for any user, and JSON holding it), in
+		# the standard and the URL alphabet (JWT segments)
+		for pre in '' x xx; do
+			printf '%s%s' "$pre" "$CANARY" | base64 -w0 | cut -c$(( ${#pre} ? 5 : 1 ))-20
+			echo
+			printf '%s%s' "$pre" "$CANARY" | base64 -w0 | cut -c$(( ${#pre} ? 5 : 1 ))-20 | tr '+/' '-_'
+			echo
+		done
+		# a hex dump of it
+		printf '%s' "$CANARY" | od -An -tx1 | tr -d ' \n' | cut -c1-32; echo
+	} | grep -v '^$' | sort -u > "$pats"
 	hits=$(grep -rlF -f "$pats" "$OUT_DIR" $WATCHED_FILES 2>/dev/null)
 	if [ -z "$hits" ]; then
 		tap_ok 0 "no canary, nor its base64 forms, in any output ($RUN_N runs)"

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_count, tap_failed;
@@ -46,6 +47,18 @@ __attribute__((unused))
 static void diag(const char *msg)
 {
 	printf("# %s\n", msg);
+}
+
+/* How much slower than native this run is allowed to be, for tests that
+ * assert a speed: FIXKB_TEST_TIME_FACTOR (scripts/test.sh sets it under
+ * valgrind and the sanitizers), default 1. */
+__attribute__((unused))
+static double tap_time_factor(void)
+{
+	const char *v = getenv("FIXKB_TEST_TIME_FACTOR");
+	double f = v ? atof(v) : 1.0;
+
+	return f >= 1.0 ? f : 1.0;
 }
 
 __attribute__((unused))

@@ -1,0 +1,63 @@
+/* fuzz-tokenresp — what fixkb reads from a token endpoint and a registry
+ * error body: the BuildKit >= 0.24 error text (tf_fetch_message_v024 on
+ * the body), the redacted body excerpt kept as evidence
+ * (http_redact_body, http_json_text), issued_at (tf_rfc3339_valid), and
+ * the realm a GET token URL is built on (tf_token_get_url).
+ * Input: realm line, issued_at line, then the body. The token response
+ * decoding itself sits inside tokenflow.c's state machine (see README). */
+#include "fuzz.h"
+
+#include "http.h"
+#include "sensitive.h"
+#include "tokenflow.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	sensitive_wipe_json_allocations();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct tf_kv kv[] = {
+		{ "scope", "repository:fixkb/tiny:pull", 26 },
+		{ "service", "registry.example", 16 },
+		{ "account", "alice", 5 },
+	};
+	char msg[TF_MSG_MAX], url[HTTP_URL_MAX];
+	const uint8_t *rest, *body;
+	size_t n1, n2, nrest, nbody;
+	char *realm, *ia, *b;
+	struct buf vb = BUF_INIT(1 << 16);
+	json_t *j;
+
+	fuzz_split(data, size, "\n", &n1, &rest, &nrest);
+	fuzz_split(rest, nrest, "\n", &n2, &body, &nbody);
+	realm = fuzz_cstr(data, n1);
+	ia = fuzz_cstr(rest, n2);
+	b = fuzz_dup(body, nbody);
+
+	tf_fetch_message_v024(msg, sizeof(msg), 0, "POST", realm, 401, "Unauthorized", b, nbody);
+	fuzz_assert(strlen(msg) < sizeof(msg));
+	tf_fetch_message_v024(msg, 40, 0, "GET", realm, 403, "", b, nbody);
+	fuzz_assert(strlen(msg) < 40);
+	tf_fetch_message_v024(msg, sizeof(msg), 1, "GET", realm, 500, "", b, nbody);
+	j = http_redact_body(b, nbody, 512);
+	fuzz_assert(j);
+	json_decref(j);
+	j = http_json_text(b, nbody, 64);
+	fuzz_assert(json_is_string(j));
+	json_decref(j);
+	(void)tf_rfc3339_valid(ia);
+	if (tf_token_get_url(url, sizeof(url), realm, kv, 3) == 0)
+		fuzz_assert(strlen(url) < sizeof(url));
+	(void)tf_token_get_url(url, 16, realm, kv, 1);
+	(void)tf_query_escape(&vb, b, nbody);
+	buf_release(&vb);
+	free(realm);
+	free(ia);
+	free(b);
+	return 0;
+}
