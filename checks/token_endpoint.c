@@ -146,6 +146,20 @@ static void resolve_credential(struct te_item *it)
 			 where, fp);
 }
 
+/* --client (validated by main.c); BuildKit's client path by default. */
+static enum tf_client client_from_settings(const struct settings *s)
+{
+	const char *c = s ? s->client : NULL;
+
+	if (c && strcmp(c, "buildkit-daemon") == 0)
+		return TF_CLIENT_BUILDKIT_DAEMON;
+	if (c && strcmp(c, "containerd") == 0)
+		return TF_CLIENT_CONTAINERD;
+	if (c && strcmp(c, "docker-login") == 0)
+		return TF_CLIENT_DOCKER_LOGIN;
+	return TF_CLIENT_BUILDKIT;
+}
+
 static void setup(struct te_item *it, struct http_client *hc)
 {
 	const struct probe_ctx *ctx = it->ctx;
@@ -155,7 +169,7 @@ static void setup(struct te_item *it, struct http_client *hc)
 	char daemon_json[512];
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.client = TF_CLIENT_BUILDKIT;
+	cfg.client = client_from_settings(ctx->settings);
 	snprintf(cfg.registry, sizeof(cfg.registry), "%s", ctx->registry);
 	if (ctx->image && *ctx->image) {
 		if (image_ref_parse(&ref, ctx->image, &e) < 0) {

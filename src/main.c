@@ -40,6 +40,7 @@ static const struct opt global_opts[] = {
 	{ "lang", 0, OPT_STRING, &lang_arg, "L", "en (default) or zh" },
 	{ "no-color", 0, OPT_FLAG, &no_color_flag, NULL, "never colour the output" },
 	{ "offline", 0, OPT_FLAG, &offline_flag, NULL, "run no probe that touches the network" },
+	{ "client", 0, OPT_STRING, &settings.client, "NAME", "token flow to imitate: buildkit (default), buildkit-daemon, containerd, docker-login" },
 	OPT_TABLE_END,
 };
 
@@ -105,6 +106,12 @@ static int settings_finish(void)
 			return msg_usage("invalid --timeout '%s' (seconds, > 0, at most 3600)",
 					 timeout_arg);
 	}
+	if (settings.client && strcmp(settings.client, "buildkit") != 0 &&
+	    strcmp(settings.client, "buildkit-daemon") != 0 &&
+	    strcmp(settings.client, "containerd") != 0 &&
+	    strcmp(settings.client, "docker-login") != 0)
+		return msg_usage("unknown --client '%s' (buildkit, buildkit-daemon, containerd, docker-login)",
+				 settings.client);
 	settings.color = settings.format == FORMAT_TEXT && !no_color_flag &&
 			 !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]) && isatty(STDOUT_FILENO);
 	return 0;

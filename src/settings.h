@@ -17,8 +17,11 @@ struct settings {
 	int color;                /* colour on stdout (TTY, no NO_COLOR, no --no-color) */
 	enum out_format format;
 	enum out_lang lang;
+	/* --client: whose token flow the network probe imitates: "buildkit"
+	 * (default), "buildkit-daemon", "containerd" or "docker-login". */
+	const char *client;
 };
 
-#define SETTINGS_INIT { NULL, NULL, 10.0, 0, 0, 0, FORMAT_TEXT, LANG_EN }
+#define SETTINGS_INIT { NULL, NULL, 10.0, 0, 0, 0, FORMAT_TEXT, LANG_EN, NULL }
 
 #endif

@@ -106,6 +106,18 @@ like "$(printf '%s\n' "$tl" | sed -n 1p)" "^TOKEN method=POST status=401 .*clien
 like "$(printf '%s\n' "$tl" | sed -n 2p)" "^TOKEN method=GET status=401 .*user=alice auth=basic" "issuer log: then GET 401 with Basic"
 agree "wrong password" "$T/$REPO:$TAG" --tls-verify=false
 
+echo "# --- the same, BuildKit daemon path (--client buildkit-daemon): GET first, then POST"
+off=$(log_mark "$RIG_TOKEN_LOG")
+probe --client buildkit-daemon --image "$T/$REPO:$TAG"
+is "$(pj code)" oauth_token_rejected "daemon path: oauth_token_rejected"
+is "$(pj evidence.flow.message)" "failed to fetch oauth token: unexpected status from POST request to $RIG_TOKEN_REALM: 401 Unauthorized" \
+	"daemon path reproduces the seed's POST 401 message"
+tl=$(log_since "$RIG_TOKEN_LOG" "$off")
+like "$(printf '%s\n' "$tl" | sed -n 1p)" "^TOKEN method=GET status=401 " "issuer log: daemon path GETs first"
+like "$(printf '%s\n' "$tl" | sed -n 2p)" "^TOKEN method=POST status=401 " "issuer log: then POSTs"
+run_fixkb probe token_endpoint --client nosuch --registry "$T"
+is "$RUN_RC" 2 "unknown --client: exit 2"
+
 echo "# --- DOCKER_AUTH_CONFIG wins over auths (docker CLI >= 28.3, buildx >= 0.26)"
 creds "$T" "$RIG_USER:$RIG_PASS"
 DOCKER_AUTH_CONFIG=$(printf '{"auths":{"%s":{"auth":"%s"}}}' "$T" "$(b64 "alice:$CANARY")") \
