@@ -32,14 +32,16 @@ trap 'rm -f "$TALLY" "$TALLY.fuzz"' EXIT
 T_START=$(date +%s)
 
 # tally NAME BUILD_DIR SECONDS: adds that run's counts from meson's
-# testlog.json to the tally and prints them.
+# testlog (testlog-valgrind.json under --wrapper) to the tally, prints them.
 tally() {
-	python3 - "$1" "$2/meson-logs/testlog.json" "$3" "$TALLY" <<'EOF'
-import json, sys
-name, log, secs, tally = sys.argv[1:5]
+	python3 - "$1" "$2/meson-logs" "$3" "$TALLY" <<'EOF'
+import glob, json, os, sys
+name, logdir, secs, tally = sys.argv[1:5]
 passed = failed = skipped = 0
+# testlog.json, or testlog-<wrapper>.json under --wrapper
+logs = sorted(glob.glob(os.path.join(logdir, 'testlog*.json')), key=os.path.getmtime)
 try:
-    for line in open(log):
+    for line in open(logs[-1] if logs else os.path.join(logdir, 'testlog.json')):
         r = json.loads(line).get('result')
         if r in ('OK', 'EXPECTEDFAIL'):
             passed += 1
@@ -60,7 +62,7 @@ run() {
 	shift 2
 	t0=$(date +%s)
 	echo "== $name: meson test -C $dir $*"
-	rm -f "$dir/meson-logs/testlog.json"
+	rm -f "$dir"/meson-logs/testlog*.json
 	# failures are counted from the log, not from the exit status
 	meson test -C "$dir" --print-errorlogs --num-processes "$NPROC" "$@" || true
 	tally "$name" "$dir" $(( $(date +%s) - t0 ))
@@ -82,8 +84,10 @@ failed() { echo "$1 0 1 0 0" >> "$TALLY"; echo "== $1: build failed"; }
 if setup "$BUILD_DIR"; then run default "$BUILD_DIR"; else failed default; fi
 
 if [ "${FIXKB_HARDENING:-1}" != 0 ]; then
-	# 2. ASan + UBSan (gcc), every suite, leaks fatal.
-	if setup "$ASAN_DIR" -Db_sanitize=address,undefined -Db_lundef=false; then
+	# 2. ASan + UBSan (gcc), every suite, leaks fatal. gcc's "undefined"
+	#    leaves out float-cast-overflow (clang's does not): added.
+	if setup "$ASAN_DIR" -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=float-cast-overflow -Dc_link_args=-fsanitize=float-cast-overflow; then
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0 \

@@ -1,6 +1,9 @@
 #include "http.h"
 
+#include "redact.h"
+
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -259,6 +262,31 @@ static json_t *redact_json(json_t *v, size_t max)
 	return json_copy(v);
 }
 
+/* A body that is not JSON can still carry a token in free text ("your
+ * token: …"): every run of 20 or more token characters is replaced. */
+static void hide_opaque_runs(char *s)
+{
+	static const char mark[] = "[opaque]";
+	size_t i = 0, o = 0, j;
+
+	while (s[i]) {
+		for (j = i; s[j] && (isalnum((unsigned char)s[j]) || strchr("-_+=~.", s[j])); j++)
+			;
+		if (j - i >= 20) {
+			memcpy(s + o, mark, sizeof(mark) - 1);   /* 8 <= 20: never outruns i */
+			o += sizeof(mark) - 1;
+			i = j;
+			continue;
+		}
+		if (j == i)
+			j = i + 1;
+		memmove(s + o, s + i, j - i);
+		o += j - i;
+		i = j;
+	}
+	s[o] = '\0';
+}
+
 json_t *http_redact_body(const char *body, size_t len, size_t max)
 {
 	json_error_t je;
@@ -276,7 +304,25 @@ json_t *http_redact_body(const char *body, size_t len, size_t max)
 	if (j)
 		json_decref(j);
 	r = redact_jwts(body, len);
-	out = r ? http_json_text(r, strlen(r), max) : json_string("");
+	if (r) {
+		/* Not JSON (truncated, trailing data, form text, HTML): the
+		 * token, access_token, refresh_token... values must still go. */
+		size_t rl = strlen(r), cap = 2 * rl + 16;
+		char *clean = malloc(cap);
+
+		if (clean) {
+			redact_text(r, rl, clean, cap);
+			hide_opaque_runs(clean);
+			out = http_json_text(clean, strlen(clean), max);
+			OPENSSL_cleanse(clean, cap);
+			free(clean);
+		} else {
+			out = json_string("(response not shown)");
+		}
+		OPENSSL_cleanse(r, rl);
+	} else {
+		out = json_string("");
+	}
 	free(r);
 	return out;
 }
