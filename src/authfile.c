@@ -13,17 +13,6 @@
 #include "dockercfg.h"
 #include "imageref.h"
 
-static const char *home(void)
-{
-	const char *h = getenv("HOME");
-	struct passwd *pw;
-
-	if (h && *h)
-		return h;
-	pw = getpwuid(getuid());
-	return pw ? pw->pw_dir : NULL;
-}
-
 /* out[*n] = dir "/" file (or dir alone when file is ""). */
 static int add_path(struct authfile_path *out, size_t *n, int legacy, const char *why,
 		    struct err *e, const char *dir, const char *file)
@@ -43,7 +32,7 @@ int authfile_chain(struct authfile_path out[AUTHFILE_CHAIN_MAX], size_t *n,
 {
 	const char *raf = getenv("REGISTRY_AUTH_FILE"), *xr = getenv("XDG_RUNTIME_DIR");
 	const char *xc = getenv("XDG_CONFIG_HOME"), *dc = getenv("DOCKER_CONFIG");
-	const char *h = home();
+	const char *h = dockercfg_home_dir();
 	char uid[64];
 
 	*n = 0;

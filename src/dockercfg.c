@@ -76,7 +76,7 @@ cleanup:
 	return rc;
 }
 
-static const char *home_dir(void)
+const char *dockercfg_home_dir(void)
 {
 	const char *h = getenv("HOME");
 	struct passwd *pw;
@@ -98,7 +98,7 @@ int dockercfg_dir(char *out, size_t n, const struct settings *s, struct err *e)
 	if (d && *d) {
 		w = snprintf(out, n, "%s", d);
 	} else {
-		home = home_dir();
+		home = dockercfg_home_dir();
 		if (!home)
 			return err_set(e, "cannot find the docker config dir: neither DOCKER_CONFIG nor HOME is set");
 		w = snprintf(out, n, "%s/.docker", home);

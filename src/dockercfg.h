@@ -62,6 +62,9 @@ struct dockercfg {
 
 /* docker's config dir: s->config_dir, $DOCKER_CONFIG, $HOME/.docker.
  * Returns -1 when none can be found or it does not fit. */
+/* $HOME, else the passwd entry's home directory, else NULL. */
+const char *dockercfg_home_dir(void);
+
 int dockercfg_dir(char *out, size_t n, const struct settings *s, struct err *e);
 /* <dir>/config.json. */
 int dockercfg_default_path(char *out, size_t n, const struct settings *s, struct err *e);
