@@ -7,29 +7,7 @@
 # canary as the wrong password; done_testing greps every output for it.
 . "$TEST_LIB"
 
-RIG_SH="$SRCDIR/tests/rig/rig.sh"
-if [ -z "${RIG_DIR:-}" ]; then
-	missing=""
-	for b in docker-registry skopeo umoci curl openssl htpasswd; do
-		command -v "$b" >/dev/null 2>&1 || missing="$missing $b"
-	done
-	if [ -n "$missing" ]; then
-		[ -z "${FIXKB_REQUIRE_RIG:-}" ] && skip_all "rig tools missing:$missing"
-		echo "Bail out! FIXKB_REQUIRE_RIG is set but missing:$missing"
-		exit 1
-	fi
-	OWN_RIG=$(mktemp -d /tmp/rig.XXXX)
-	trap '"$RIG_SH" down "$OWN_RIG" >/dev/null 2>&1; rm -rf "$OWN_RIG"' EXIT
-	if ! up_out=$("$RIG_SH" up "$OWN_RIG" 2>&1); then
-		echo "Bail out! rig.sh up failed"
-		printf '%s\n' "$up_out" | tail -20 | sed 's/^/# /'
-		exit 1
-	fi
-	echo "# $up_out"
-	. "$OWN_RIG/env"
-else
-	. "$RIG_DIR/env"
-fi
+rig_start
 # Private stores only: never a pass store or keyring from the rig for these.
 export PASSWORD_STORE_DIR="$TEST_DIR/password-store-none"
 export FIXKB_DAEMON_JSON="$TEST_DIR/daemon.json" FIXKB_DOCKER_CERTS_D="$TEST_DIR/certs.d"

@@ -155,4 +155,33 @@ done_testing() {
 	exit $?
 }
 
+# rig_start — the real registry, token issuer and keyring (tests/rig): use
+# the one named by RIG_DIR, else start one for this test and stop it at
+# exit. Skips only when FIXKB_REQUIRE_RIG is unset and its tools are missing.
+rig_start() {
+	RIG_SH="$SRCDIR/tests/rig/rig.sh"
+	if [ -n "${RIG_DIR:-}" ]; then
+		. "$RIG_DIR/env"
+		return
+	fi
+	local missing="" b up_out
+	for b in docker-registry skopeo umoci curl openssl htpasswd; do
+		command -v "$b" >/dev/null 2>&1 || missing="$missing $b"
+	done
+	if [ -n "$missing" ]; then
+		[ -z "${FIXKB_REQUIRE_RIG:-}" ] && skip_all "rig tools missing:$missing"
+		echo "Bail out! FIXKB_REQUIRE_RIG is set but missing:$missing"
+		exit 1
+	fi
+	OWN_RIG=$(mktemp -d /tmp/rig.XXXX)
+	trap '"$RIG_SH" down "$OWN_RIG" >/dev/null 2>&1; rm -rf "$OWN_RIG"' EXIT
+	if ! up_out=$("$RIG_SH" up "$OWN_RIG" 2>&1); then
+		echo "Bail out! rig.sh up failed"
+		printf '%s\n' "$up_out" | tail -20 | sed 's/^/# /'
+		exit 1
+	fi
+	echo "# $up_out"
+	. "$OWN_RIG/env"
+}
+
 skip_all() { echo "1..0 # SKIP $*"; rm -rf "$TEST_DIR"; exit 0; }
