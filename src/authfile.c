@@ -1,7 +1,6 @@
 #include "authfile.h"
 
 #include <jansson.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
