@@ -237,11 +237,17 @@ static const char *jstr(const json_t *o, const char *k)
 }
 
 static void print_text(const struct settings *s, const json_t *findings,
-		       unsigned long dropped, const char *logname)
+		       unsigned long dropped, const char *logname, int partial)
 {
 	size_t i;
 	int zh = s->lang == LANG_ZH;
 
+	if (json_array_size(findings) == 0 && partial) {
+		printf("%s %s: %s\n", msg_mark(s, MARK_WARN), logname,
+		       zh ? "在读取的部分中未发现已知的镜像仓库访问故障（日志未读完）"
+			  : "no known registry-access failure in the part read (the log was not read to its end)");
+		return;
+	}
 	if (json_array_size(findings) == 0) {
 		printf("%s %s: %s\n", msg_mark(s, MARK_OK), logname,
 		       zh ? "未发现已知的镜像仓库访问故障" : "no known registry-access failure found");
@@ -276,10 +282,11 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	struct engine en;
 	struct err e = ERR_INIT;
 	struct matcher_stats st;
-	json_t *findings = NULL;
+	json_t *findings = NULL, *warnings = NULL;
+	char warning[512];
 	const char *pos[1], *logname;
 	FILE *fp = NULL;
-	int npos = 0, rc = EXIT_USAGE, engine_up = 0;
+	int npos = 0, rc = EXIT_USAGE, engine_up = 0, scan_rc, partial;
 	size_t i;
 	const struct opt opts[] = { OPT_TABLE_END };
 
@@ -304,6 +311,10 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 			return msg_error("reading log '%s': is a directory", logname);
 		}
 	}
+	/* The --timeout deadline covers the whole run: reading the log (which
+	 * may never end: a pipe, /dev/zero) and then the probes. */
+	engine_init(&en, s);
+	engine_up = 1;
 	if (kb_load(&kb, &e) < 0) {
 		rc = msg_error("loading the knowledge base: %s", e.msg);
 		goto cleanup;
@@ -321,20 +332,30 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	}
 	sc->sigs = &sigs;
 	memset(&st, 0, sizeof(st));
-	if (matcher_scan_stream(sigs.m, NULL, fp, on_match, sc, &st, &e) < 0) {
+	scan_rc = matcher_scan_stream_until(sigs.m, NULL, fp, en.deadline_ms, on_match,
+					    sc, &st, &e);
+	if (scan_rc < 0) {
 		rc = msg_error("reading log '%s': %s", logname, e.msg);
 		goto cleanup;
 	}
 	msg_verbose(s, "scanned %llu bytes, %lu lines, %lu candidate lines, %lu matches",
 		    st.bytes, st.lines, st.candidates, st.matches);
+	warnings = json_array();
+	partial = scan_rc == MATCHER_DEADLINE;
+	if (partial) {
+		snprintf(warning, sizeof(warning),
+			 "stopped reading '%s' at the --timeout deadline (%g s) after %llu bytes "
+			 "(%lu lines): the findings cover only that part; a larger --timeout reads more",
+			 logname, s->timeout_s, st.bytes, st.lines);
+		msg_warn("%s", warning);
+		json_array_append_new(warnings, json_string(warning));
+	}
 
 	drop_generic_duplicates(sc);
 	for (i = 0; i < sc->n; i++)
 		for (size_t k = 0; k < sc->npulled; k++)
 			if (strcmp(sc->hits[i].registry, sc->pulled[k]) == 0)
 				sc->hits[i].base_image = 1;
-	engine_init(&en, s);
-	engine_up = 1;
 	if (!s->offline)
 		run_probes(&en, sc);
 	for (i = 0; i < sc->n; i++)
@@ -375,8 +396,10 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 		json_object_set_new(doc, "kb", json_string(kb_origin(kb)));
 		json_object_set(doc, "findings", findings);
 		json_object_set_new(doc, "probes", engine_probes_json(&en));
-		json_object_set_new(doc, "scanned", json_pack("{s:I, s:I}", "bytes",
-				    (json_int_t)st.bytes, "lines", (json_int_t)st.lines));
+		json_object_set_new(doc, "scanned", json_pack("{s:I, s:I, s:b}", "bytes",
+				    (json_int_t)st.bytes, "lines", (json_int_t)st.lines,
+				    "complete", !partial));
+		json_object_set(doc, "warnings", warnings);
 		report_print_json(stdout, doc);
 		json_decref(doc);
 	} else if (s->format == FORMAT_GITHUB) {
@@ -387,13 +410,19 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 		report_print_json(stdout, sarif);
 		json_decref(sarif);
 	} else {
-		print_text(s, findings, sc->dropped, logname);
+		print_text(s, findings, sc->dropped, logname, partial);
 	}
-	rc = json_array_size(findings) ? EXIT_PROBLEMS : EXIT_OK;
+	/* Nothing found in part of a log is not "nothing wrong": 2, as for a
+	 * log that cannot be read. */
+	if (json_array_size(findings))
+		rc = EXIT_PROBLEMS;
+	else
+		rc = partial ? EXIT_USAGE : EXIT_OK;
 cleanup:
 	if (engine_up)
 		engine_release(&en);
 	json_decref(findings);
+	json_decref(warnings);
 	free(sc);
 	sig_set_release(&sigs);
 	kb_free(kb);

@@ -1,9 +1,14 @@
 #include "logline.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
 
 #define ESC 0x1b
 
@@ -13,6 +18,7 @@ struct logline_reader {
 	size_t start, end;         /* unconsumed bytes in buf */
 	unsigned long long bytes;  /* read from fp so far */
 	unsigned long next_no;     /* number of the next line handed out */
+	double deadline_ms;        /* clock_now_ms() clock; 0: none */
 	int eof;
 	int skipping;              /* discarding the tail of a cut line */
 	const char *cur, *cur_end; /* rest of the current block */
@@ -37,6 +43,40 @@ int logline_reader_new(struct logline_reader **out, FILE *fp, struct err *e)
 	return 0;
 }
 
+void logline_reader_set_deadline(struct logline_reader *r, double deadline_ms)
+{
+	r->deadline_ms = deadline_ms;
+}
+
+/* One read(2) on fd that gives up at the reader's deadline: poll() bounds
+ * the wait on a pipe or terminal that stays silent, and the clock check
+ * bounds a source that never ends (/dev/zero answers every read at once).
+ * Bytes read, 0 at the end, -1 on error, LOGLINE_DEADLINE. */
+static ssize_t read_until(struct logline_reader *r, int fd, char *p, size_t cap,
+			  struct err *e)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	double left;
+	ssize_t n;
+	int pr;
+
+	for (;;) {
+		left = r->deadline_ms - clock_now_ms();
+		if (left <= 0)
+			return LOGLINE_DEADLINE;
+		pr = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left + 1);
+		if (pr < 0 && errno != EINTR)
+			return err_set(e, "reading log: %s", strerror(errno));
+		if (pr <= 0)
+			continue;
+		n = read(fd, p, cap);
+		if (n >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN)
+			return err_set(e, "reading log: %s", strerror(errno));
+	}
+}
+
 void logline_reader_free(struct logline_reader *r)
 {
 	if (!r)
@@ -45,7 +85,8 @@ void logline_reader_free(struct logline_reader *r)
 	free(r);
 }
 
-/* Tops the buffer up: 1 if bytes were added, 0 at the end, -1 on error. */
+/* Tops the buffer up: 1 if bytes were added, 0 at the end, -1 on error,
+ * LOGLINE_DEADLINE. */
 static int reader_fill(struct logline_reader *r, struct err *e)
 {
 	size_t n;
@@ -57,10 +98,22 @@ static int reader_fill(struct logline_reader *r, struct err *e)
 	}
 	if (r->eof || r->end == LOGLINE_BUF_SIZE)
 		return 0;
-	n = fread(r->buf + r->end, 1, LOGLINE_BUF_SIZE - r->end, r->fp);
-	if (n == 0) {
-		if (ferror(r->fp))
+	if (r->deadline_ms > 0 && fileno(r->fp) >= 0) {
+		ssize_t got = read_until(r, fileno(r->fp), r->buf + r->end,
+					 LOGLINE_BUF_SIZE - r->end, e);
+
+		if (got < 0) {
+			if (got == LOGLINE_DEADLINE)
+				err_set(e, "reading log: stopped at the deadline");
+			return (int)got;
+		}
+		n = (size_t)got;
+	} else {
+		n = fread(r->buf + r->end, 1, LOGLINE_BUF_SIZE - r->end, r->fp);
+		if (n == 0 && ferror(r->fp))
 			return err_set(e, "reading log: %s", strerror(errno ? errno : EIO));
+	}
+	if (n == 0) {
 		r->eof = 1;
 		return 0;
 	}
@@ -69,7 +122,8 @@ static int reader_fill(struct logline_reader *r, struct err *e)
 	return 1;
 }
 
-/* The next run of whole lines, not yet counted: 1, 0 at the end, -1. */
+/* The next run of whole lines, not yet counted: 1, 0 at the end, -1,
+ * LOGLINE_DEADLINE. */
 static int reader_block(struct logline_reader *r, const char **p, size_t *len,
 			struct err *e)
 {
@@ -110,7 +164,7 @@ static int reader_block(struct logline_reader *r, const char **p, size_t *len,
 			return 0;
 		rc = reader_fill(r, e);
 		if (rc < 0)
-			return -1;
+			return rc;
 		if (rc == 0 && r->eof && r->start == r->end)
 			return 0;
 	}

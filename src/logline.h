@@ -69,12 +69,23 @@ int logline_reader_new(struct logline_reader **out, FILE *fp, struct err *e);
 /* NULL-safe. */
 void logline_reader_free(struct logline_reader *r);
 
+/* Returned by the reader once its deadline has passed (e is set). */
+#define LOGLINE_DEADLINE (-2)
+
+/* Stops reading at deadline_ms (clock_now_ms() clock; 0, the default:
+ * never): from then on logline_next and logline_next_block return
+ * LOGLINE_DEADLINE. A wait for input (a silent pipe) is bounded too, so fp
+ * must have a file descriptor that nothing has read through stdio yet;
+ * one without (fmemopen) is read without a deadline. */
+void logline_reader_set_deadline(struct logline_reader *r, double deadline_ms);
+
 /* Next line: returns 1 and fills *line, 0 at the end of the input, or -1
- * with e set on a read error. */
+ * with e set on a read error, or LOGLINE_DEADLINE. */
 int logline_next(struct logline_reader *r, struct logline *line, struct err *e);
 
 /* Next block of whole lines (the rest of the current block if
- * logline_next was used on it): 1, 0 at the end, -1 on a read error. */
+ * logline_next was used on it): 1, 0 at the end, -1 on a read error, or
+ * LOGLINE_DEADLINE. */
 int logline_next_block(struct logline_reader *r, struct logline_block *b,
 		       struct err *e);
 

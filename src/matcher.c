@@ -532,6 +532,13 @@ int matcher_scan_stream(const struct matcher *m, struct matcher_scratch *s,
 			FILE *fp, matcher_cb cb, void *arg,
 			struct matcher_stats *st, struct err *e)
 {
+	return matcher_scan_stream_until(m, s, fp, 0, cb, arg, st, e);
+}
+
+int matcher_scan_stream_until(const struct matcher *m, struct matcher_scratch *s,
+			      FILE *fp, double deadline_ms, matcher_cb cb, void *arg,
+			      struct matcher_stats *st, struct err *e)
+{
 	struct matcher_scratch *own = NULL;
 	struct logline_reader *r = NULL;
 	struct logline_block b;
@@ -563,6 +570,7 @@ int matcher_scan_stream(const struct matcher *m, struct matcher_scratch *s,
 	}
 	if (logline_reader_new(&r, fp, e) < 0)
 		goto cleanup;
+	logline_reader_set_deadline(r, deadline_ms);
 	ca.cb = cb;
 	ca.arg = arg;
 	ca.st = st;
@@ -570,7 +578,7 @@ int matcher_scan_stream(const struct matcher *m, struct matcher_scratch *s,
 	while (rc == 0) {
 		got = logline_next_block(r, &b, e);
 		if (got <= 0) {
-			rc = got;
+			rc = got == LOGLINE_DEADLINE ? MATCHER_DEADLINE : got;
 			break;
 		}
 		if (!m->lit_db)

@@ -124,6 +124,15 @@ int matcher_scan_stream(const struct matcher *m, struct matcher_scratch *s,
 			FILE *fp, matcher_cb cb, void *arg,
 			struct matcher_stats *st, struct err *e);
 
+/* matcher_scan_stream that stops reading at deadline_ms (clock_now_ms()
+ * clock; 0: never), waits for input included (logline_reader_set_deadline).
+ * Returns as matcher_scan_stream, or MATCHER_DEADLINE when the deadline
+ * stopped it: what was read by then has been scanned, st counts it. */
+#define MATCHER_DEADLINE 2
+int matcher_scan_stream_until(const struct matcher *m, struct matcher_scratch *s,
+			      FILE *fp, double deadline_ms, matcher_cb cb, void *arg,
+			      struct matcher_stats *st, struct err *e);
+
 /* Any named group of the matched pattern: 0 and *out filled (out->set is 0
  * if the group did not take part), or -1 if the pattern has no such group. */
 int matcher_match_group(const struct matcher_match *mm, const char *name,

@@ -3,6 +3,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+/* format(printf, 2, 0): lets the compiler check vmsg's callers' formats,
+ * and tells clang's -Wformat-nonliteral that fmt is one. */
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	fputs("fixkb: ", stderr);

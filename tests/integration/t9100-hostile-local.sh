@@ -16,8 +16,8 @@
 #     in a loop, unreadable, or 5 MB: a prompt, clear error naming the file,
 #     for config.json, REGISTRY_AUTH_FILE, DOCKER_AUTH_CONFIG (file form)
 #     and the Dockerfile of --context, from probe, doctor and bare doctor;
-#  5. build logs for explain: one 100 MB line (constant memory), and an
-#     endless one (TODO: explain does not stop reading at --timeout).
+#  5. build logs for explain: one 100 MB line (constant memory); an
+#     endless one, a silent pipe and one left open stop at --timeout.
 . "$TEST_LIB"
 
 REG=ghcr.io
@@ -252,14 +252,6 @@ for kind in dir fifo devzero huge; do
 done
 
 # ---- 5. build logs that never end, or are one huge line
-# todo NAME CMD...: a known gap, reported as TAP TODO (not counted as a
-# failure; an unexpected pass tells whoever fixed it to drop the TODO).
-todo() {
-	local name=$1; shift
-	TAP_N=$((TAP_N + 1))
-	if "$@" >/dev/null 2>&1; then echo "ok $TAP_N - $name # TODO fixed? drop the TODO"
-	else echo "not ok $TAP_N - $name # TODO"; fi
-}
 head -c 100000000 /dev/zero | tr '\0' 'a' > "$TEST_DIR/oneline.log"
 printf '\nERROR: failed to solve: failed to fetch oauth token: unexpected status from GET request to https://127.0.0.1:5999/token: 401 Unauthorized\n' \
 	>> "$TEST_DIR/oneline.log"
@@ -273,10 +265,44 @@ if [ -n "$TIME" ] && [ -z "${FIXKB_UNDER_SANITIZER:-}" ]; then
 	ok "a 100 MB line: explain's max RSS stays under 64 MiB ($rss KiB)" test "$rss" -lt 65536
 fi
 rm -f "$TEST_DIR/oneline.log"
+
+# The --timeout deadline bounds reading the log: an endless source
+# (/dev/zero), a pipe that stays silent, and a pipe that says something
+# and stays open. What was read is scanned; nothing found in a part of a
+# log is not a clean bill (exit 2), a match still is a finding (exit 1).
 t0=$(now_ms)
-timeout 6 "$FIXKB" --timeout 2 explain --offline /dev/zero >/dev/null 2>&1
+run_fixkb --timeout 2 explain --offline --format json /dev/zero
 took=$(( $(now_ms) - t0 ))
-todo "explain of an endless log (/dev/zero) stops at --timeout 2 (took $took ms; it reads until killed)" \
-	test "$took" -lt 5000
+is "$RUN_RC" 2 "endless log (/dev/zero): exit 2, not 'nothing wrong'"
+ok "endless log: stopped near --timeout 2 (took $took ms)" test "$took" -lt 8000
+like "$RUN_ERR" "stopped reading '/dev/zero' at the --timeout deadline" "endless log: the warning names the file and the deadline"
+is "$(json_get "$RUN_OUT" scanned.complete)" "false" "endless log: json scanned.complete is false"
+like "$(json_get "$RUN_OUT" warnings.0)" "stopped reading" "endless log: json carries the warning"
+ok "endless log: it did read (scanned.bytes > 0)" test "$(json_get "$RUN_OUT" scanned.bytes)" -gt 0
+
+mkfifo "$TEST_DIR/silent.pipe" "$TEST_DIR/open.pipe"
+# exec: the background job is sleep itself, so kill ends the writer.
+( exec sleep 60 ) > "$TEST_DIR/silent.pipe" 2>/dev/null &
+writer=$!
+t0=$(now_ms)
+run_fixkb --timeout 1 explain --offline "$TEST_DIR/silent.pipe"
+took=$(( $(now_ms) - t0 ))
+kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+is "$RUN_RC" 2 "silent pipe: exit 2"
+ok "silent pipe: stopped near --timeout 1 (took $took ms)" test "$took" -lt 6000
+like "$RUN_OUT" "not read to its end" "silent pipe: text says the log was not read to its end"
+
+printf 'ERROR: failed to solve: failed to fetch oauth token: unexpected status from POST request to https://ghcr.io/token: 401 Unauthorized\n' \
+	> "$TEST_DIR/fail.log"
+( cat "$TEST_DIR/fail.log"; exec sleep 60 ) > "$TEST_DIR/open.pipe" 2>/dev/null &
+writer=$!
+t0=$(now_ms)
+run_fixkb --timeout 1 explain --offline "$TEST_DIR/open.pipe"
+took=$(( $(now_ms) - t0 ))
+kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+is "$RUN_RC" 1 "a failure, then a pipe left open: the failure is found (exit 1)"
+ok "pipe left open: stopped near --timeout 1 (took $took ms)" test "$took" -lt 6000
+like "$RUN_OUT" "ghcr.io" "pipe left open: the finding names the registry"
+like "$RUN_ERR" "stopped reading" "pipe left open: warns that the log was not read to its end"
 
 done_testing

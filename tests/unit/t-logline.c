@@ -1,8 +1,12 @@
 #include "logline.h"
 #include "tap.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
 
 struct norm_case {
 	const char *name;
@@ -207,10 +211,48 @@ static void test_reader(void)
 	fclose(fp);
 }
 
+/* A deadline bounds both a source that never pauses and one that stays
+ * silent: a pipe whose writer wrote one line and keeps the pipe open. */
+static void test_deadline(void)
+{
+	struct logline_reader *r = NULL;
+	struct logline l;
+	struct err e = ERR_INIT;
+	int fds[2];
+	double t0, took;
+	FILE *fp;
+
+	if (pipe(fds) < 0) {
+		ok(0, "pipe: %s", strerror(errno));
+		return;
+	}
+	ok(write(fds[1], "first\n", 6) == 6, "wrote one line");
+	fp = fdopen(fds[0], "r");
+	if (!fp || logline_reader_new(&r, fp, &e) < 0) {
+		ok(0, "reader over a pipe");
+		close(fds[1]);
+		if (fp)
+			fclose(fp);
+		return;
+	}
+	t0 = clock_now_ms();
+	logline_reader_set_deadline(r, t0 + 200);
+	ok(logline_next(r, &l, &e) == 1 && l.len == 5, "deadline: the line written is read");
+	is_int(logline_next(r, &l, &e), LOGLINE_DEADLINE, "deadline: then the silent pipe stops the reader");
+	took = clock_now_ms() - t0;
+	ok(took >= 150, "deadline: it waited for input until about the deadline (%.0f ms)", took);
+	ok(strstr(e.msg, "deadline") != NULL, "deadline: e says so (%s)", e.msg);
+	is_int(logline_next(r, &l, &e), LOGLINE_DEADLINE, "deadline: and stays stopped");
+	logline_reader_free(r);
+	fclose(fp);
+	close(fds[1]);
+}
+
 int main(void)
 {
 	test_normalise();
 	test_count();
 	test_reader();
+	test_deadline();
 	return tap_done();
 }
