@@ -6,7 +6,8 @@
 # (auth, password, identitytoken, registrytoken), a containers auth file,
 # ~/.dockercfg, DOCKER_AUTH_CONFIG (raw, base64, a file, the GitLab form),
 # credential helpers' answers (found, identity token, a failure that
-# echoes its input, exit 0 with garbage), CI variables, a build log, and
+# echoes its input, exit 0 with garbage), a real gnome-keyring and pass
+# store (written by Debian's helpers), CI variables, a build log, and
 # malformed files that put it right where a JSON error message quotes the
 # text ("near '...'"). Then every command line below runs in each of those
 # worlds; done_testing (test-lib) greps stdout, stderr and every file
@@ -221,6 +222,46 @@ cat > "$CFG" <<EOF
  "credHelpers":{"$R2":"canarytok","$R3":"echoes","$R4":"rawsecret","localhost:5997":"arr","127.0.0.4:5999":"bigname"}}
 EOF
 world "credential helpers"
+
+# ---- 2b. the canary in a real Secret Service (gnome-keyring) and a real
+# pass store, put there by Debian's own helpers
+# (docker-credential-secretservice, docker-credential-pass), read by
+# credsStore / credHelpers and by the keyring probe.
+KP="$SRCDIR/tests/rig/keyring-pass.sh"
+kp_missing=""
+for b in docker-credential-secretservice docker-credential-pass dbus-daemon \
+	 gnome-keyring-daemon pass gpg; do
+	command -v "$b" >/dev/null 2>&1 || kp_missing="$kp_missing $b"
+done
+if [ -n "$kp_missing" ]; then
+	[ -z "${FIXKB_REQUIRE_RIG:-}" ] || { echo "Bail out! missing:$kp_missing (FIXKB_REQUIRE_RIG is set)"; exit 1; }
+	tap_skip "keyring and pass stores: missing$kp_missing"
+else
+	reset_world
+	KP_DIR=$(mktemp -d /tmp/rig.XXXX)
+	trap '"$KP" down "$KP_DIR" >/dev/null 2>&1; rm -rf "$KP_DIR"' EXIT
+	if ! "$KP" up "$KP_DIR" all >"$TEST_DIR/kp.log" 2>&1; then
+		echo "Bail out! keyring-pass.sh up failed"; sed 's/^/# /' "$TEST_DIR/kp.log"; exit 1
+	fi
+	( unset DBUS_SESSION_BUS_ADDRESS GNUPGHOME PASSWORD_STORE_DIR; . "$KP_DIR/env"
+	  printf '{"ServerURL":"%s","Username":"alice","Secret":"%s"}' "$R" "$CANARY" |
+		docker-credential-secretservice store &&
+	  printf '{"ServerURL":"%s","Username":"<token>","Secret":"%s"}' "$R2" "$CANARY" |
+		docker-credential-pass store ) >"$TEST_DIR/store.out" 2>&1
+	is "$?" 0 "keyring and pass: the real helpers stored the canary"
+	saved_env=$(export -p | grep -E ' (DBUS_SESSION_BUS_ADDRESS|GNUPGHOME|PASSWORD_STORE_DIR)=' || true)
+	. "$KP_DIR/env"
+	printf '{"auths":{"%s":{},"%s":{}},"credsStore":"secretservice","credHelpers":{"%s":"pass"}}\n' \
+		"$R" "$R2" "$R2" > "$CFG"
+	run_fixkb probe cred_helper --registry "$R" --format json
+	is "$(json_get "$RUN_OUT" probes.0.code)" credential_found "keyring and pass: the keyring entry is found (the world is real)"
+	run_fixkb probe cred_helper --registry "$R2" --format json
+	is "$(json_get "$RUN_OUT" probes.0.code)" credential_found "keyring and pass: the pass entry is found"
+	world "keyring and pass stores"
+	"$KP" down "$KP_DIR" >/dev/null 2>&1; rm -rf "$KP_DIR"; trap - EXIT
+	unset DBUS_SESSION_BUS_ADDRESS GNUPGHOME PASSWORD_STORE_DIR
+	eval "$saved_env"
+fi
 
 # ---- 3. DOCKER_AUTH_CONFIG in each form
 for form in raw base64 file gitlab gitlab-file malformed malformed-b64; do

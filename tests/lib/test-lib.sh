@@ -57,6 +57,11 @@ tap_ok() {   # tap_ok COND_RC NAME
 	fi
 }
 
+tap_skip() { # tap_skip WHY: one skipped test, with the reason
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N # SKIP $*"
+}
+
 ok() {       # ok NAME CMD...   (passes when CMD exits 0)
 	local name=$1; shift
 	"$@" >/dev/null 2>&1
