@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "imageref.h"
+#include "tokenresp.h"
 
 #define MANIFEST_ACCEPT \
 	"application/vnd.docker.distribution.manifest.v2+json, " \
@@ -926,16 +927,15 @@ static void login_message(struct tf_flow *f, const struct http_req *r)
 
 static void on_token_response(struct tf_flow *f, struct http_req *r, json_t *step)
 {
-	json_error_t je;
-	json_t *j = NULL, *tok = json_object();
-	const char *at, *t, *ia;
+	struct tokresp tr;
+	json_t *tok = json_object();
 	const char *method = f->method == TF_POST ? "POST" : "GET";
 	int anon = f->anonymous, login = f->cfg.client == TF_CLIENT_DOCKER_LOGIN;
 	char url[HTTP_URL_MAX], fp[SENSITIVE_FP_MAX];
 	struct err e = ERR_INIT;
-	json_t *ei;
 	long long now = (long long)time(NULL);
 
+	memset(&tr, 0, sizeof(tr));
 	json_object_set_new(step, "token_result", tok);
 	if (r->status >= 400) {
 		enum tf_method next = TF_NONE;
@@ -977,34 +977,26 @@ static void on_token_response(struct tf_flow *f, struct http_req *r, json_t *ste
 		return;
 	}
 	/* 2xx/3xx: decode. */
-	j = r->resp_body.len ? json_loadb(r->resp_body.data, r->resp_body.len, 0, &je) : NULL;
-	if (!j || !json_is_object(j)) {
+	tokresp_parse(&tr, r->resp_body.data, r->resp_body.len, f->method == TF_POST);
+	if (tr.status == TOKRESP_NOT_JSON) {
 		snprintf(f->message, sizeof(f->message), "unable to decode token response: %s",
-			 j ? "not a JSON object" : je.text);
+			 tr.detail);
 		finish(f, TF_OUTAGE, "the token endpoint %s %s answered %ld but not with JSON (%s)",
 		       r->method, r->url, r->status,
 		       r->resp_content_type[0] ? r->resp_content_type : "no content type");
 		goto cleanup;
 	}
-	at = json_string_value(json_object_get(j, "access_token"));
-	t = json_string_value(json_object_get(j, "token"));
-	ia = json_string_value(json_object_get(j, "issued_at"));
-	ei = json_object_get(j, "expires_in");
-	json_object_set_new(tok, "fields", json_pack("{s:b,s:b,s:b}", "access_token", at && *at,
-						     "token", t && *t, "refresh_token",
-						     json_object_get(j, "refresh_token") != NULL));
-	if (ia && !tf_rfc3339_valid(ia)) {
+	json_object_set_new(tok, "fields", json_pack("{s:b,s:b,s:b}", "access_token",
+						     tr.has_access_token, "token", tr.has_token,
+						     "refresh_token", tr.has_refresh_token));
+	if (tr.status == TOKRESP_BAD_ISSUED_AT) {
 		snprintf(f->message, sizeof(f->message), "unable to decode token response: parsing "
-			 "time \"%.200s\" as \"2006-01-02T15:04:05Z07:00\": not RFC 3339", ia);
+			 "time \"%.200s\" as \"2006-01-02T15:04:05Z07:00\": not RFC 3339", tr.issued_at);
 		finish(f, TF_OUTAGE, "the token endpoint's issued_at \"%.200s\" is not RFC 3339: the "
-		       "client fails to decode the whole response", ia);
+		       "client fails to decode the whole response", tr.issued_at);
 		goto cleanup;
 	}
-	if (f->method == TF_POST)
-		t = at;
-	else if (at && *at)
-		t = at;
-	if (!t || !*t) {
+	if (tr.status == TOKRESP_NO_TOKEN) {
 		snprintf(f->message, sizeof(f->message),
 			 "authorization server did not include a token in the response");
 		finish(f, TF_OUTAGE, "the token endpoint answered %ld without %s", r->status,
@@ -1012,18 +1004,18 @@ static void on_token_response(struct tf_flow *f, struct http_req *r, json_t *ste
 					    : "token or access_token");
 		goto cleanup;
 	}
-	if (sensitive_set(&f->token, t, strlen(t)) < 0) {
+	if (tr.status == TOKRESP_OOM || sensitive_copy(&f->token, &tr.token) < 0) {
 		finish(f, TF_INTERNAL, "out of memory");
 		goto cleanup;
 	}
-	f->expires_in = json_is_integer(ei) ? (long)json_integer_value(ei) : 0;
-	if (f->expires_in <= 0)
-		f->expires_in = 60;
+	f->expires_in = tr.expires_in;
 	sensitive_fingerprint(&f->token, fp);
 	json_object_set_new(tok, "token", json_string(fp));
-	json_object_set_new(tok, "expires_in", json_is_integer(ei) ? json_copy(ei) : json_null());
+	json_object_set_new(tok, "expires_in", tr.has_expires_in
+				? json_integer((json_int_t)tr.expires_in_given) : json_null());
 	json_object_set_new(tok, "expires_in_effective", json_integer(f->expires_in));
-	json_object_set_new(tok, "issued_at", ia ? http_json_text(ia, strlen(ia), 64) : json_null());
+	json_object_set_new(tok, "issued_at", tr.has_issued_at
+				? http_json_text(tr.issued_at, strlen(tr.issued_at), 64) : json_null());
 	f->jwt_ok = jwt_decode(&f->jwt, &f->token, &e) == 0;
 	if (f->jwt_ok) {
 		json_object_set_new(tok, "jwt", jwt_info_json(&f->jwt, now));
@@ -1040,7 +1032,7 @@ static void on_token_response(struct tf_flow *f, struct http_req *r, json_t *ste
 		json_object_set_new(tok, "jwt", json_null());
 		json_object_set_new(tok, "jwt_error", json_string(e.msg));
 	}
-	if (json_object_get(j, "refresh_token") && login)
+	if (tr.has_refresh_token && login)
 		warn(f, "the endpoint returned a refresh_token: docker login stores it as identitytoken "
 		     "and clears the password");
 	if (login) {
@@ -1051,8 +1043,7 @@ static void on_token_response(struct tf_flow *f, struct http_req *r, json_t *ste
 	manifest_url(f, url, sizeof(url));
 	issue(f, ST_AUTH_HEAD, "HEAD", url, AUTH_BEARER, NULL);
 cleanup:
-	if (j)
-		json_decref(j);
+	tokresp_release(&tr);
 }
 
 static void on_authorised(struct tf_flow *f, struct http_req *r)

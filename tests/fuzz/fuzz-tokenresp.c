@@ -2,14 +2,15 @@
  * error body: the BuildKit >= 0.24 error text (tf_fetch_message_v024 on
  * the body), the redacted body excerpt kept as evidence
  * (http_redact_body, http_json_text), issued_at (tf_rfc3339_valid), and
- * the realm a GET token URL is built on (tf_token_get_url).
- * Input: realm line, issued_at line, then the body. The token response
- * decoding itself sits inside tokenflow.c's state machine (see README). */
+ * the realm a GET token URL is built on (tf_token_get_url), and the
+ * decoding of the body as a token response for POST and GET
+ * (tokresp_parse). Input: realm line, issued_at line, then the body. */
 #include "fuzz.h"
 
 #include "http.h"
 #include "sensitive.h"
 #include "tokenflow.h"
+#include "tokenresp.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -55,6 +56,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_assert(strlen(url) < sizeof(url));
 	(void)tf_token_get_url(url, 16, realm, kv, 1);
 	(void)tf_query_escape(&vb, b, nbody);
+	for (int post = 0; post <= 1; post++) {
+		struct tokresp tr;
+
+		tokresp_parse(&tr, b, nbody, post);
+		if (tr.status == TOKRESP_OK)
+			fuzz_assert(tr.token.data && tr.token.len > 0 &&
+				    strlen(tr.token.data) <= tr.token.len);
+		else
+			fuzz_assert(tr.token.data == NULL);
+		fuzz_assert(tr.expires_in > 0);
+		fuzz_assert(strlen(tr.issued_at) < sizeof(tr.issued_at));
+		fuzz_assert(strlen(tr.detail) < sizeof(tr.detail));
+		tokresp_release(&tr);
+	}
 	buf_release(&vb);
 	free(realm);
 	free(ia);
