@@ -14,6 +14,34 @@ static const char *nonempty_string(const json_t *obj, const char *key)
 	return v && *v ? v : NULL;
 }
 
+/* Why the body is not JSON, in the words of Go's json.Decoder where the
+ * case is a common one (an HTML error page, an empty or cut-off body), so
+ * the message reads as the client's; jansson's own text otherwise. */
+static void not_json_detail(char *out, size_t cap, const char *body, size_t len,
+			    const json_error_t *je)
+{
+	size_t i = 0;
+	unsigned char c;
+
+	while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
+		i++;
+	if (i == len) {
+		snprintf(out, cap, "EOF");
+		return;
+	}
+	c = (unsigned char)body[i];
+	if (!strchr("{[\"-0123456789tfn", c) && c >= 0x20 && c < 0x7f) {
+		snprintf(out, cap, "invalid character '%s%c' looking for beginning of value",
+			 c == '\'' ? "\\" : "", c);
+		return;
+	}
+	if (json_error_code(je) == json_error_premature_end_of_input) {
+		snprintf(out, cap, "unexpected EOF");
+		return;
+	}
+	snprintf(out, cap, "%s", je->text);
+}
+
 void tokresp_parse(struct tokresp *out, const char *body, size_t len, int post)
 {
 	json_error_t je;
@@ -23,15 +51,15 @@ void tokresp_parse(struct tokresp *out, const char *body, size_t len, int post)
 	memset(out, 0, sizeof(*out));
 	out->expires_in = TOKRESP_DEFAULT_EXPIRES_IN;
 	out->status = TOKRESP_NOT_JSON;
-	if (len == 0) {
-		snprintf(out->detail, sizeof(out->detail), "EOF");
-		return;
-	}
 	/* The token lives in jansson strings until j is freed: the wiping
-	 * allocator (sensitive_wipe_json_allocations) clears them. */
-	j = json_loadb(body, len, 0, &je);
+	 * allocator (sensitive_wipe_json_allocations) clears them. Like Go's
+	 * json.Decoder.Decode, only the first value counts: what follows it
+	 * is never read. */
+	j = len ? json_loadb(body, len, JSON_DISABLE_EOF_CHECK, &je) : NULL;
 	if (!j) {
-		snprintf(out->detail, sizeof(out->detail), "%s", je.text);
+		if (len == 0)
+			je.text[0] = '\0';
+		not_json_detail(out->detail, sizeof(out->detail), body, len, &je);
 		return;
 	}
 	if (!json_is_object(j)) {

@@ -8,7 +8,10 @@
  * ignored there); a GET answer may use token or access_token, and
  * access_token wins. issued_at, when given, must be RFC 3339 or the whole
  * decode fails. expires_in absent, not an integer or < 1 counts as 60 s.
- * An empty body is Go's io.EOF ("unable to decode token response: EOF"). */
+ * Only the first JSON value is read (json.Decoder.Decode): trailing bytes
+ * do not matter. Why a body is not JSON is said as Go says it for an empty
+ * body ("EOF"), a cut-off one ("unexpected EOF") and a stray first
+ * character ("invalid character '<' looking for beginning of value"). */
 #ifndef FIXKB_SRC_TOKENRESP_H
 #define FIXKB_SRC_TOKENRESP_H
 

@@ -42,8 +42,21 @@ int main(void)
 	/* not JSON */
 	is_int(parse("", 0), TOKRESP_NOT_JSON, "empty body: not JSON");
 	is_str(tr.detail, "EOF", "empty body: Go's io.EOF");
+	is_int(parse(" \r\n", 0), TOKRESP_NOT_JSON, "blank body: not JSON");
+	is_str(tr.detail, "EOF", "blank body: Go's io.EOF");
 	is_int(parse("<html>hi</html>", 0), TOKRESP_NOT_JSON, "HTML: not JSON");
-	ok(tr.detail[0] != '\0', "HTML: says why (%s)", tr.detail);
+	is_str(tr.detail, "invalid character '<' looking for beginning of value",
+	       "HTML: Go's json error");
+	parse("\n'x'", 0);
+	is_str(tr.detail, "invalid character '\\'' looking for beginning of value",
+	       "a quote is escaped as Go does");
+	is_int(parse("{\"token\":\"abc", 0), TOKRESP_NOT_JSON, "cut off: not JSON");
+	is_str(tr.detail, "unexpected EOF", "cut off: Go's io.ErrUnexpectedEOF");
+	is_int(parse("{\"token\":\"abc\"}\n<html>", 0), TOKRESP_OK,
+	       "trailing bytes after the object are not read (json.Decoder)");
+	is_str(token(), "abc", "trailing bytes: token");
+	parse("{\"token\": tru}", 0);
+	ok(tr.status == TOKRESP_NOT_JSON && tr.detail[0], "bad literal: jansson's reason (%s)", tr.detail);
 	is_int(parse("[\"token\"]", 0), TOKRESP_NOT_JSON, "an array: not JSON object");
 	is_str(tr.detail, "not a JSON object", "an array: says so");
 	is_int(parse("{\"token\":\"t1\"", 0), TOKRESP_NOT_JSON, "truncated: not JSON");
