@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "checks.h"
@@ -286,7 +287,7 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	char warning[512];
 	const char *pos[1], *logname;
 	FILE *fp = NULL;
-	int npos = 0, rc = EXIT_USAGE, engine_up = 0, scan_rc, partial;
+	int npos = 0, rc = EXIT_USAGE, engine_up = 0, scan_rc, partial, interactive;
 	size_t i;
 	const struct opt opts[] = { OPT_TABLE_END };
 
@@ -332,8 +333,16 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	}
 	sc->sigs = &sigs;
 	memset(&st, 0, sizeof(st));
-	scan_rc = matcher_scan_stream_until(sigs.m, NULL, fp, en.deadline_ms, on_match,
-					    sc, &st, &e);
+	/* Someone typing or pasting a log is not held to --timeout: they end
+	 * it with Ctrl-D (or Ctrl-C), and the probes' deadline starts then. */
+	interactive = isatty(fileno(fp));
+	if (interactive)
+		msg_note("reading the build log from the terminal: paste it, then press Ctrl-D "
+			 "(or give a file: fixkb explain LOG)");
+	scan_rc = matcher_scan_stream_until(sigs.m, NULL, fp, interactive ? 0 : en.deadline_ms,
+					    on_match, sc, &st, &e);
+	if (interactive)
+		engine_init(&en, s);
 	if (scan_rc < 0) {
 		rc = msg_error("reading log '%s': %s", logname, e.msg);
 		goto cleanup;

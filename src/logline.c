@@ -48,12 +48,13 @@ void logline_reader_set_deadline(struct logline_reader *r, double deadline_ms)
 	r->deadline_ms = deadline_ms;
 }
 
-/* One read(2) on fd that gives up at the reader's deadline: poll() bounds
- * the wait on a pipe or terminal that stays silent, and the clock check
- * bounds a source that never ends (/dev/zero answers every read at once).
- * Bytes read, 0 at the end, -1 on error, LOGLINE_DEADLINE. */
-static ssize_t read_until(struct logline_reader *r, int fd, char *p, size_t cap,
-			  struct err *e)
+/* One read(2) on fd, not fread: fread keeps reading until its buffer is
+ * full, so on a terminal it would need Ctrl-D twice. With a deadline,
+ * poll() bounds the wait on a pipe or terminal that stays silent, and the
+ * clock check bounds a source that never ends (/dev/zero answers every
+ * read at once). Bytes read, 0 at the end, -1 on error, LOGLINE_DEADLINE. */
+static ssize_t read_fd(struct logline_reader *r, int fd, char *p, size_t cap,
+		       struct err *e)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	double left;
@@ -61,14 +62,16 @@ static ssize_t read_until(struct logline_reader *r, int fd, char *p, size_t cap,
 	int pr;
 
 	for (;;) {
-		left = r->deadline_ms - clock_now_ms();
-		if (left <= 0)
-			return LOGLINE_DEADLINE;
-		pr = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left + 1);
-		if (pr < 0 && errno != EINTR)
-			return err_set(e, "reading log: %s", strerror(errno));
-		if (pr <= 0)
-			continue;
+		if (r->deadline_ms > 0) {
+			left = r->deadline_ms - clock_now_ms();
+			if (left <= 0)
+				return LOGLINE_DEADLINE;
+			pr = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left + 1);
+			if (pr < 0 && errno != EINTR)
+				return err_set(e, "reading log: %s", strerror(errno));
+			if (pr <= 0)
+				continue;
+		}
 		n = read(fd, p, cap);
 		if (n >= 0)
 			return n;
@@ -98,9 +101,9 @@ static int reader_fill(struct logline_reader *r, struct err *e)
 	}
 	if (r->eof || r->end == LOGLINE_BUF_SIZE)
 		return 0;
-	if (r->deadline_ms > 0 && fileno(r->fp) >= 0) {
-		ssize_t got = read_until(r, fileno(r->fp), r->buf + r->end,
-					 LOGLINE_BUF_SIZE - r->end, e);
+	if (fileno(r->fp) >= 0) {
+		ssize_t got = read_fd(r, fileno(r->fp), r->buf + r->end,
+				      LOGLINE_BUF_SIZE - r->end, e);
 
 		if (got < 0) {
 			if (got == LOGLINE_DEADLINE)

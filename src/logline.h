@@ -64,7 +64,10 @@ struct logline_block {
 };
 
 /* Creates a reader over fp (not owned: the caller closes it). Memory is
- * allocated once, here. Returns 0, or -1 with e set. */
+ * allocated once, here. A stream with a file descriptor is read with
+ * read(2) on it, so nothing may have been read from fp through stdio
+ * before; one without (fmemopen) through fread. Returns 0, or -1 with e
+ * set. */
 int logline_reader_new(struct logline_reader **out, FILE *fp, struct err *e);
 /* NULL-safe. */
 void logline_reader_free(struct logline_reader *r);
@@ -74,9 +77,8 @@ void logline_reader_free(struct logline_reader *r);
 
 /* Stops reading at deadline_ms (clock_now_ms() clock; 0, the default:
  * never): from then on logline_next and logline_next_block return
- * LOGLINE_DEADLINE. A wait for input (a silent pipe) is bounded too, so fp
- * must have a file descriptor that nothing has read through stdio yet;
- * one without (fmemopen) is read without a deadline. */
+ * LOGLINE_DEADLINE. A wait for input (a silent pipe) is bounded too; a
+ * stream without a file descriptor (fmemopen) is read without a deadline. */
 void logline_reader_set_deadline(struct logline_reader *r, double deadline_ms);
 
 /* Next line: returns 1 and fills *line, 0 at the end of the input, or -1

@@ -38,6 +38,15 @@ int msg_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+void msg_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(NULL, fmt, ap);
+	va_end(ap);
+}
+
 void msg_warn(const char *fmt, ...)
 {
 	va_list ap;

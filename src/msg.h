@@ -18,6 +18,8 @@ int msg_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "fixkb: error: <msg>" on stderr; returns EXIT_USAGE (unreadable input). */
 int msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "fixkb: <msg>" on stderr: a hint, neither a warning nor an error. */
+void msg_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with -v: "fixkb: <msg>" on stderr. */
 void msg_verbose(const struct settings *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

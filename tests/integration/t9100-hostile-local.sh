@@ -305,4 +305,14 @@ ok "pipe left open: stopped near --timeout 1 (took $took ms)" test "$took" -lt 6
 like "$RUN_OUT" "ghcr.io" "pipe left open: the finding names the registry"
 like "$RUN_ERR" "stopped reading" "pipe left open: warns that the log was not read to its end"
 
+# A terminal is a person pasting a log: not held to --timeout, told how to
+# end it, and one Ctrl-D ends it (fread would have wanted two).
+out=$(python3 "$SRCDIR/tests/lib/pty-feed.py" "$TEST_DIR/fail.log" 1.5 "$FIXKB" --timeout 1 explain --offline)
+rc=$?
+printf '%s\n' "$out" > "$OUT_DIR/pty.out"
+is "$rc" 1 "terminal: typed for longer than --timeout 1, one Ctrl-D: the failure is found (exit 1)"
+like "$out" "paste it, then press Ctrl-D" "terminal: says how to end the input"
+like "$out" "ghcr.io" "terminal: the finding names the registry"
+ok "terminal: no deadline warning" sh -c "! grep -q 'stopped reading' '$OUT_DIR/pty.out'"
+
 done_testing
