@@ -167,6 +167,7 @@ static void setup(struct te_item *it, struct http_client *hc)
 	struct image_ref ref;
 	struct err e = ERR_INIT;
 	char daemon_json[512];
+	const char *declared_by = NULL;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.client = client_from_settings(ctx->settings);
@@ -200,7 +201,19 @@ static void setup(struct te_item *it, struct http_client *hc)
 	cfg.insecure_declared = http_registry_declared_insecure(ctx->registry, daemon_json,
 								sizeof(daemon_json));
 	json_object_set_new(it->evidence, "daemon_json", json_string(daemon_json));
+	if (cfg.insecure_declared) {
+		declared_by = daemon_json;
+	} else {
+		const struct opt_list *ir = &ctx->settings->insecure_registries;
+
+		for (int i = 0; i < ir->n && !cfg.insecure_declared; i++)
+			cfg.insecure_declared = http_insecure_entry_matches(ir->items[i], ctx->registry);
+		if (cfg.insecure_declared)
+			declared_by = "--insecure-registry";
+	}
 	json_object_set_new(it->evidence, "declared_insecure", json_boolean(cfg.insecure_declared));
+	json_object_set_new(it->evidence, "declared_insecure_by",
+			    declared_by ? json_string(declared_by) : json_null());
 	cfg.cred = it->use;
 	cfg.trust = &it->trust;
 	cfg.deadline_ms = ctx->deadline_ms;

@@ -432,12 +432,30 @@ static int cidr4_contains(const char *cidr, const char *host)
 	return (ntohl(a.s_addr) & mask) == (ntohl(b.s_addr) & mask);
 }
 
+int http_insecure_entry_matches(const char *entry, const char *registry)
+{
+	char ent[512], host[256];
+	size_t l;
+
+	if (strncmp(entry, "http://", 7) == 0)
+		entry += 7;
+	else if (strncmp(entry, "https://", 8) == 0)
+		entry += 8;
+	snprintf(ent, sizeof(ent), "%s", entry);
+	l = strlen(ent);
+	while (l && ent[l - 1] == '/')
+		ent[--l] = '\0';
+	if (strcmp(ent, registry) == 0)
+		return 1;
+	host_only(registry, host, sizeof(host));
+	return strchr(ent, '/') && cidr4_contains(ent, host);
+}
+
 int http_registry_declared_insecure(const char *registry, char *file, size_t n)
 {
 	const char *path = getenv("FIXKB_DAEMON_JSON");
 	json_error_t je;
 	json_t *doc = NULL, *list, *v;
-	char host[256];
 	size_t i;
 	int hit = 0;
 	struct stat st;
@@ -450,23 +468,10 @@ int http_registry_declared_insecure(const char *registry, char *file, size_t n)
 		goto cleanup;
 	doc = json_load_file(path, 0, &je);
 	list = doc ? json_object_get(doc, "insecure-registries") : NULL;
-	host_only(registry, host, sizeof(host));
 	json_array_foreach(list, i, v) {
 		const char *s = json_string_value(v);
-		char ent[512];
-		size_t l;
 
-		if (!s)
-			continue;
-		if (strncmp(s, "http://", 7) == 0)
-			s += 7;
-		else if (strncmp(s, "https://", 8) == 0)
-			s += 8;
-		snprintf(ent, sizeof(ent), "%s", s);
-		l = strlen(ent);
-		while (l && ent[l - 1] == '/')
-			ent[--l] = '\0';
-		if (strcmp(ent, registry) == 0 || (strchr(ent, '/') && cidr4_contains(ent, host))) {
+		if (s && http_insecure_entry_matches(s, registry)) {
 			hit = 1;
 			break;
 		}

@@ -179,6 +179,10 @@ int http_host_is_loopback(const char *hostport);
  * /etc/docker/daemon.json): 1 when registry is listed (exact host[:port],
  * or an IPv4 literal inside a listed CIDR). *file gets the path read. */
 int http_registry_declared_insecure(const char *registry, char *file, size_t n);
+/* 1 when one insecure-registries entry (host[:port], "http://host/",
+ * or an IPv4 CIDR) covers registry: the rule daemon.json and
+ * --insecure-registry share. */
+int http_insecure_entry_matches(const char *entry, const char *registry);
 
 const char *http_errclass_name(enum http_errclass c);   /* "network", "tls_untrusted", ... */
 

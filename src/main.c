@@ -40,6 +40,7 @@ static const struct opt global_opts[] = {
 	{ "lang", 0, OPT_STRING, &lang_arg, "L", "en (default) or zh" },
 	{ "no-color", 0, OPT_FLAG, &no_color_flag, NULL, "never colour the output" },
 	{ "offline", 0, OPT_FLAG, &offline_flag, NULL, "run no probe that touches the network" },
+	{ "insecure-registry", 0, OPT_LIST, &settings.insecure_registries, "HOST", "treat HOST (host[:port] or an IPv4 CIDR) as daemon.json insecure-registries does" },
 	{ "client", 0, OPT_STRING, &settings.client, "NAME", "token flow to imitate: buildkit (default), buildkit-daemon, containerd, docker-login" },
 	OPT_TABLE_END,
 };

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "opt.h"
+
 enum out_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB };
 enum out_lang { LANG_EN, LANG_ZH };
 
@@ -20,8 +22,11 @@ struct settings {
 	/* --client: whose token flow the network probe imitates: "buildkit"
 	 * (default), "buildkit-daemon", "containerd" or "docker-login". */
 	const char *client;
+	/* --insecure-registry HOST (repeatable): as daemon.json
+	 * insecure-registries, host[:port] or an IPv4 CIDR. */
+	struct opt_list insecure_registries;
 };
 
-#define SETTINGS_INIT { NULL, NULL, 10.0, 0, 0, 0, FORMAT_TEXT, LANG_EN, NULL }
+#define SETTINGS_INIT { NULL, NULL, 10.0, 0, 0, 0, FORMAT_TEXT, LANG_EN, NULL, { { NULL }, 0 } }
 
 #endif

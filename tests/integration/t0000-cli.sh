@@ -82,6 +82,25 @@ like "$RUN_OUT" '"command": "probe"' "global --format before the command"
 run_fixkb probe config_auth --registry ghcr.io --format=json
 like "$RUN_OUT" '"command": "probe"' "global --format=json after the command"
 
+# --insecure-registry declares a registry insecure as daemon.json does
+# (nothing listens on 127.0.0.1:5999: only the evidence matters here).
+export FIXKB_DAEMON_JSON="$TEST_DIR/no-daemon.json"
+run_fixkb probe token_endpoint --registry 127.0.0.1:5999 --timeout 3 --format json
+is "$(json_get "$RUN_OUT" probes.0.evidence.declared_insecure)" false "not declared insecure by default"
+run_fixkb --insecure-registry 127.0.0.0/8 probe token_endpoint --registry 127.0.0.1:5999 \
+	--insecure-registry reg.other:5000 --timeout 3 --format json
+is "$(json_get "$RUN_OUT" probes.0.evidence.declared_insecure)" true "--insecure-registry CIDR declares it"
+is "$(json_get "$RUN_OUT" probes.0.evidence.declared_insecure_by)" "--insecure-registry" \
+	"the evidence names the option"
+run_fixkb probe token_endpoint --registry 127.0.0.1:5999 --insecure-registry http://127.0.0.1:5999/ \
+	--timeout 3 --format json
+is "$(json_get "$RUN_OUT" probes.0.evidence.declared_insecure)" true "--insecure-registry http://host:port/ declares it"
+printf '{"insecure-registries":["127.0.0.1:5999"]}' > "$FIXKB_DAEMON_JSON"
+run_fixkb probe token_endpoint --registry 127.0.0.1:5999 --timeout 3 --format json
+is "$(json_get "$RUN_OUT" probes.0.evidence.declared_insecure_by)" "$FIXKB_DAEMON_JSON" \
+	"daemon.json: the evidence names the file"
+unset FIXKB_DAEMON_JSON
+
 # No colour escapes when not a TTY, and never with NO_COLOR.
 run_fixkb probe config_auth --registry ghcr.io
 unlike "$RUN_OUT" $'\033\\[' "no colour when stdout is not a TTY"

@@ -238,6 +238,12 @@ int main(void)
 		unlink(path);
 		ok(!http_registry_declared_insecure("reg.local:5000", file, sizeof(file)), "missing file: nothing");
 		unsetenv("FIXKB_DAEMON_JSON");
+		ok(http_insecure_entry_matches("reg.local:5000", "reg.local:5000"), "entry: exact");
+		ok(!http_insecure_entry_matches("reg.local", "reg.local:5000"), "entry: port matters");
+		ok(http_insecure_entry_matches("https://reg.local:5000//", "reg.local:5000"), "entry: scheme, slashes");
+		ok(http_insecure_entry_matches("192.168.0.0/16", "192.168.4.5"), "entry: CIDR, no port");
+		ok(!http_insecure_entry_matches("192.168.0.0/16", "192.169.0.1:80"), "entry: outside CIDR");
+		ok(!http_insecure_entry_matches("192.168.0.0/16", "reg.local"), "entry: CIDR vs a name");
 	}
 	{
 		char o[600];
