@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "engine.h"
 #include "findings.h"
+#include "http.h"
 #include "kb.h"
 #include "matcher.h"
 #include "msg.h"
@@ -357,7 +358,8 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 			 "(%lu lines): the findings cover only that part; a larger --timeout reads more",
 			 logname, s->timeout_s, st.bytes, st.lines);
 		msg_warn("%s", warning);
-		json_array_append_new(warnings, json_string(warning));
+		/* a path is bytes: never lose the warning to invalid UTF-8 */
+		json_array_append_new(warnings, http_json_text(warning, strlen(warning), sizeof(warning)));
 	}
 
 	drop_generic_duplicates(sc);
@@ -401,7 +403,7 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	if (s->format == FORMAT_JSON) {
 		json_t *doc = report_new("explain");
 
-		json_object_set_new(doc, "log", json_string(logname));
+		json_object_set_new(doc, "log", http_json_text(logname, strlen(logname), 4096));
 		json_object_set_new(doc, "kb", json_string(kb_origin(kb)));
 		json_object_set(doc, "findings", findings);
 		json_object_set_new(doc, "probes", engine_probes_json(&en));

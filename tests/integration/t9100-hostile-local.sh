@@ -305,6 +305,14 @@ ok "pipe left open: stopped near --timeout 1 (took $took ms)" test "$took" -lt 6
 like "$RUN_OUT" "ghcr.io" "pipe left open: the finding names the registry"
 like "$RUN_ERR" "stopped reading" "pipe left open: warns that the log was not read to its end"
 
+# A log whose name is not UTF-8: the JSON still names it (bytes as '?').
+bad_name="$TEST_DIR/build-$(printf '\377').log"
+cp "$TEST_DIR/fail.log" "$bad_name"
+run_fixkb explain --offline --format json "$bad_name"
+is "$RUN_RC" 1 "log name not UTF-8: still explained (exit 1)"
+like "$(json_get "$RUN_OUT" log)" "build-\?\.log" "log name not UTF-8: json log field is there, '?' for the byte"
+rm -f "$bad_name"
+
 # A terminal is a person pasting a log: not held to --timeout, told how to
 # end it, and one Ctrl-D ends it (fread would have wanted two).
 out=$(python3 "$SRCDIR/tests/lib/pty-feed.py" "$TEST_DIR/fail.log" 1.5 "$FIXKB" --timeout 1 explain --offline)
