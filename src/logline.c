@@ -20,6 +20,7 @@ struct logline_reader {
 	unsigned long next_no;     /* number of the next line handed out */
 	double deadline_ms;        /* clock_now_ms() clock; 0: none */
 	int eof;
+	int stopped;               /* eof because the deadline passed */
 	int skipping;              /* discarding the tail of a cut line */
 	const char *cur, *cur_end; /* rest of the current block */
 };
@@ -163,9 +164,20 @@ static int reader_block(struct logline_reader *r, const char **p, size_t *len,
 				return 1;
 			}
 		}
-		if (r->eof && r->start == r->end)
-			return 0;
+		if (r->eof && r->start == r->end) {
+			if (!r->stopped)
+				return 0;
+			err_set(e, "reading log: stopped at the deadline");
+			return LOGLINE_DEADLINE;
+		}
 		rc = reader_fill(r, e);
+		if (rc == LOGLINE_DEADLINE) {
+			/* What was read is still handed out, a last line
+			 * without its '\n' included (an error printed by a job
+			 * that then hangs); then LOGLINE_DEADLINE. */
+			r->eof = r->stopped = 1;
+			continue;
+		}
 		if (rc < 0)
 			return rc;
 		if (rc == 0 && r->eof && r->start == r->end)

@@ -226,7 +226,7 @@ static void test_deadline(void)
 		ok(0, "pipe: %s", strerror(errno));
 		return;
 	}
-	ok(write(fds[1], "first\n", 6) == 6, "wrote one line");
+	ok(write(fds[1], "first\nlast", 10) == 10, "wrote a line and a last one without '\\n'");
 	fp = fdopen(fds[0], "r");
 	if (!fp || logline_reader_new(&r, fp, &e) < 0) {
 		ok(0, "reader over a pipe");
@@ -238,6 +238,8 @@ static void test_deadline(void)
 	t0 = clock_now_ms();
 	logline_reader_set_deadline(r, t0 + 200);
 	ok(logline_next(r, &l, &e) == 1 && l.len == 5, "deadline: the line written is read");
+	ok(logline_next(r, &l, &e) == 1 && l.len == 4 && memcmp(l.text, "last", 4) == 0,
+	   "deadline: at the deadline, the line without its newline is handed out too");
 	is_int(logline_next(r, &l, &e), LOGLINE_DEADLINE, "deadline: then the silent pipe stops the reader");
 	took = clock_now_ms() - t0;
 	ok(took >= 150, "deadline: it waited for input until about the deadline (%.0f ms)", took);
