@@ -106,11 +106,8 @@ static int reader_fill(struct logline_reader *r, struct err *e)
 		ssize_t got = read_fd(r, fileno(r->fp), r->buf + r->end,
 				      LOGLINE_BUF_SIZE - r->end, e);
 
-		if (got < 0) {
-			if (got == LOGLINE_DEADLINE)
-				err_set(e, "reading log: stopped at the deadline");
-			return (int)got;
-		}
+		if (got < 0)
+			return (int)got;   /* reader_block says why at LOGLINE_DEADLINE */
 		n = (size_t)got;
 	} else {
 		n = fread(r->buf + r->end, 1, LOGLINE_BUF_SIZE - r->end, r->fp);

@@ -280,14 +280,21 @@ is "$(json_get "$RUN_OUT" scanned.complete)" "false" "endless log: json scanned.
 like "$(json_get "$RUN_OUT" warnings.0)" "stopped reading" "endless log: json carries the warning"
 ok "endless log: it did read (scanned.bytes > 0)" test "$(json_get "$RUN_OUT" scanned.bytes)" -gt 0
 
-mkfifo "$TEST_DIR/silent.pipe" "$TEST_DIR/open.pipe"
-# exec: the background job is sleep itself, so kill ends the writer.
-( exec sleep 60 ) > "$TEST_DIR/silent.pipe" 2>/dev/null &
-writer=$!
-t0=$(now_ms)
-run_fixkb --timeout 1 explain --offline "$TEST_DIR/silent.pipe"
-took=$(( $(now_ms) - t0 ))
-kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+# explain_open_pipe TEXT: explain --timeout 1 of a FIFO whose writer sends
+# TEXT (maybe nothing) and then keeps it open; sets RUN_* and took (ms).
+explain_open_pipe() {
+	local pipe="$TEST_DIR/open.pipe" writer t0
+	rm -f "$pipe"
+	mkfifo "$pipe"
+	# exec: the background job is sleep itself, so kill ends the writer.
+	( printf '%s' "$1"; exec sleep 60 ) > "$pipe" 2>/dev/null &
+	writer=$!
+	t0=$(now_ms)
+	run_fixkb --timeout 1 explain --offline "$pipe"
+	took=$(( $(now_ms) - t0 ))
+	kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+}
+explain_open_pipe ""
 is "$RUN_RC" 2 "silent pipe: exit 2"
 ok "silent pipe: stopped near --timeout 1 (took $took ms)" test "$took" -lt 6000
 like "$RUN_OUT" "not read to its end" "silent pipe: text says the log was not read to its end"
@@ -295,12 +302,7 @@ like "$RUN_OUT" "not read to its end" "silent pipe: text says the log was not re
 printf 'ERROR: failed to solve: failed to fetch oauth token: unexpected status from POST request to https://ghcr.io/token: 401 Unauthorized\n' \
 	> "$TEST_DIR/fail.log"
 # The line has no '\n' (the job printed it and hung): still read.
-( printf '%s' "$(cat "$TEST_DIR/fail.log")"; exec sleep 60 ) > "$TEST_DIR/open.pipe" 2>/dev/null &
-writer=$!
-t0=$(now_ms)
-run_fixkb --timeout 1 explain --offline "$TEST_DIR/open.pipe"
-took=$(( $(now_ms) - t0 ))
-kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null
+explain_open_pipe "$(cat "$TEST_DIR/fail.log")"
 is "$RUN_RC" 1 "a failure without its newline, then a pipe left open: the failure is found (exit 1)"
 ok "pipe left open: stopped near --timeout 1 (took $took ms)" test "$took" -lt 6000
 like "$RUN_OUT" "ghcr.io" "pipe left open: the finding names the registry"
