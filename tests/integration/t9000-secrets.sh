@@ -54,6 +54,8 @@ COMMANDS=(
 	"kb lint"
 	"--client buildkit-daemon probe token_endpoint --timeout 4 --registry {R} --format json -v"
 	"--client containerd probe token_endpoint --timeout 4 --registry {R} -v"
+	"--insecure-registry {R} probe token_endpoint --timeout 4 --registry {R} --format json -v"
+	"--insecure-registry 127.0.0.0/8 doctor --timeout 4 --registry {R} -v"
 	"--client docker-login doctor --timeout 4 --registry {R} --format json -v"
 	"--version"
 	"--help"
