@@ -7,7 +7,7 @@
  * seconds and MB/s. --lines uses the plain path instead (every line
  * normalised and scanned), to show what the block path buys. --print
  * lists each match ("line pattern message") on stdout first. */
-#include "err.h"
+#include "util/err.h"
 #include "logline.h"
 #include "matcher.h"
 

@@ -16,7 +16,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "settings.h"
+#include "util/settings.h"
 
 enum probe_status { PROBE_OK, PROBE_WARN, PROBE_FAIL, PROBE_SKIP, PROBE_ERROR };
 

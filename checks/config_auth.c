@@ -2,15 +2,15 @@
  * credential for the registry from, and what is wrong on the way:
  * malformed files, plain-text passwords, sources that hide others. It
  * reads files only; the helper itself is checked by cred_helper. */
-#include "checks.h"
+#include "checks/checks.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "authfile.h"
-#include "credential.h"
-#include "credplan.h"
-#include "dockercfg.h"
+#include "docker/authfile.h"
+#include "docker/credential.h"
+#include "docker/credplan.h"
+#include "docker/dockercfg.h"
 
 struct summary {
 	int file_malformed;       /* a config file a consumer reads is malformed */

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "checks.h"
-#include "clock.h"
-#include "credhelper.h"
-#include "credplan.h"
-#include "sensitive.h"
+#include "checks/checks.h"
+#include "util/clock.h"
+#include "docker/credhelper.h"
+#include "docker/credplan.h"
+#include "util/sensitive.h"
 
 #define MAX_RUNS CONSUMER_COUNT
 

@@ -1,12 +1,12 @@
 /* docker_auth_config — is DOCKER_AUTH_CONFIG something docker CLI >= 28.3
  * and the GitLab runner would accept, and does it name the registry? */
-#include "checks.h"
+#include "checks/checks.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "dockerauthcfg.h"
-#include "imageref.h"
+#include "docker/dockerauthcfg.h"
+#include "docker/imageref.h"
 
 static void run(const struct probe_ctx *ctx, struct probe_result *res)
 {

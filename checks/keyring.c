@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checks.h"
-#include "credplan.h"
-#include "imageref.h"
-#include "keyring.h"
+#include "checks/checks.h"
+#include "docker/credplan.h"
+#include "docker/imageref.h"
+#include "docker/keyring.h"
 
 #define SECRETSERVICE "secretservice"
 

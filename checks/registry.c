@@ -1,5 +1,5 @@
 /* registry.c — the probe table. Keep it sorted by name (t-probes checks). */
-#include "checks.h"
+#include "checks/checks.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
-#include "clock.h"
-#include "credhelper.h"
-#include "credplan.h"
-#include "http.h"
-#include "imageref.h"
-#include "sensitive.h"
-#include "tokenflow.h"
+#include "checks/checks.h"
+#include "util/clock.h"
+#include "docker/credhelper.h"
+#include "docker/credplan.h"
+#include "net/http.h"
+#include "docker/imageref.h"
+#include "util/sensitive.h"
+#include "net/tokenflow.h"
 
 struct te_item {
 	const struct probe_ctx *ctx;
@@ -204,7 +204,7 @@ static void setup(struct te_item *it, struct http_client *hc)
 	if (cfg.insecure_declared) {
 		declared_by = daemon_json;
 	} else {
-		const struct opt_list *ir = &ctx->settings->insecure_registries;
+		const struct strlist *ir = &ctx->settings->insecure_registries;
 
 		for (int i = 0; i < ir->n && !cfg.insecure_declared; i++)
 			cfg.insecure_declared = http_insecure_entry_matches(ir->items[i], ctx->registry);

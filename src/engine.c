@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "util/clock.h"
 #include "config.h"
 
 void engine_init(struct engine *en, const struct settings *s)

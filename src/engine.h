@@ -12,8 +12,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "checks.h"
-#include "settings.h"
+#include "checks/checks.h"
+#include "util/settings.h"
 
 #define ENGINE_REGISTRY_MAX 256
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cause.h"
-#include "dockercfg.h"
-#include "msg.h"
+#include "docker/dockercfg.h"
+#include "util/msg.h"
 #include "rank.h"
 
 #define FACTS_MAX 8

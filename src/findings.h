@@ -13,7 +13,7 @@
 
 #include "engine.h"
 #include "kb.h"
-#include "settings.h"
+#include "util/settings.h"
 #include "targets.h"
 
 struct findings {

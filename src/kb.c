@@ -14,9 +14,9 @@
 
 #include "actions.h"
 #include "cause.h"
-#include "checks.h"
+#include "checks/checks.h"
 #include "config.h"
-#include "jsonschema.h"
+#include "util/jsonschema.h"
 #include "kb_embedded.h"
 
 #define KB_ORIGIN_MAX 1200

@@ -17,8 +17,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "err.h"
-#include "settings.h"
+#include "util/err.h"
+#include "util/settings.h"
 
 #define KB_FILE_MAX (1024 * 1024)   /* bigger entry files are rejected */
 

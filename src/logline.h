@@ -31,7 +31,7 @@
 #ifndef FIXKB_SRC_LOGLINE_H
 #define FIXKB_SRC_LOGLINE_H
 
-#include "err.h"
+#include "util/err.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -38,7 +38,7 @@
 #ifndef FIXKB_SRC_MATCHER_H
 #define FIXKB_SRC_MATCHER_H
 
-#include "err.h"
+#include "util/err.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -13,10 +13,10 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "checks.h"
-#include "err.h"
+#include "checks/checks.h"
+#include "util/err.h"
 #include "kb.h"
-#include "settings.h"
+#include "util/settings.h"
 
 /* One piece of evidence: what probe `probe` found (borrowed). */
 struct rank_evidence {

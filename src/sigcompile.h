@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "util/err.h"
 #include "kb.h"
 #include "matcher.h"
 

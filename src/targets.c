@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "credplan.h"
-#include "imageref.h"
+#include "docker/credplan.h"
+#include "docker/imageref.h"
 
 int targets_add(struct targets *t, const char *registry, const char *image,
 		const char *origin, int base_image)

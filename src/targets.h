@@ -10,8 +10,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "err.h"
-#include "settings.h"
+#include "util/err.h"
+#include "util/settings.h"
 
 #define TARGET_REGISTRY_MAX 256
 #define TARGET_IMAGE_MAX 512

@@ -3,8 +3,8 @@
  * first byte picks the format (odd: legacy); the rest is the file. */
 #include "fuzz.h"
 
-#include "authfile.h"
-#include "sensitive.h"
+#include "docker/authfile.h"
+#include "util/sensitive.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

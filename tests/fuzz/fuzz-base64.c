@@ -1,12 +1,12 @@
-/* fuzz-base64 — the base64 decoders of src/crypto.c (std strict, any,
+/* fuzz-base64 — the base64 decoders of src/util/crypto.c (std strict, any,
  * url) and docker's `auth` decoder (dockercfg_decode_auth). Properties:
  * encode(decode(x)) round trips for the strict decoder; decode(encode(x))
  * gives x back for both alphabets. */
 #include "fuzz.h"
 
-#include "crypto.h"
-#include "dockercfg.h"
-#include "sensitive.h"
+#include "util/crypto.h"
+#include "docker/dockercfg.h"
+#include "util/sensitive.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

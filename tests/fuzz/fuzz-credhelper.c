@@ -8,8 +8,8 @@
 
 #include <strings.h>
 
-#include "credhelper.h"
-#include "sensitive.h"
+#include "docker/credhelper.h"
+#include "util/sensitive.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

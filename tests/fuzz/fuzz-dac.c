@@ -5,8 +5,8 @@
 
 #include <sys/stat.h>
 
-#include "dockerauthcfg.h"
-#include "sensitive.h"
+#include "docker/dockerauthcfg.h"
+#include "util/sensitive.h"
 
 static int is_blank(char c)
 {

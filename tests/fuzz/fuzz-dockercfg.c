@@ -2,9 +2,9 @@
  * then every lookup the probes make on the result. */
 #include "fuzz.h"
 
-#include "dockercfg.h"
-#include "imageref.h"
-#include "sensitive.h"
+#include "docker/dockercfg.h"
+#include "docker/imageref.h"
+#include "util/sensitive.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

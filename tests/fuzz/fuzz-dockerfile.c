@@ -3,7 +3,7 @@
  * dockerfile_from_images_text; every image it returns is parsed again. */
 #include "fuzz.h"
 
-#include "imageref.h"
+#include "docker/imageref.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -3,7 +3,7 @@
  * registry_key_hostname, registry_auth_key. */
 #include "fuzz.h"
 
-#include "imageref.h"
+#include "docker/imageref.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -3,8 +3,8 @@
  * and no field of the decoded info may hold the signature segment. */
 #include "fuzz.h"
 
-#include "jwt.h"
-#include "sensitive.h"
+#include "net/jwt.h"
+#include "util/sensitive.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -5,7 +5,7 @@
 #include "fuzz.h"
 
 #include "kb.h"
-#include "sensitive.h"
+#include "util/sensitive.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

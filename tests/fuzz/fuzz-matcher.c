@@ -8,7 +8,7 @@
 #include "kb.h"
 #include "logline.h"
 #include "matcher.h"
-#include "sensitive.h"
+#include "util/sensitive.h"
 #include "sigcompile.h"
 
 static const struct matcher_pattern fallback[] = {

@@ -4,7 +4,7 @@
  * does not survive. */
 #include "fuzz.h"
 
-#include "redact.h"
+#include "util/redact.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

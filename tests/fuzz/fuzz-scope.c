@@ -3,8 +3,8 @@
  * and BuildKit's scope lists (tf_scopes_for). Lines are scopes. */
 #include "fuzz.h"
 
-#include "scope.h"
-#include "tokenflow.h"
+#include "net/scope.h"
+#include "net/tokenflow.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

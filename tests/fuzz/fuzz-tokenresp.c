@@ -7,10 +7,10 @@
  * (tokresp_parse). Input: realm line, issued_at line, then the body. */
 #include "fuzz.h"
 
-#include "http.h"
-#include "sensitive.h"
-#include "tokenflow.h"
-#include "tokenresp.h"
+#include "net/http.h"
+#include "util/sensitive.h"
+#include "net/tokenflow.h"
+#include "net/tokenresp.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

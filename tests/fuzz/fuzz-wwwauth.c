@@ -4,7 +4,7 @@
  * also parsed as one line. */
 #include "fuzz.h"
 
-#include "wwwauth.h"
+#include "net/wwwauth.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

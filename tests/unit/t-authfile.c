@@ -1,5 +1,5 @@
 /* t-authfile — containers/image auth files (facts §7). */
-#include "authfile.h"
+#include "docker/authfile.h"
 #include "t-lib-cfg.h"
 
 static void load(struct authfile *f, const char *text, int legacy)

@@ -1,5 +1,5 @@
-#include "buf.h"
-#include "err.h"
+#include "util/buf.h"
+#include "util/err.h"
 #include "tap.h"
 
 #include <stdlib.h>

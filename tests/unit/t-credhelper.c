@@ -1,8 +1,8 @@
 /* t-credhelper.c — credhelper_get against small fake helpers written to a
  * temp dir put first on PATH: every answer shape docker distinguishes. */
-#include "clock.h"
-#include "credhelper.h"
-#include "err.h"
+#include "util/clock.h"
+#include "docker/credhelper.h"
+#include "util/err.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* t-credplan — which source each consumer uses (facts §4 precedence, §6, §7). */
-#include "checks.h"
-#include "credential.h"
-#include "credplan.h"
+#include "checks/checks.h"
+#include "docker/credential.h"
+#include "docker/credplan.h"
 #include "t-lib-cfg.h"
 
 static struct settings S = SETTINGS_INIT;

@@ -1,5 +1,5 @@
-#include "crypto.h"
-#include "sensitive.h"
+#include "util/crypto.h"
+#include "util/sensitive.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* t-dockerauthcfg — DOCKER_AUTH_CONFIG as docker CLI >= 28.3 and the GitLab runner read it (facts §6). */
-#include "dockerauthcfg.h"
+#include "docker/dockerauthcfg.h"
 #include "t-lib-cfg.h"
 
 struct row {

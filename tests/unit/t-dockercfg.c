@@ -1,6 +1,6 @@
 /* t-dockercfg — docker's config.json as the CLI reads it (facts §4). */
-#include "dockercfg.h"
-#include "imageref.h"
+#include "docker/dockercfg.h"
+#include "docker/imageref.h"
 #include "t-lib-cfg.h"
 
 static void load_str(struct dockercfg *cfg, const char *text)

@@ -1,6 +1,6 @@
 /* t-imageref — image references (docker's ParseNormalizedNamed), registry
  * names and Dockerfile FROM lines. */
-#include "imageref.h"
+#include "docker/imageref.h"
 #include "t-lib-cfg.h"
 
 static void test_refs(void)

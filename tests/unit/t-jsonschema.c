@@ -1,5 +1,5 @@
 /* t-jsonschema.c — the schema validator, table-driven. */
-#include "jsonschema.h"
+#include "util/jsonschema.h"
 #include "tap.h"
 
 #include <stdio.h>

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "crypto.h"
-#include "jwt.h"
+#include "util/crypto.h"
+#include "net/jwt.h"
 #include "tap.h"
 
 static char *seg(const char *json)

@@ -2,8 +2,8 @@
  * the action table and the ranking. */
 #include "actions.h"
 #include "cause.h"
-#include "checks.h"
-#include "clock.h"
+#include "checks/checks.h"
+#include "util/clock.h"
 #include "kb.h"
 #include "rank.h"
 #include "tap.h"

@@ -1,9 +1,9 @@
 /* t-keyring.c — keyring_lookup's bus diagnosis without a real keyring
  * (the rig suite, t2100, covers found/absent/locked/no service). */
-#include "clock.h"
+#include "util/clock.h"
 #include "config.h"
-#include "err.h"
-#include "keyring.h"
+#include "util/err.h"
+#include "docker/keyring.h"
 #include "tap.h"
 
 #include <stdio.h>

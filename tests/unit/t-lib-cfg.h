@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto.h"
+#include "util/crypto.h"
 #include "tap.h"
 
 #define CANARY "fxkC4n4ryUNIT7e3Zq"

@@ -1,10 +1,10 @@
-#include "opt.h"
+#include "cmd/opt.h"
 #include "tap.h"
 
 int main(void)
 {
 	const char *name = NULL, *pos[4];
-	struct opt_list regs = { { 0 }, 0 };
+	struct strlist regs = { { 0 }, 0 };
 	int flag = 0, npos = 0, nrest = 0;
 	struct err e = ERR_INIT;
 	char *rest[16];

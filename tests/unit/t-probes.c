@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checks.h"
+#include "checks/checks.h"
 #include "tap.h"
 
 static int file_contains(const char *path, const char *needle)

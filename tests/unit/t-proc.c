@@ -1,8 +1,8 @@
 /* t-proc.c — proc_run: exit codes, ENOENT vs 127, deadlines, capped output,
  * stdin, scrubbed environments, fd hygiene. */
-#include "clock.h"
-#include "err.h"
-#include "proc.h"
+#include "util/clock.h"
+#include "util/err.h"
+#include "util/proc.h"
 #include "tap.h"
 
 #include <errno.h>

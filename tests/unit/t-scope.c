@@ -1,7 +1,7 @@
 /* Scope strings (facts §3): pull scope, host:port names, BuildKit merge. */
 #include <string.h>
 
-#include "scope.h"
+#include "net/scope.h"
 #include "tap.h"
 
 int main(void)

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http.h"
+#include "net/http.h"
 #include "tap.h"
-#include "tokenflow.h"
+#include "net/tokenflow.h"
 
 static const char *esc(const char *s)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "tokenresp.h"
+#include "net/tokenresp.h"
 
 static struct tokresp tr;
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "wwwauth.h"
+#include "net/wwwauth.h"
 
 struct row {
 	const char *name;

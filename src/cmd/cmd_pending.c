@@ -1,0 +1,37 @@
+/* cmd_pending.c — commands whose implementation has not landed yet.
+ * They say so plainly and exit 2: no fake output. --help shows what the
+ * command will do, from DESIGN.md §2. */
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+#include "util/msg.h"
+
+static int pending(const char *name, const char *usage, const char *what,
+		   int argc, char **argv)
+{
+	if (cmd_wants_help(argc, argv)) {
+		printf("usage: %s\n\n%s\n\nstatus: not built yet in fixkb; this command exits 2.\n",
+		       usage, what);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "fixkb: '%s' is not built yet in this version; "
+		"run 'fixkb doctor' to check registry credentials\n", name);
+	return EXIT_USAGE;
+}
+
+int cmd_fix(int argc, char **argv, const struct settings *s)
+{
+	(void)s;
+	return pending("fix", "fixkb fix [--registry HOST] [--apply] [--ci] "
+		       "[--username-env VAR --password-env VAR | --password-stdin]",
+		       "Prints the remediation plan and a diff of every file it would touch; "
+		       "only --apply writes.", argc, argv);
+}
+
+int cmd_audit(int argc, char **argv, const struct settings *s)
+{
+	(void)s;
+	return pending("audit", "fixkb audit [--context DIR]... [--format F] [--fail-on low|medium|high]",
+		       "Audits a developer machine or build context for credential risks.",
+		       argc, argv);
+}

@@ -1,0 +1,413 @@
+#include "docker/credplan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docker/authfile.h"
+#include "docker/credential.h"
+#include "docker/dockerauthcfg.h"
+#include "docker/dockercfg.h"
+#include "docker/imageref.h"
+
+const char *cred_source_name(enum cred_source s)
+{
+	switch (s) {
+	case SRC_NONE: return "none";
+	case SRC_DOCKER_AUTH_CONFIG: return "DOCKER_AUTH_CONFIG";
+	case SRC_CRED_HELPER: return "credHelpers";
+	case SRC_CREDS_STORE: return "credsStore";
+	case SRC_AUTO_STORE: return "auto-store";
+	case SRC_AUTHS: return "auths";
+	}
+	return "none";
+}
+
+const char *consumer_name(enum consumer c)
+{
+	return c == CONSUMER_DOCKER ? "docker/buildkit" : "containers/image";
+}
+
+void cred_plan_release(struct cred_plan *plan)
+{
+	json_decref(plan->shadowed);
+	json_decref(plan->problems);
+	plan->shadowed = plan->problems = NULL;
+	plan->source = SRC_NONE;
+	plan->file[0] = plan->key[0] = plan->helper[0] = '\0';
+	plan->helper_name_valid = plan->has_identity_token = plan->plaintext = 0;
+}
+
+/* kind: "malformed" (a reader fails or falls back), "mismatch" (a key
+ * that looks right but is not used), "ambiguous", "skipped", "ignored". */
+static int add_problem(struct cred_plan *plan, const char *file, const char *kind, const char *what)
+{
+	return json_array_append_new(plan->problems,
+				     json_pack("{s:s, s:s, s:s}", "file", file, "kind", kind, "what", what));
+}
+
+static int add_shadowed(struct cred_plan *plan, const char *source, const char *file,
+			const char *key, const char *why, int fallback)
+{
+	return json_array_append_new(plan->shadowed,
+				     json_pack("{s:s, s:s, s:s, s:s, s:b}", "source", source, "file", file,
+					       "key", key, "why", why, "fallback", fallback));
+}
+
+static void set_helper(struct cred_plan *plan, const char *name)
+{
+	snprintf(plan->helper, sizeof(plan->helper), "%s", name);
+	plan->helper_name_valid = dockercfg_helper_name_valid(name);
+}
+
+static int resolve_docker(struct cred_plan *plan, const struct settings *s, const char *registry,
+			  struct err *e)
+{
+	struct dockercfg cfg = DOCKERCFG_INIT;
+	struct docker_auth_config dac = DOCKER_AUTH_CONFIG_INIT;
+	const struct dockercfg_entry *dac_hit = NULL, *entry;
+	const char *key = registry_auth_key(registry), *helper, *store, *autostore = "";
+	char path[PATH_MAX], msg[ERR_MSG_MAX + 128], why[512], host[512];
+	size_t nmatch = 0, i;
+	int rc = -1;
+
+	snprintf(plan->key, sizeof(plan->key), "%s", key);
+	if (dockercfg_default_path(path, sizeof(path), s, e) < 0)
+		goto cleanup;
+	if (dockercfg_load(&cfg, path, e) < 0)
+		goto cleanup;
+	if (cfg.broken) {
+		snprintf(msg, sizeof(msg), "WARNING: Error parsing config file (%s): %s", path, cfg.error);
+		add_problem(plan, path, "malformed", msg);
+	}
+	if (dac_load_env(&dac, e) < 0)
+		goto cleanup;
+	if (dac.set) {
+		if (!dac.cli_accepts) {
+			snprintf(msg, sizeof(msg),
+				 "Failed to create credential store from DOCKER_AUTH_CONFIG:  %s", dac.cli_problem);
+			add_problem(plan, "DOCKER_AUTH_CONFIG", "malformed", msg);
+		} else {
+			dac_hit = dac_cli_entry(&dac, registry);
+			if (!dac_hit && dac_near_miss(&dac, registry, msg, sizeof(msg)))
+				add_problem(plan, "DOCKER_AUTH_CONFIG", "mismatch", msg);
+		}
+	}
+
+	helper = dockercfg_helper_for(&cfg, key);
+	store = cfg.creds_store;
+	if (helper && !*helper)
+		store = NULL;   /* credHelpers[key] = "" means the file store */
+	if (!cfg.contains_auth)
+		autostore = dockercfg_auto_store(NULL);
+	entry = dockercfg_auth_lookup(&cfg, key, &nmatch);
+	if (nmatch > 1) {
+		snprintf(msg, sizeof(msg),
+			 "%zu auths keys in %s normalise to '%s': docker picks one at random each run",
+			 nmatch, path, key);
+		add_problem(plan, path, "ambiguous", msg);
+	}
+	for (i = 0; i < cfg.nhelpers; i++) {
+		registry_key_hostname(cfg.helpers[i].key, host, sizeof(host));
+		if (strcmp(cfg.helpers[i].key, key) != 0 &&
+		    (strcmp(host, key) == 0 || (registry_is_docker_hub(registry) && registry_is_docker_hub(host)))) {
+			snprintf(msg, sizeof(msg),
+				 "credHelpers key '%s' is not used for %s: docker matches credHelpers keys exactly (use \"%s\")",
+				 cfg.helpers[i].key, registry, key);
+			add_problem(plan, path, "mismatch", msg);
+		}
+	}
+
+	if (dac_hit) {
+		plan->source = SRC_DOCKER_AUTH_CONFIG;
+		if (helper && *helper)
+			add_shadowed(plan, "credHelpers", path, key, "DOCKER_AUTH_CONFIG takes precedence", 0);
+		else if (store)
+			add_shadowed(plan, "credsStore", path, key, "DOCKER_AUTH_CONFIG takes precedence", 0);
+		if (dockercfg_entry_has_credential(entry))
+			add_shadowed(plan, "auths", path, entry->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
+	} else if ((helper && *helper) || store) {
+		plan->source = helper && *helper ? SRC_CRED_HELPER : SRC_CREDS_STORE;
+		snprintf(plan->file, sizeof(plan->file), "%s", path);
+		set_helper(plan, helper && *helper ? helper : store);
+		if (dockercfg_entry_has_credential(entry) &&
+		    (entry->username[0] || !sensitive_is_empty(&entry->password) ||
+		     !sensitive_is_empty(&entry->identity_token))) {
+			snprintf(why, sizeof(why),
+				 "%s → docker-credential-%s replaces auths for this host, even when it finds nothing",
+				 cred_source_name(plan->source), plan->helper);
+			add_shadowed(plan, "auths", path, entry->key, why, 0);
+		}
+	} else if (dockercfg_entry_has_credential(entry)) {
+		plan->source = SRC_AUTHS;
+		snprintf(plan->file, sizeof(plan->file), "%s", path);
+		snprintf(plan->key, sizeof(plan->key), "%s", entry->key);
+		plan->plaintext = !sensitive_is_empty(&entry->password);
+		plan->has_identity_token = !sensitive_is_empty(&entry->identity_token);
+	} else if (*autostore) {
+		plan->source = SRC_AUTO_STORE;
+		snprintf(plan->file, sizeof(plan->file), "%s", path);
+		set_helper(plan, autostore);
+	}
+	rc = 0;
+cleanup:
+	dockercfg_release(&cfg);
+	dac_release(&dac);
+	return rc;
+}
+
+static int resolve_containers(struct cred_plan *plan, const struct settings *s,
+			      const char *registry, struct err *e)
+{
+	struct authfile_path chain[AUTHFILE_CHAIN_MAX];
+	struct authfile_match m = AUTHFILE_MATCH_INIT;
+	char msg[ERR_MSG_MAX + 128], why[PATH_MAX + 128];
+	size_t n = 0, i;
+	int found = 0, rc = -1;
+
+	snprintf(plan->key, sizeof(plan->key), "%s", registry);
+	if (authfile_chain(chain, &n, s, e) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct authfile f = AUTHFILE_INIT;
+
+		if (authfile_load(&f, chain[i].path, chain[i].legacy, e) < 0) {
+			authfile_release(&f);
+			goto cleanup;
+		}
+		if (!f.exists) {
+			authfile_release(&f);
+			continue;
+		}
+		if (f.creds_store) {
+			snprintf(msg, sizeof(msg),
+				 "credsStore '%s' in %s is ignored by containers/image (podman, buildah, skopeo)",
+				 f.creds_store, f.path);
+			add_problem(plan, f.path, "ignored", msg);
+		}
+		if (authfile_lookup(&m, &f, registry, NULL, e) < 0) {
+			authfile_release(&f);
+			goto cleanup;
+		}
+		if (m.warning[0])
+			add_problem(plan, f.path, "skipped", m.warning);
+		if (m.ambiguous) {
+			snprintf(msg, sizeof(msg),
+				 "several auths keys in %s normalise to '%s': containers/image picks one at random",
+				 f.path, registry);
+			add_problem(plan, f.path, "ambiguous", msg);
+		}
+		if (found) {
+			/* a later file that also holds something: never read */
+			if (m.hit == AUTHFILE_AUTH || m.hit == AUTHFILE_HELPER) {
+				int fb = plan->source == SRC_CRED_HELPER;
+
+				snprintf(why, sizeof(why), fb ?
+					 "used only if docker-credential-%s finds nothing (containers/image goes on to the next file)" :
+					 "%s is read first and wins", fb ? plan->helper : plan->file);
+				add_shadowed(plan, m.hit == AUTHFILE_HELPER ? "credHelpers" : "auths",
+					     f.path, m.key, why, fb);
+			}
+			authfile_release(&f);
+			continue;
+		}
+		switch (m.hit) {
+		case AUTHFILE_ERROR:
+			snprintf(msg, sizeof(msg), "containers/image fails here: %s", m.error);
+			add_problem(plan, f.path, "malformed", msg);
+			found = 1;     /* the lookup stops with an error */
+			plan->source = SRC_NONE;
+			snprintf(plan->file, sizeof(plan->file), "%s", f.path);
+			break;
+		case AUTHFILE_HELPER:
+			found = 1;
+			plan->source = SRC_CRED_HELPER;
+			snprintf(plan->file, sizeof(plan->file), "%s", f.path);
+			snprintf(plan->key, sizeof(plan->key), "%s", m.key);
+			set_helper(plan, m.helper);
+			break;
+		case AUTHFILE_AUTH:
+			found = 1;
+			plan->source = SRC_AUTHS;
+			snprintf(plan->file, sizeof(plan->file), "%s", f.path);
+			snprintf(plan->key, sizeof(plan->key), "%s", m.key);
+			plan->plaintext = !sensitive_is_empty(&m.password);
+			plan->has_identity_token = !sensitive_is_empty(&m.identity_token);
+			break;
+		case AUTHFILE_NONE:
+			break;
+		}
+		authfile_release(&f);
+	}
+	rc = 0;
+cleanup:
+	authfile_match_release(&m);
+	return rc;
+}
+
+int credplan_resolve(struct cred_plan *plan, const struct settings *s,
+		     const char *registry, enum consumer c, struct err *e)
+{
+	cred_plan_release(plan);
+	plan->consumer = c;
+	plan->shadowed = json_array();
+	plan->problems = json_array();
+	if (!plan->shadowed || !plan->problems)
+		return err_set(e, "out of memory");
+	if (!registry || !*registry)
+		return err_set(e, "no registry given");
+	if (c == CONSUMER_DOCKER)
+		return resolve_docker(plan, s, registry, e);
+	return resolve_containers(plan, s, registry, e);
+}
+
+/* ---- reading an auths credential ---- */
+
+static int fill_from_docker_entry(struct credential *out, const struct dockercfg_entry *en,
+				  struct err *e)
+{
+	if (!sensitive_is_empty(&en->identity_token)) {
+		/* BuildKit: Username "" and the token as the secret */
+		out->username[0] = '\0';
+		out->identity_token = 1;
+		if (sensitive_copy(&out->secret, &en->identity_token) < 0)
+			return err_set(e, "out of memory");
+	} else {
+		snprintf(out->username, sizeof(out->username), "%s", en->username);
+		if (sensitive_copy(&out->secret, &en->password) < 0)
+			return err_set(e, "out of memory");
+	}
+	if (sensitive_copy(&out->registry_token, &en->registry_token) < 0)
+		return err_set(e, "out of memory");
+	return 0;
+}
+
+int credplan_read_auths(struct credential *out, const struct cred_plan *plan, struct err *e)
+{
+	struct docker_auth_config dac = DOCKER_AUTH_CONFIG_INIT;
+	struct dockercfg cfg = DOCKERCFG_INIT;
+	struct authfile f = AUTHFILE_INIT;
+	struct authfile_match m = AUTHFILE_MATCH_INIT;
+	const struct dockercfg_entry *en;
+	const char *base;
+	int rc = -1;
+
+	credential_release(out);
+	if (plan->source == SRC_DOCKER_AUTH_CONFIG) {
+		if (dac_load_env(&dac, e) < 0)
+			goto cleanup;
+		en = dac.cli_accepts ? dockercfg_auth_exact(&dac.cfg, plan->key) : NULL;
+		if (!en) {
+			err_set(e, "DOCKER_AUTH_CONFIG no longer has key '%s'", plan->key);
+			goto cleanup;
+		}
+		rc = fill_from_docker_entry(out, en, e);
+	} else if (plan->source == SRC_AUTHS && plan->consumer == CONSUMER_DOCKER) {
+		if (dockercfg_load(&cfg, plan->file, e) < 0)
+			goto cleanup;
+		en = dockercfg_auth_exact(&cfg, plan->key);
+		if (!en || !dockercfg_entry_has_credential(en)) {
+			err_set(e, "'%s' has no auths entry '%s'", plan->file, plan->key);
+			goto cleanup;
+		}
+		rc = fill_from_docker_entry(out, en, e);
+	} else if (plan->source == SRC_AUTHS) {
+		base = strrchr(plan->file, '/');
+		base = base ? base + 1 : plan->file;
+		if (authfile_load(&f, plan->file, strcmp(base, ".dockercfg") == 0, e) < 0)
+			goto cleanup;
+		if (authfile_lookup_key(&m, &f, plan->key, e) < 0)
+			goto cleanup;
+		if (m.hit != AUTHFILE_AUTH) {
+			err_set(e, "'%s': auths entry '%s' yields no credential%s%s", plan->file, plan->key,
+				m.error[0] ? ": " : "", m.error);
+			goto cleanup;
+		}
+		if (!sensitive_is_empty(&m.identity_token)) {
+			out->identity_token = 1;
+			if (sensitive_copy(&out->secret, &m.identity_token) < 0) {
+				err_set(e, "out of memory");
+				goto cleanup;
+			}
+		} else {
+			snprintf(out->username, sizeof(out->username), "%s", m.username);
+			if (sensitive_copy(&out->secret, &m.password) < 0) {
+				err_set(e, "out of memory");
+				goto cleanup;
+			}
+		}
+		rc = 0;
+	} else {
+		err_set(e, "credential source %s is not read from a file", cred_source_name(plan->source));
+	}
+cleanup:
+	if (rc < 0)
+		credential_release(out);
+	dac_release(&dac);
+	dockercfg_release(&cfg);
+	authfile_match_release(&m);
+	authfile_release(&f);
+	return rc;
+}
+
+/* ---- every registry named anywhere ---- */
+
+static void add_registry(json_t *arr, const char *key)
+{
+	char host[512], norm[512];
+	struct err e = ERR_INIT;
+	size_t i;
+
+	registry_key_hostname(key, host, sizeof(host));
+	if (registry_normalise(host, norm, sizeof(norm), &e) < 0)
+		return;
+	for (i = 0; i < json_array_size(arr); i++)
+		if (strcmp(json_string_value(json_array_get(arr, i)), norm) == 0)
+			return;
+	json_array_append_new(arr, json_string(norm));
+}
+
+static void add_cfg_keys(json_t *arr, const struct dockercfg *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nauths; i++)
+		add_registry(arr, cfg->auths[i].key);
+	for (i = 0; i < cfg->nhelpers; i++)
+		add_registry(arr, cfg->helpers[i].key);
+}
+
+json_t *credplan_known_registries(const struct settings *s)
+{
+	struct authfile_path chain[AUTHFILE_CHAIN_MAX];
+	struct docker_auth_config dac = DOCKER_AUTH_CONFIG_INIT;
+	struct dockercfg cfg = DOCKERCFG_INIT;
+	json_t *arr = json_array();
+	struct err e = ERR_INIT;
+	char path[PATH_MAX];
+	size_t n = 0, i, j;
+
+	if (!arr)
+		return NULL;
+	if (dockercfg_default_path(path, sizeof(path), s, &e) == 0 &&
+	    dockercfg_load(&cfg, path, &e) == 0)
+		add_cfg_keys(arr, &cfg);
+	dockercfg_release(&cfg);
+	if (dac_load_env(&dac, &e) == 0)
+		add_cfg_keys(arr, &dac.cfg);
+	dac_release(&dac);
+	if (authfile_chain(chain, &n, s, &e) == 0) {
+		for (i = 0; i < n; i++) {
+			struct authfile f = AUTHFILE_INIT;
+
+			if (authfile_load(&f, chain[i].path, chain[i].legacy, &e) == 0) {
+				for (j = 0; j < f.nauths; j++)
+					add_registry(arr, f.auths[j].key);
+				for (j = 0; j < f.nhelpers; j++)
+					add_registry(arr, f.helper_keys[j]);
+			}
+			authfile_release(&f);
+		}
+	}
+	return arr;
+}

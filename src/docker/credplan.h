@@ -1,0 +1,85 @@
+/* credplan.h — where each consumer would take the credential for a registry.
+ *
+ * CONTRACT shared by the config probes, the helper probe, doctor and the
+ * token-endpoint probe. Implemented in src/docker/credplan.c on top of
+ * src/docker/dockercfg.c (docker config.json, DOCKER_AUTH_CONFIG) and
+ * src/docker/authfile.c (containers auth files); see
+ * ../shared/docs/registry-auth-facts.md §4, §6, §7 for the rules.
+ *
+ * Two consumers matter:
+ *  - CONSUMER_DOCKER: the docker CLI and BuildKit clients (buildx,
+ *    buildctl), which read docker's config.json (and, CLI >= 28.3 / buildx
+ *    >= 0.26, DOCKER_AUTH_CONFIG) with the precedence
+ *    DOCKER_AUTH_CONFIG > credHelpers > credsStore > auths.
+ *  - CONSUMER_CONTAINERS: containers/image (podman, buildah, skopeo), which
+ *    reads REGISTRY_AUTH_FILE or the auth.json chain then docker's config,
+ *    ignores credsStore and DOCKER_AUTH_CONFIG. */
+#ifndef FIXKB_DOCKER_CREDPLAN_H
+#define FIXKB_DOCKER_CREDPLAN_H
+
+#include <jansson.h>
+#include <limits.h>
+
+#include "util/err.h"
+#include "util/settings.h"
+
+enum consumer { CONSUMER_DOCKER, CONSUMER_CONTAINERS };
+#define CONSUMER_COUNT 2
+
+enum cred_source {
+	SRC_NONE,                /* nothing configured: anonymous */
+	SRC_DOCKER_AUTH_CONFIG,  /* the DOCKER_AUTH_CONFIG variable */
+	SRC_CRED_HELPER,         /* credHelpers[key] in a config file */
+	SRC_CREDS_STORE,         /* credsStore in config.json */
+	SRC_AUTO_STORE,          /* docker's auto-selected store (config has no auth settings) */
+	SRC_AUTHS,               /* auths[key] (auth/username+password/identitytoken) in a file */
+};
+
+#define CREDPLAN_KEY_MAX 512
+#define CREDPLAN_HELPER_MAX 128
+
+struct cred_plan {
+	enum consumer consumer;
+	enum cred_source source;
+	char file[PATH_MAX];               /* file the decision comes from ("" for env/none) */
+	char key[CREDPLAN_KEY_MAX];        /* matched auths/credHelpers key, or the server key a
+	                                      helper is asked for (what goes on its stdin) */
+	char helper[CREDPLAN_HELPER_MAX];  /* helper name ("desktop") for helper sources */
+	int helper_name_valid;             /* [A-Za-z0-9._-]+, no path: safe to run */
+	int has_identity_token;            /* auths entry holds an identitytoken */
+	int plaintext;                     /* auths entry holds a password/auth in clear base64 */
+	json_t *shadowed;                  /* array of {source, file, key, why}: sources that hold
+	                                      something for this registry but lose; owned */
+	json_t *problems;                  /* array of {file, what}: malformed files/variables met
+	                                      on the way (the consumer falls back); owned */
+};
+
+#define CRED_PLAN_INIT { CONSUMER_DOCKER, SRC_NONE, "", "", "", 0, 0, 0, NULL, NULL }
+
+/* Resolves the plan for `registry` (normalised host[:port]; "docker.io"
+ * for Docker Hub). Never runs a helper and never touches the network.
+ * Returns 0, or -1 only on an internal failure (OOM); malformed inputs
+ * are recorded in plan->problems and the plan says what the consumer
+ * would fall back to. */
+int credplan_resolve(struct cred_plan *plan, const struct settings *s,
+		     const char *registry, enum consumer c, struct err *e);
+void cred_plan_release(struct cred_plan *plan);
+
+const char *cred_source_name(enum cred_source s);   /* "credHelpers", "auths", ... */
+const char *consumer_name(enum consumer c);          /* "docker/buildkit", "containers/image" */
+
+/* Every registry named anywhere in the credential configuration (config
+ * files' auths and credHelpers keys, DOCKER_AUTH_CONFIG, containers auth
+ * files), normalised and de-duplicated, as a JSON array of strings (owned). */
+json_t *credplan_known_registries(const struct settings *s);
+
+struct credential;
+/* For a SRC_AUTHS or SRC_DOCKER_AUTH_CONFIG plan, fills *out with what
+ * the consumer would send: username + password, or (identitytoken) an
+ * empty username and the token with out->identity_token set, plus
+ * auths.registrytoken for docker. Re-reads plan->file (or the variable).
+ * Returns -1 for any other source or when the entry is gone/undecodable.
+ * Helper sources are fetched by src/docker/credhelper.c. */
+int credplan_read_auths(struct credential *out, const struct cred_plan *plan, struct err *e);
+
+#endif

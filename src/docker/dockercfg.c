@@ -1,0 +1,728 @@
+#include "docker/dockercfg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/crypto.h"
+#include "docker/imageref.h"
+
+/* ---- files ---- */
+
+int dockercfg_read_file(struct buf *b, const char *path, int *missing, struct err *e)
+{
+	char chunk[8192];
+	struct stat st;
+	ssize_t got;
+	int fd, rc = -1;
+
+	if (missing)
+		*missing = 0;
+	/* O_NONBLOCK: a FIFO must not hang us before fstat says what it is. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT && missing) {
+			*missing = 1;
+			return 0;
+		}
+		return err_set(e, "reading '%s': %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) < 0) {
+		err_set(e, "reading '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_set(e, "reading '%s': not a regular file", path);
+		goto cleanup;
+	}
+	if ((unsigned long long)st.st_size > DOCKERCFG_FILE_MAX) {
+		err_set(e, "reading '%s': too large (more than %u bytes)", path, DOCKERCFG_FILE_MAX);
+		goto cleanup;
+	}
+	b->max = DOCKERCFG_FILE_MAX;
+	for (;;) {
+		got = read(fd, chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err_set(e, "reading '%s': %s", path, strerror(errno));
+			goto cleanup;
+		}
+		if (got == 0)
+			break;
+		if (buf_append(b, chunk, (size_t)got) < 0) {
+			if (b->truncated)
+				err_set(e, "reading '%s': too large (more than %u bytes)", path,
+					DOCKERCFG_FILE_MAX);
+			else
+				err_set(e, "out of memory");
+			goto cleanup;
+		}
+	}
+	/* data is non-NULL even for an empty file */
+	if (buf_append(b, "", 0) < 0) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	explicit_bzero(chunk, sizeof(chunk));
+	close(fd);
+	return rc;
+}
+
+const char *dockercfg_home_dir(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && *h)
+		return h;
+	pw = getpwuid(getuid());
+	return pw && pw->pw_dir ? pw->pw_dir : NULL;
+}
+
+int dockercfg_dir(char *out, size_t n, const struct settings *s, struct err *e)
+{
+	const char *d = s ? s->config_dir : NULL;
+	const char *home;
+	int w;
+
+	if (!d || !*d)
+		d = getenv("DOCKER_CONFIG");
+	if (d && *d) {
+		w = snprintf(out, n, "%s", d);
+	} else {
+		home = dockercfg_home_dir();
+		if (!home)
+			return err_set(e, "cannot find the docker config dir: neither DOCKER_CONFIG nor HOME is set");
+		w = snprintf(out, n, "%s/.docker", home);
+	}
+	if (w < 0 || (size_t)w >= n)
+		return err_set(e, "docker config dir path too long");
+	return 0;
+}
+
+int dockercfg_default_path(char *out, size_t n, const struct settings *s, struct err *e)
+{
+	char dir[PATH_MAX];
+	int w;
+
+	if (dockercfg_dir(dir, sizeof(dir), s, e) < 0)
+		return -1;
+	w = snprintf(out, n, "%s/config.json", dir);
+	if (w < 0 || (size_t)w >= n)
+		return err_set(e, "docker config path too long");
+	return 0;
+}
+
+void dockercfg_display_path(char *out, size_t n, const char *path)
+{
+	const char *home = getenv("HOME");
+	size_t hl = home ? strlen(home) : 0;
+
+	if (hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/')
+		snprintf(out, n, "~%s", path + hl);
+	else
+		snprintf(out, n, "%s", path);
+}
+
+void dockercfg_json_error(char *out, size_t n, const json_error_t *je)
+{
+	char text[JSON_ERROR_TEXT_LENGTH];
+	char *near;
+
+	snprintf(text, sizeof(text), "%s", je->text);
+	near = strstr(text, " near ");
+	if (near)
+		*near = '\0';
+	snprintf(out, n, "line %d column %d: %s", je->line, je->column, text);
+	explicit_bzero(text, sizeof(text));
+}
+
+/* ---- names ---- */
+
+int dockercfg_field_eq(const char *k, const char *field)
+{
+	const unsigned char *p = (const unsigned char *)k;
+	const char *f = field;
+
+	while (*p && *f) {
+		if (p[0] == 0xe2 && p[1] == 0x84 && p[2] == 0xaa) {   /* KELVIN SIGN */
+			if (*f != 'k')
+				return 0;
+			p += 3;
+		} else if (p[0] == 0xc5 && p[1] == 0xbf) {               /* LATIN SMALL LONG S */
+			if (*f != 's')
+				return 0;
+			p += 2;
+		} else {
+			unsigned char c = *p;
+
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c - 'A' + 'a');
+			if (c != (unsigned char)*f)
+				return 0;
+			p++;
+		}
+		f++;
+	}
+	return *p == '\0' && *f == '\0';
+}
+
+int dockercfg_helper_name_valid(const char *name)
+{
+	const char *p;
+
+	if (!name || !*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	for (p = name; *p; p++) {
+		char c = *p;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int dockercfg_find_on_path(const char *name, const char *path_env, char *out, size_t n)
+{
+	const char *p, *end;
+	char cand[PATH_MAX];
+	struct stat st;
+	size_t len;
+
+	if (!name || !*name || strchr(name, '/'))
+		return 0;
+	if (!path_env)
+		path_env = getenv("PATH");
+	if (!path_env)
+		return 0;
+	for (p = path_env;; p = end + 1) {
+		end = strchr(p, ':');
+		len = end ? (size_t)(end - p) : strlen(p);
+		/* An empty element means the current directory (Go's LookPath
+		 * refuses those results; so do we). */
+		if (len > 0 && len + strlen(name) + 2 <= sizeof(cand)) {
+			memcpy(cand, p, len);
+			cand[len] = '/';
+			strcpy(cand + len + 1, name);
+			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
+				if (out && n)
+					snprintf(out, n, "%s", cand);
+				return 1;
+			}
+		}
+		if (!end)
+			break;
+	}
+	return 0;
+}
+
+const char *dockercfg_auto_store(const char *path_env)
+{
+	const char *store = dockercfg_find_on_path("pass", path_env, NULL, 0) ? "pass" : "secretservice";
+	char helper[64];
+
+	snprintf(helper, sizeof(helper), "docker-credential-%s", store);
+	return dockercfg_find_on_path(helper, path_env, NULL, 0) ? store : "";
+}
+
+/* ---- auth ---- */
+
+int dockercfg_decode_auth(char *user, size_t usern, struct sensitive *pass,
+			  const char *auth, size_t authlen, struct err *e)
+{
+	struct sensitive raw = SENSITIVE_INIT, clean = SENSITIVE_INIT;
+	const char *colon, *pw, *pwend;
+	size_t i, o = 0, ulen;
+	int rc = -1;
+
+	user[0] = '\0';
+	sensitive_release(pass);
+	/* Go's base64 decoder skips '\r' and '\n'. */
+	if (sensitive_set(&clean, auth, authlen) < 0)
+		return err_set(e, "out of memory");
+	for (i = 0; i < authlen; i++)
+		if (clean.data[i] != '\r' && clean.data[i] != '\n')
+			clean.data[o++] = clean.data[i];
+	clean.len = o;
+	if (b64_decode_std(&raw, clean.data, clean.len, e) < 0)
+		goto cleanup;
+	colon = raw.data ? memchr(raw.data, ':', raw.len) : NULL;
+	if (!colon || colon == raw.data) {
+		err_set(e, "invalid auth configuration file");
+		goto cleanup;
+	}
+	ulen = (size_t)(colon - raw.data);
+	if (ulen >= usern) {
+		err_set(e, "username in auth too long (%zu bytes)", ulen);
+		goto cleanup;
+	}
+	memcpy(user, raw.data, ulen);
+	user[ulen] = '\0';
+	/* strings.Trim(password, "\x00") */
+	pw = colon + 1;
+	pwend = raw.data + raw.len;
+	while (pw < pwend && *pw == '\0')
+		pw++;
+	while (pwend > pw && pwend[-1] == '\0')
+		pwend--;
+	if (sensitive_set(pass, pw, (size_t)(pwend - pw)) < 0) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (rc < 0)
+		user[0] = '\0';
+	sensitive_release(&raw);
+	sensitive_release(&clean);
+	return rc;
+}
+
+/* ---- loading ---- */
+
+static const char *json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "object";
+	case JSON_ARRAY: return "array";
+	case JSON_STRING: return "string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "bool";
+	case JSON_NULL: return "null";
+	}
+	return "value";
+}
+
+static void entry_release(struct dockercfg_entry *en)
+{
+	free(en->key);
+	en->key = NULL;
+	en->username[0] = '\0';
+	sensitive_release(&en->password);
+	sensitive_release(&en->identity_token);
+	sensitive_release(&en->registry_token);
+}
+
+void dockercfg_release(struct dockercfg *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nauths; i++)
+		entry_release(&cfg->auths[i]);
+	free(cfg->auths);
+	for (i = 0; i < cfg->nhelpers; i++) {
+		free(cfg->helpers[i].key);
+		free(cfg->helpers[i].name);
+	}
+	free(cfg->helpers);
+	free(cfg->creds_store);
+	cfg->auths = NULL;
+	cfg->helpers = NULL;
+	cfg->creds_store = NULL;
+	cfg->nauths = cfg->nhelpers = 0;
+	cfg->contains_auth = cfg->broken = cfg->exists = 0;
+	cfg->error[0] = '\0';
+}
+
+static void type_error(struct dockercfg *cfg, const json_t *v, const char *field, const char *gotype)
+{
+	if (cfg->broken)
+		return;
+	cfg->broken = 1;
+	snprintf(cfg->error, sizeof(cfg->error),
+		 "json: cannot unmarshal %s into Go struct field %s of type %s",
+		 json_kind(v), field, gotype);
+}
+
+/* Sets the string field: null is a no-op, non-strings a type error. */
+static int str_field(struct dockercfg *cfg, const json_t *v, const char *gofield,
+		     struct sensitive *dst)
+{
+	if (json_is_null(v))
+		return 0;
+	if (!json_is_string(v)) {
+		type_error(cfg, v, gofield, "string");
+		return 0;
+	}
+	return sensitive_set(dst, json_string_value(v), json_string_length(v));
+}
+
+struct raw_entry {
+	struct sensitive auth, user, password, identity, registry;
+};
+
+static void raw_release(struct raw_entry *r)
+{
+	sensitive_release(&r->auth);
+	sensitive_release(&r->user);
+	sensitive_release(&r->password);
+	sensitive_release(&r->identity);
+	sensitive_release(&r->registry);
+}
+
+static struct dockercfg_entry *entry_slot(struct dockercfg *cfg, const char *key)
+{
+	struct dockercfg_entry *grown, *en;
+	size_t i;
+
+	for (i = 0; i < cfg->nauths; i++) {
+		if (strcmp(cfg->auths[i].key, key) == 0) {
+			/* Go zeroes a map element before decoding into it */
+			char *k = cfg->auths[i].key;
+
+			cfg->auths[i].key = NULL;
+			entry_release(&cfg->auths[i]);
+			cfg->auths[i].key = k;
+			return &cfg->auths[i];
+		}
+	}
+	grown = realloc(cfg->auths, (cfg->nauths + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	cfg->auths = grown;
+	en = &cfg->auths[cfg->nauths];
+	memset(en, 0, sizeof(*en));
+	en->key = strdup(key);
+	if (!en->key)
+		return NULL;
+	cfg->nauths++;
+	return en;
+}
+
+/* Decodes one auths entry; the `auth` field is decoded later (docker
+ * does it after the whole JSON decode, and not at all after an error). */
+static int load_entry(struct dockercfg *cfg, const char *key, const json_t *obj,
+		      struct raw_entry *raw)
+{
+	struct dockercfg_entry *en = entry_slot(cfg, key);
+	const char *k;
+	json_t *v;
+	int rc = 0;
+
+	if (!en)
+		return -1;
+	if (json_is_null(obj))
+		return 0;
+	if (!json_is_object(obj)) {
+		type_error(cfg, obj, "ConfigFile.auths", "types.AuthConfig");
+		return 0;
+	}
+	json_object_foreach((json_t *)obj, k, v) {
+		if (dockercfg_field_eq(k, "auth"))
+			rc |= str_field(cfg, v, "AuthConfig.auth", &raw->auth);
+		else if (dockercfg_field_eq(k, "username"))
+			rc |= str_field(cfg, v, "AuthConfig.username", &raw->user);
+		else if (dockercfg_field_eq(k, "password"))
+			rc |= str_field(cfg, v, "AuthConfig.password", &raw->password);
+		else if (dockercfg_field_eq(k, "identitytoken"))
+			rc |= str_field(cfg, v, "AuthConfig.identitytoken", &raw->identity);
+		else if (dockercfg_field_eq(k, "registrytoken"))
+			rc |= str_field(cfg, v, "AuthConfig.registrytoken", &raw->registry);
+		else if (dockercfg_field_eq(k, "email") || dockercfg_field_eq(k, "serveraddress")) {
+			if (!json_is_string(v) && !json_is_null(v))
+				type_error(cfg, v, "AuthConfig.email", "string");
+		}
+	}
+	if (rc)
+		return -1;
+	if (raw->user.data)
+		snprintf(en->username, sizeof(en->username), "%s", raw->user.data);
+	if (sensitive_copy(&en->password, &raw->password) < 0 ||
+	    sensitive_copy(&en->identity_token, &raw->identity) < 0 ||
+	    sensitive_copy(&en->registry_token, &raw->registry) < 0)
+		return -1;
+	return 0;
+}
+
+static int set_helper(struct dockercfg *cfg, const char *key, const char *name)
+{
+	struct dockercfg_helper *grown;
+	char *dup = strdup(name);
+	size_t i;
+
+	if (!dup)
+		return -1;
+	for (i = 0; i < cfg->nhelpers; i++) {
+		if (strcmp(cfg->helpers[i].key, key) == 0) {
+			free(cfg->helpers[i].name);
+			cfg->helpers[i].name = dup;
+			return 0;
+		}
+	}
+	grown = realloc(cfg->helpers, (cfg->nhelpers + 1) * sizeof(*grown));
+	if (!grown) {
+		free(dup);
+		return -1;
+	}
+	cfg->helpers = grown;
+	cfg->helpers[cfg->nhelpers].name = dup;
+	cfg->helpers[cfg->nhelpers].key = strdup(key);
+	if (!cfg->helpers[cfg->nhelpers].key)
+		return -1;   /* name freed by release: count it */
+	cfg->nhelpers++;
+	return 0;
+}
+
+static void clear_auths(struct dockercfg *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nauths; i++)
+		entry_release(&cfg->auths[i]);
+	cfg->nauths = 0;
+}
+
+static void clear_helpers(struct dockercfg *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nhelpers; i++) {
+		free(cfg->helpers[i].key);
+		free(cfg->helpers[i].name);
+	}
+	cfg->nhelpers = 0;
+}
+
+/* Walks the top-level object in order, as Go's decoder does. raws[] runs
+ * parallel to cfg->auths. */
+static int load_object(struct dockercfg *cfg, json_t *root, struct raw_entry **raws, size_t *nraws)
+{
+	const char *k, *ek;
+	json_t *v, *ev;
+
+	json_object_foreach(root, k, v) {
+		if (dockercfg_field_eq(k, "auths")) {
+			if (json_is_null(v)) {
+				clear_auths(cfg);
+				continue;
+			}
+			if (!json_is_object(v)) {
+				type_error(cfg, v, "ConfigFile.auths", "map[string]types.AuthConfig");
+				continue;
+			}
+			json_object_foreach(v, ek, ev) {
+				struct raw_entry *grown;
+				size_t n_before = cfg->nauths, idx;
+
+				if (*nraws < n_before + 1) {
+					grown = realloc(*raws, (n_before + 1) * sizeof(**raws));
+					if (!grown)
+						return -1;
+					*raws = grown;
+					memset(&(*raws)[*nraws], 0, (n_before + 1 - *nraws) * sizeof(**raws));
+					*nraws = n_before + 1;
+				}
+				for (idx = 0; idx < cfg->nauths; idx++)
+					if (strcmp(cfg->auths[idx].key, ek) == 0)
+						break;
+				raw_release(&(*raws)[idx]);
+				if (load_entry(cfg, ek, ev, &(*raws)[idx]) < 0)
+					return -1;
+			}
+		} else if (dockercfg_field_eq(k, "credsstore")) {
+			if (json_is_null(v))
+				continue;
+			if (!json_is_string(v)) {
+				type_error(cfg, v, "ConfigFile.credsStore", "string");
+				continue;
+			}
+			free(cfg->creds_store);
+			cfg->creds_store = NULL;
+			if (json_string_length(v) > 0) {
+				cfg->creds_store = strdup(json_string_value(v));
+				if (!cfg->creds_store)
+					return -1;
+			}
+		} else if (dockercfg_field_eq(k, "credhelpers")) {
+			if (json_is_null(v)) {
+				clear_helpers(cfg);
+				continue;
+			}
+			if (!json_is_object(v)) {
+				type_error(cfg, v, "ConfigFile.credHelpers", "map[string]string");
+				continue;
+			}
+			json_object_foreach(v, ek, ev) {
+				if (json_is_null(ev)) {
+					if (set_helper(cfg, ek, "") < 0)
+						return -1;
+				} else if (!json_is_string(ev)) {
+					type_error(cfg, ev, "ConfigFile.credHelpers", "string");
+				} else if (set_helper(cfg, ek, json_string_value(ev)) < 0) {
+					return -1;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+int dockercfg_load_text(struct dockercfg *cfg, const char *path, const char *text,
+			size_t len, struct err *e)
+{
+	struct raw_entry *raws = NULL;
+	size_t nraws = 0, i, p;
+	json_error_t je;
+	json_t *root;
+	int rc = -1;
+
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path ? path : "");
+	/* Go: Decoder.Decode reads one value, trailing data is not read; an
+	 * empty (or blank) file is io.EOF, which docker accepts. */
+	for (p = 0; p < len && (text[p] == ' ' || text[p] == '\t' || text[p] == '\n' || text[p] == '\r'); p++)
+		;
+	if (p == len)
+		return 0;
+	root = json_loadb(text, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
+	if (!root) {
+		cfg->broken = 1;
+		dockercfg_json_error(cfg->error, sizeof(cfg->error), &je);
+		return 0;
+	}
+	if (json_is_null(root)) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (!json_is_object(root)) {
+		cfg->broken = 1;
+		snprintf(cfg->error, sizeof(cfg->error),
+			 "json: cannot unmarshal %s into Go value of type configfile.ConfigFile",
+			 json_kind(root));
+		rc = 0;
+		goto cleanup;
+	}
+	if (load_object(cfg, root, &raws, &nraws) < 0) {
+		err_set(e, "out of memory");
+		goto cleanup;
+	}
+	/* docker returns before decoding `auth` when the JSON decode failed */
+	for (i = 0; i < cfg->nauths && i < nraws; i++) {
+		struct dockercfg_entry *en = &cfg->auths[i];
+		struct raw_entry *raw = &raws[i];
+		struct err de = ERR_INIT;
+
+		if (sensitive_is_empty(&raw->auth))
+			continue;
+		en->has_auth = 1;
+		if (cfg->broken)
+			continue;
+		if (dockercfg_decode_auth(en->username, sizeof(en->username), &en->password,
+					  raw->auth.data, raw->auth.len, &de) < 0) {
+			en->auth_bad = 1;
+			/* keep what the fields said, as docker's map entry does */
+			snprintf(en->username, sizeof(en->username), "%s",
+				 raw->user.data ? raw->user.data : "");
+			if (sensitive_copy(&en->password, &raw->password) < 0) {
+				err_set(e, "out of memory");
+				goto cleanup;
+			}
+			if (!cfg->broken) {
+				cfg->broken = 1;
+				snprintf(cfg->error, sizeof(cfg->error), "%s (auths key '%s')",
+					 de.msg, en->key);
+			}
+		}
+	}
+	cfg->contains_auth = (cfg->creds_store && *cfg->creds_store) || cfg->nhelpers > 0 ||
+			     cfg->nauths > 0;
+	rc = 0;
+cleanup:
+	for (i = 0; i < nraws; i++)
+		raw_release(&raws[i]);
+	free(raws);
+	json_decref(root);
+	return rc;
+}
+
+int dockercfg_load(struct dockercfg *cfg, const char *path, struct err *e)
+{
+	struct buf b = BUF_INIT(DOCKERCFG_FILE_MAX);
+	struct err re = ERR_INIT;
+	int missing = 0, rc;
+	struct stat st;
+
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	cfg->exists = lstat(path, &st) == 0;
+	if (dockercfg_read_file(&b, path, &missing, &re) < 0) {
+		if (strcmp(re.msg, "out of memory") == 0) {
+			buf_release(&b);
+			return err_set(e, "out of memory");
+		}
+		cfg->broken = 1;
+		snprintf(cfg->error, sizeof(cfg->error), "%s", re.msg);
+		buf_release(&b);
+		return 0;
+	}
+	if (missing) {
+		buf_release(&b);
+		return 0;
+	}
+	cfg->exists = 1;
+	rc = dockercfg_load_text(cfg, path, b.data, b.len, e);
+	buf_release(&b);
+	return rc;
+}
+
+/* ---- lookups ---- */
+
+const struct dockercfg_entry *dockercfg_auth_exact(const struct dockercfg *cfg, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nauths; i++)
+		if (strcmp(cfg->auths[i].key, key) == 0)
+			return &cfg->auths[i];
+	return NULL;
+}
+
+const struct dockercfg_entry *dockercfg_auth_lookup(const struct dockercfg *cfg, const char *key,
+						    size_t *nmatch)
+{
+	const struct dockercfg_entry *hit = dockercfg_auth_exact(cfg, key), *first = NULL;
+	char host[512];
+	size_t i, n = 0;
+
+	if (nmatch)
+		*nmatch = 0;
+	if (hit)
+		return hit;
+	for (i = 0; i < cfg->nauths; i++) {
+		registry_key_hostname(cfg->auths[i].key, host, sizeof(host));
+		if (strcmp(host, key) == 0) {
+			if (!first)
+				first = &cfg->auths[i];
+			n++;
+		}
+	}
+	if (nmatch)
+		*nmatch = n;
+	return first;
+}
+
+const char *dockercfg_helper_for(const struct dockercfg *cfg, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nhelpers; i++)
+		if (strcmp(cfg->helpers[i].key, key) == 0)
+			return cfg->helpers[i].name;
+	return NULL;
+}
+
+int dockercfg_entry_has_credential(const struct dockercfg_entry *en)
+{
+	return en && (en->username[0] || !sensitive_is_empty(&en->password) ||
+		      !sensitive_is_empty(&en->identity_token) ||
+		      !sensitive_is_empty(&en->registry_token));
+}

@@ -1,0 +1,1336 @@
+#include "net/http.h"
+
+#include "util/redact.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+#include "config.h"
+#include "util/crypto.h"
+
+#define DAEMON_JSON_DEFAULT "/etc/docker/daemon.json"
+#define CERTS_D_DEFAULT "/etc/docker/certs.d"
+#define TRUST_FILE_MAX (4u << 20)
+
+static int global_done;
+static int ssl_ctx_idx = -1;
+
+int http_global_init(struct err *e)
+{
+	if (global_done)
+		return 0;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return err_set(e, "libcurl initialisation failed");
+	ssl_ctx_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	global_done = 1;
+	return 0;
+}
+
+/* ---- small helpers ---- */
+
+const char *http_status_text(long status)
+{
+	switch (status) {
+	case 100: return "Continue";
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 307: return "Temporary Redirect";
+	case 308: return "Permanent Redirect";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	}
+	return "";
+}
+
+const char *http_errclass_name(enum http_errclass c)
+{
+	switch (c) {
+	case HTTP_RESPONSE: return "response";
+	case HTTP_ERR_NETWORK: return "network";
+	case HTTP_ERR_TIMEOUT: return "timeout";
+	case HTTP_ERR_TLS_UNTRUSTED: return "tls_untrusted_ca";
+	case HTTP_ERR_TLS_OTHER: return "tls_other";
+	case HTTP_ERR_TLS_HTTP_MISMATCH: return "tls_http_mismatch";
+	case HTTP_ERR_TOO_LARGE: return "too_large";
+	case HTTP_ERR_REDIRECT: return "redirect";
+	case HTTP_ERR_PROTOCOL: return "protocol";
+	case HTTP_ERR_REFUSED: return "refused";
+	case HTTP_ERR_INTERNAL: return "internal";
+	}
+	return "internal";
+}
+
+/* Decodes one UTF-8 sequence at p (n bytes left); returns its length or 0
+ * when it is invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xE0) == 0xC0) {
+		len = 2;
+		cp = p[0] & 0x1F;
+	} else if ((p[0] & 0xF0) == 0xE0) {
+		len = 3;
+		cp = p[0] & 0x0F;
+	} else if ((p[0] & 0xF8) == 0xF0) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+void http_sanitize_utf8(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t n = strlen(s), i = 0, l;
+
+	while (i < n) {
+		l = utf8_len(p + i, n - i);
+		if (l == 0 || (l == 1 && p[i] < 0x20)) {
+			p[i++] = '?';
+			continue;
+		}
+		i += l;
+	}
+}
+
+json_t *http_json_text(const char *s, size_t len, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out;
+	size_t i = 0, w = 0, cut = len > max ? max : len;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	out = malloc(cut + 8);
+	if (!out)
+		return json_string("");
+	while (i < cut) {
+		size_t l = utf8_len(p + i, cut - i);
+
+		if (l == 0 || (l == 1 && p[i] < 0x20 && p[i] != '\n' && p[i] != '\t')) {
+			out[w++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(out + w, p + i, l);
+		w += l;
+		i += l;
+	}
+	if (len > max) {
+		memcpy(out + w, "\xe2\x80\xa6", 3);
+		w += 3;
+	}
+	out[w] = '\0';
+	j = json_string(out);
+	free(out);
+	return j ? j : json_string("");
+}
+
+static int is_b64url(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+/* Copies text, replacing every JWT-looking run (eyJ….….[…]) by "[jwt]". */
+static char *redact_jwts(const char *s, size_t len)
+{
+	char *out = malloc(len + 1);
+	size_t i = 0, w = 0;
+
+	if (!out)
+		return NULL;
+	while (i < len) {
+		if (i + 3 < len && memcmp(s + i, "eyJ", 3) == 0 && (i == 0 || !is_b64url((unsigned char)s[i - 1]))) {
+			size_t j = i, dots = 0;
+
+			while (j < len && (is_b64url((unsigned char)s[j]) || (s[j] == '.' && dots < 2))) {
+				if (s[j] == '.')
+					dots++;
+				j++;
+			}
+			if (dots >= 1 && j - i >= 16) {
+				memcpy(out + w, "[jwt]", 5);
+				w += 5;
+				i = j;
+				continue;
+			}
+		}
+		out[w++] = s[i++];
+	}
+	out[w] = '\0';
+	return out;
+}
+
+static int secret_key(const char *k)
+{
+	static const char *const keys[] = { "token", "access_token", "refresh_token", "id_token",
+					     "password", "secret", "identitytoken",
+					     "registrytoken", "client_secret", NULL };
+	size_t i;
+
+	for (i = 0; keys[i]; i++)
+		if (strcasecmp(k, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static json_t *redact_json(json_t *v, size_t max)
+{
+	json_t *o, *x;
+	const char *k;
+	size_t i;
+
+	if (json_is_object(v)) {
+		o = json_object();
+		json_object_foreach(v, k, x) {
+			if (secret_key(k) && json_is_string(x)) {
+				char fp[SENSITIVE_FP_MAX], t[SENSITIVE_FP_MAX + 16];
+
+				fingerprint_bytes(json_string_value(x), json_string_length(x), fp);
+				snprintf(t, sizeof(t), "[redacted %s]", fp);
+				json_object_set_new(o, k, json_string(t));
+			} else {
+				json_object_set_new(o, k, redact_json(x, max));
+			}
+		}
+		return o;
+	}
+	if (json_is_array(v)) {
+		o = json_array();
+		json_array_foreach(v, i, x)
+			json_array_append_new(o, redact_json(x, max));
+		return o;
+	}
+	if (json_is_string(v)) {
+		char *r = redact_jwts(json_string_value(v), json_string_length(v));
+
+		o = r ? http_json_text(r, strlen(r), max) : json_string("");
+		free(r);
+		return o;
+	}
+	return json_copy(v);
+}
+
+/* A body that is not JSON can still carry a token in free text ("your
+ * token: …"): every run of 20 or more token characters is replaced. */
+static void hide_opaque_runs(char *s)
+{
+	static const char mark[] = "[opaque]";
+	size_t i = 0, o = 0, j;
+
+	while (s[i]) {
+		for (j = i; s[j] && (isalnum((unsigned char)s[j]) || strchr("-_+=~.", s[j])); j++)
+			;
+		if (j - i >= 20) {
+			memcpy(s + o, mark, sizeof(mark) - 1);   /* 8 <= 20: never outruns i */
+			o += sizeof(mark) - 1;
+			i = j;
+			continue;
+		}
+		if (j == i)
+			j = i + 1;
+		memmove(s + o, s + i, j - i);
+		o += j - i;
+		i = j;
+	}
+	s[o] = '\0';
+}
+
+json_t *http_redact_body(const char *body, size_t len, size_t max)
+{
+	json_error_t je;
+	json_t *j, *out;
+	char *r;
+
+	if (!body || !len)
+		return json_null();
+	j = json_loadb(body, len, JSON_DECODE_ANY, &je);
+	if (j && (json_is_object(j) || json_is_array(j))) {
+		out = redact_json(j, max);
+		json_decref(j);
+		return out;
+	}
+	if (j)
+		json_decref(j);
+	r = redact_jwts(body, len);
+	if (r) {
+		/* Not JSON (truncated, trailing data, form text, HTML): the
+		 * token, access_token, refresh_token... values must still go. */
+		size_t rl = strlen(r), cap = 2 * rl + 16;
+		char *clean = malloc(cap);
+
+		if (clean) {
+			redact_text(r, rl, clean, cap);
+			hide_opaque_runs(clean);
+			out = http_json_text(clean, strlen(clean), max);
+			OPENSSL_cleanse(clean, cap);
+			free(clean);
+		} else {
+			out = json_string("(response not shown)");
+		}
+		OPENSSL_cleanse(r, rl);
+	} else {
+		out = json_string("");
+	}
+	free(r);
+	return out;
+}
+
+/* ---- URLs and hosts ---- */
+
+int http_url_origin(const char *url, char *out, size_t n)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int rc = -1;
+	size_t i;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+		goto cleanup;
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
+		goto cleanup;
+	snprintf(out, n, "%s://%s:%s", scheme, host, port);
+	for (i = 0; out[i]; i++)
+		if (out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	rc = 0;
+cleanup:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	if (u)
+		curl_url_cleanup(u);
+	return rc;
+}
+
+int http_url_hostport(const char *url, char *out, size_t n)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL;
+	int rc = -1;
+
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+		goto cleanup;
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		goto cleanup;
+	if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && port)
+		snprintf(out, n, "%s:%s", host, port);
+	else
+		snprintf(out, n, "%s", host);
+	rc = 0;
+cleanup:
+	curl_free(host);
+	curl_free(port);
+	if (u)
+		curl_url_cleanup(u);
+	return rc;
+}
+
+/* host part of host[:port] / [v6]:port into out. */
+static void host_only(const char *hostport, char *out, size_t n)
+{
+	const char *c;
+
+	if (hostport[0] == '[') {
+		c = strchr(hostport, ']');
+		snprintf(out, n, "%.*s", c ? (int)(c - hostport - 1) : (int)strlen(hostport + 1),
+			 hostport + 1);
+		return;
+	}
+	c = strchr(hostport, ':');
+	if (c && !strchr(c + 1, ':'))
+		snprintf(out, n, "%.*s", (int)(c - hostport), hostport);
+	else
+		snprintf(out, n, "%s", hostport);
+}
+
+int http_host_is_loopback(const char *hostport)
+{
+	char h[256];
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	host_only(hostport, h, sizeof(h));
+	if (strcasecmp(h, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, h, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, h, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+static int cidr4_contains(const char *cidr, const char *host)
+{
+	char net[64];
+	const char *slash = strchr(cidr, '/');
+	struct in_addr a, b;
+	long bits;
+	uint32_t mask;
+
+	if (!slash || (size_t)(slash - cidr) >= sizeof(net))
+		return 0;
+	snprintf(net, sizeof(net), "%.*s", (int)(slash - cidr), cidr);
+	bits = strtol(slash + 1, NULL, 10);
+	if (bits < 0 || bits > 32 || inet_pton(AF_INET, net, &a) != 1 ||
+	    inet_pton(AF_INET, host, &b) != 1)
+		return 0;
+	mask = bits == 0 ? 0 : 0xFFFFFFFFu << (32 - bits);
+	return (ntohl(a.s_addr) & mask) == (ntohl(b.s_addr) & mask);
+}
+
+int http_insecure_entry_matches(const char *entry, const char *registry)
+{
+	char ent[512], host[256];
+	size_t l;
+
+	if (strncmp(entry, "http://", 7) == 0)
+		entry += 7;
+	else if (strncmp(entry, "https://", 8) == 0)
+		entry += 8;
+	snprintf(ent, sizeof(ent), "%s", entry);
+	l = strlen(ent);
+	while (l && ent[l - 1] == '/')
+		ent[--l] = '\0';
+	if (strcmp(ent, registry) == 0)
+		return 1;
+	host_only(registry, host, sizeof(host));
+	return strchr(ent, '/') && cidr4_contains(ent, host);
+}
+
+int http_registry_declared_insecure(const char *registry, char *file, size_t n)
+{
+	const char *path = getenv("FIXKB_DAEMON_JSON");
+	json_error_t je;
+	json_t *doc = NULL, *list, *v;
+	size_t i;
+	int hit = 0;
+	struct stat st;
+
+	if (!path || !*path)
+		path = DAEMON_JSON_DEFAULT;
+	if (file && n)
+		snprintf(file, n, "%s", path);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+		goto cleanup;
+	doc = json_load_file(path, 0, &je);
+	list = doc ? json_object_get(doc, "insecure-registries") : NULL;
+	json_array_foreach(list, i, v) {
+		const char *s = json_string_value(v);
+
+		if (s && http_insecure_entry_matches(s, registry)) {
+			hit = 1;
+			break;
+		}
+	}
+cleanup:
+	if (doc)
+		json_decref(doc);
+	return hit;
+}
+
+/* ---- trust anchors ---- */
+
+static int add_pem_file(struct http_trust *t, const char *path)
+{
+	STACK_OF(X509) *sk = t->certs;
+	struct stat st;
+	BIO *bio = NULL;
+	X509 *x;
+	size_t k = t->nfiles;
+	int got = 0;
+
+	if (k == HTTP_TRUST_MAX_FILES)
+		return 0;
+	snprintf(t->files[k], sizeof(t->files[k]), "%s", path);
+	t->file_ok[k] = 0;
+	t->nfiles++;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)TRUST_FILE_MAX)
+		return 0;
+	bio = BIO_new_file(path, "r");
+	if (!bio)
+		goto cleanup;
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (!sk_X509_push(sk, x)) {
+			X509_free(x);
+			break;
+		}
+		got++;
+	}
+	t->file_ok[k] = got > 0;
+cleanup:
+	ERR_clear_error();
+	if (bio)
+		BIO_free(bio);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int http_trust_load(struct http_trust *t, const struct settings *s, const char *registry,
+		    struct err *e)
+{
+	const char *root = getenv("FIXKB_DOCKER_CERTS_D"), *scf = getenv("SSL_CERT_FILE");
+	char *names[HTTP_TRUST_MAX_FILES];
+	size_t nn = 0, i;
+	struct dirent *de;
+	DIR *d = NULL;
+
+	memset(t, 0, sizeof(*t));
+	t->certs = sk_X509_new_null();
+	if (!t->certs)
+		return err_set(e, "out of memory");
+	if (s && s->cacert)
+		add_pem_file(t, s->cacert);
+	/* SSL_CERT_FILE naming the system bundle adds nothing. */
+	if (scf && *scf) {
+		const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+
+		if (!vi || !vi->cainfo || strcmp(vi->cainfo, scf) != 0)
+			add_pem_file(t, scf);
+	}
+	if (!root || !*root)
+		root = CERTS_D_DEFAULT;
+	if (registry && *registry && !strchr(registry, '/') && strcmp(registry, "..") != 0 &&
+	    strcmp(registry, ".") != 0) {
+		snprintf(t->certs_d, sizeof(t->certs_d), "%s/%s", root, registry);
+		d = opendir(t->certs_d);
+	}
+	while (d && (de = readdir(d)) != NULL && nn < HTTP_TRUST_MAX_FILES) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 4 && strcmp(de->d_name + l - 4, ".crt") == 0)
+			names[nn++] = strdup(de->d_name);
+		if (nn && !names[nn - 1])
+			nn--;
+	}
+	qsort(names, nn, sizeof(names[0]), cmp_names);
+	for (i = 0; i < nn; i++) {
+		char p[1024];
+
+		snprintf(p, sizeof(p), "%s/%s", t->certs_d, names[i]);
+		add_pem_file(t, p);
+		free(names[i]);
+	}
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+void http_trust_release(struct http_trust *t)
+{
+	if (!t)
+		return;
+	if (t->certs)
+		sk_X509_pop_free((STACK_OF(X509) *)t->certs, X509_free);
+	t->certs = NULL;
+	t->nfiles = 0;
+}
+
+json_t *http_trust_json(const struct http_trust *t)
+{
+	json_t *o = json_object(), *a = json_array();
+	size_t i;
+
+	for (i = 0; i < t->nfiles; i++) {
+		json_t *f = json_object();
+
+		json_object_set_new(f, "file", json_string(t->files[i]));
+		json_object_set_new(f, "loaded", json_boolean(t->file_ok[i]));
+		json_array_append_new(a, f);
+	}
+	json_object_set_new(o, "extra_ca_files", a);
+	json_object_set_new(o, "certs_d", t->certs_d[0] ? json_string(t->certs_d) : json_null());
+	json_object_set_new(o, "system_store", json_true());
+	return o;
+}
+
+/* ---- TLS hooks ---- */
+
+static void name_line(X509_NAME *n, char *out, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p;
+	long l;
+
+	out[0] = '\0';
+	if (!b)
+		return;
+	X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	l = BIO_get_mem_data(b, &p);
+	if (l > 0)
+		snprintf(out, len, "%.*s", (int)l, p);
+	BIO_free(b);
+}
+
+static int verify_cb(int ok, X509_STORE_CTX *x)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct http_req *r = ssl ? SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ssl_ctx_idx) : NULL;
+	X509 *leaf = X509_STORE_CTX_get0_cert(x);
+
+	if (!r)
+		return ok;
+	if (leaf && !r->tls_subject[0]) {
+		BIO *b = BIO_new(BIO_s_mem());
+
+		name_line(X509_get_subject_name(leaf), r->tls_subject, sizeof(r->tls_subject));
+		name_line(X509_get_issuer_name(leaf), r->tls_issuer, sizeof(r->tls_issuer));
+		if (b) {
+			char *p;
+			long l;
+
+			ASN1_TIME_print(b, X509_get0_notAfter(leaf));
+			l = BIO_get_mem_data(b, &p);
+			if (l > 0)
+				snprintf(r->tls_not_after, sizeof(r->tls_not_after), "%.*s", (int)l, p);
+			BIO_free(b);
+		}
+	}
+	if (!ok && !r->tls_verify_error) {
+		int err = X509_STORE_CTX_get_error(x);
+
+		r->tls_verify_error = err;
+		snprintf(r->tls_verify_msg, sizeof(r->tls_verify_msg), "%s",
+			 X509_verify_cert_error_string(err));
+	}
+	return ok;
+}
+
+static CURLcode sslctx_cb(CURL *curl, void *sslctx, void *parm)
+{
+	SSL_CTX *ctx = sslctx;
+	struct http_req *r = parm;
+	X509_STORE *st = SSL_CTX_get_cert_store(ctx);
+	int i;
+
+	(void)curl;
+	SSL_CTX_set_ex_data(ctx, ssl_ctx_idx, r);
+	SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), verify_cb);
+	if (r->trust && r->trust->certs && st &&
+	    sk_X509_num((STACK_OF(X509) *)r->trust->certs) > 0) {
+		STACK_OF(X509) *sk = r->trust->certs;
+
+		for (i = 0; i < sk_X509_num(sk); i++)
+			X509_STORE_add_cert(st, sk_X509_value(sk, i));
+		ERR_clear_error();
+	}
+	return CURLE_OK;
+}
+
+/* ---- response callbacks ---- */
+
+static void reset_response(struct http_req *r)
+{
+	r->status = 0;
+	r->reason[0] = '\0';
+	r->http_version[0] = '\0';
+	buf_release(&r->resp_body);
+	r->resp_body = (struct buf)BUF_INIT(r->body_cap);
+	wwwauth_set_release(&r->challenges);
+	r->raw_challenge[0] = '\0';
+	r->location[0] = '\0';
+	r->resp_content_type[0] = '\0';
+	r->api_version_header = 0;
+	r->header_bytes = 0;
+	r->too_large = 0;
+	r->curl_code = 0;
+	r->error[0] = '\0';
+	r->errbuf[0] = '\0';
+}
+
+static void trim(const char **p, size_t *n)
+{
+	while (*n && (**p == ' ' || **p == '\t')) {
+		(*p)++;
+		(*n)--;
+	}
+	while (*n && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t' || (*p)[*n - 1] == '\r' ||
+		      (*p)[*n - 1] == '\n'))
+		(*n)--;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct http_req *r = ud;
+	size_t len = size * nmemb, nl, vl;
+	const char *colon, *v;
+
+	r->header_bytes += len;
+	if (r->header_bytes > r->header_cap) {
+		r->too_large = 1;
+		return 0;
+	}
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+		const char *sp = memchr(p, ' ', len), *sp2;
+		size_t keep_bytes = r->header_bytes;
+
+		/* A new response (1xx, or the final one): forget the previous. */
+		reset_response(r);
+		r->header_bytes = keep_bytes;
+		if (!sp)
+			return len;
+		snprintf(r->http_version, sizeof(r->http_version), "%.*s", (int)(sp - p), p);
+		r->status = strtol(sp + 1, NULL, 10);
+		sp2 = memchr(sp + 1, ' ', len - (size_t)(sp + 1 - p));
+		if (sp2) {
+			v = sp2 + 1;
+			vl = len - (size_t)(v - p);
+			trim(&v, &vl);
+			snprintf(r->reason, sizeof(r->reason), "%.*s", (int)vl, v);
+		}
+		return len;
+	}
+	colon = memchr(p, ':', len);
+	if (!colon)
+		return len;
+	nl = (size_t)(colon - p);
+	v = colon + 1;
+	vl = len - nl - 1;
+	trim(&v, &vl);
+	if (nl == 16 && strncasecmp(p, "WWW-Authenticate", 16) == 0) {
+		if (!r->raw_challenge[0])
+			snprintf(r->raw_challenge, sizeof(r->raw_challenge), "%.*s", (int)vl, v);
+		if (wwwauth_set_add_line(&r->challenges, v, vl) < 0)
+			return 0;
+	} else if (nl == 8 && strncasecmp(p, "Location", 8) == 0) {
+		if (vl < sizeof(r->location))
+			snprintf(r->location, sizeof(r->location), "%.*s", (int)vl, v);
+	} else if (nl == 12 && strncasecmp(p, "Content-Type", 12) == 0) {
+		snprintf(r->resp_content_type, sizeof(r->resp_content_type), "%.*s", (int)vl, v);
+	} else if (nl == 30 && strncasecmp(p, "Docker-Distribution-API-Version", 30) == 0) {
+		r->api_version_header = vl == 11 && strncmp(v, "registry/2.0", 11) == 0;
+	}
+	return len;
+}
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+	struct http_req *r = ud;
+	size_t len = size * nmemb;
+
+	if (buf_append(&r->resp_body, p, len) < 0) {
+		r->too_large = 1;
+		return 0;
+	}
+	return len;
+}
+
+/* ---- request set-up ---- */
+
+void http_req_init(struct http_req *r, const char *method, const char *url)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->method, sizeof(r->method), "%s", method);
+	snprintf(r->url, sizeof(r->url), "%s", url);
+	r->header_cap = HTTP_HEADER_CAP;
+	r->body_cap = HTTP_BODY_CAP;
+	r->resp_body = (struct buf)BUF_INIT(HTTP_BODY_CAP);
+	r->follow_redirects = 1;
+}
+
+static void drop_easy(struct http_req *r)
+{
+	if (r->easy) {
+		if (r->in_multi && r->client)
+			curl_multi_remove_handle(r->client->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+	}
+	r->easy = NULL;
+	r->in_multi = 0;
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+	sensitive_release(&r->auth_line);
+	memset(&r->auth_node, 0, sizeof(r->auth_node));
+}
+
+void http_req_release(struct http_req *r)
+{
+	if (!r)
+		return;
+	if (r->client && r->in_multi) {
+		struct http_client *c = r->client;
+		size_t i;
+
+		for (i = 0; i < c->nact; i++)
+			if (c->act[i] == r) {
+				c->act[i] = c->act[--c->nact];
+				break;
+			}
+	}
+	drop_easy(r);
+	sensitive_release(&r->body);
+	buf_release(&r->resp_body);
+	wwwauth_set_release(&r->challenges);
+	if (r->redirect_log)
+		json_decref(r->redirect_log);
+	r->redirect_log = NULL;
+}
+
+static int build_auth(struct http_req *r)
+{
+	struct sensitive raw = SENSITIVE_INIT;
+	char *b64 = NULL;
+	size_t ul, hl;
+	int rc = -1;
+
+	if (r->basic_secret) {
+		const char *u = r->basic_user ? r->basic_user : "";
+
+		ul = strlen(u);
+		raw.data = malloc(ul + 1 + r->basic_secret->len + 1);
+		if (!raw.data)
+			goto cleanup;
+		memcpy(raw.data, u, ul);
+		raw.data[ul] = ':';
+		if (r->basic_secret->len)
+			memcpy(raw.data + ul + 1, r->basic_secret->data, r->basic_secret->len);
+		raw.len = ul + 1 + r->basic_secret->len;
+		raw.data[raw.len] = '\0';
+		b64 = b64_encode_std(raw.data, raw.len);
+		if (!b64)
+			goto cleanup;
+		hl = strlen(b64);
+		r->auth_line.data = malloc(hl + 32);
+		if (!r->auth_line.data)
+			goto cleanup;
+		r->auth_line.len = (size_t)snprintf(r->auth_line.data, hl + 32,
+						    "Authorization: Basic %s", b64);
+	} else if (r->bearer && r->bearer->len) {
+		hl = r->bearer->len;
+		r->auth_line.data = malloc(hl + 32);
+		if (!r->auth_line.data)
+			goto cleanup;
+		memcpy(r->auth_line.data, "Authorization: Bearer ", 22);
+		memcpy(r->auth_line.data + 22, r->bearer->data, hl);
+		r->auth_line.len = 22 + hl;
+		r->auth_line.data[r->auth_line.len] = '\0';
+	} else {
+		return 0;
+	}
+	r->auth_node.data = r->auth_line.data;
+	r->auth_node.next = r->hdrs;
+	rc = 0;
+cleanup:
+	if (b64) {
+		OPENSSL_cleanse(b64, strlen(b64));
+		free(b64);
+	}
+	sensitive_release(&raw);
+	return rc;
+}
+
+static int sends_credentials(const struct http_req *r)
+{
+	return r->basic_secret || (r->bearer && r->bearer->len) || r->body_has_secret;
+}
+
+/* Refuses credentials over plain http except to loopback / declared insecure. */
+static int plain_http_refused(struct http_req *r)
+{
+	char hp[512];
+
+	if (strncasecmp(r->url, "http://", 7) != 0 || !sends_credentials(r))
+		return 0;
+	if (http_url_hostport(r->url, hp, sizeof(hp)) < 0)
+		return 1;
+	if (http_host_is_loopback(hp))
+		return 0;
+	if (r->insecure_host && strcmp(r->insecure_host, hp) == 0)
+		return 0;
+	snprintf(r->error, sizeof(r->error),
+		 "not sending credentials over plain http to %s (neither loopback nor declared "
+		 "insecure)", hp);
+	return 1;
+}
+
+static int setup_easy(struct http_req *r)
+{
+	CURL *h;
+	double now = clock_now_ms(), left;
+	struct curl_slist *l;
+
+	h = curl_easy_init();
+	if (!h)
+		return -1;
+	r->easy = h;
+	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(h, CURLOPT_URL, r->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	{
+		/* OpenSSL 3 spends ~30 ms parsing the whole system bundle for
+		 * every new TLS context. Where libcurl knows the hashed CA
+		 * directory (Debian: /etc/ssl/certs), use it alone: roots are
+		 * then looked up lazily, per handshake, for the cost of one
+		 * file. Extra anchors are added to each request's own store. */
+		const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+		int own_store = r->trust && r->trust->certs &&
+				sk_X509_num((STACK_OF(X509) *)r->trust->certs) > 0;
+
+		if (vi && vi->capath && access(vi->capath, R_OK | X_OK) == 0)
+			curl_easy_setopt(h, CURLOPT_CAINFO, NULL);
+#if LIBCURL_VERSION_NUM >= 0x075700
+		if (own_store)
+			curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
+		(void)own_store;
+	}
+	curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, sslctx_cb);
+	curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, r);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	/* A HEAD response's Content-Length describes a body that is never sent
+	 * (a large manifest index is fine): the cap applies to bodies read. */
+	if (strcmp(r->method, "HEAD") != 0)
+		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->body_cap);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "fixkb/" FIXKB_VERSION);
+	left = r->deadline_ms > 0 ? r->deadline_ms - now : 0;
+	if (r->deadline_ms > 0) {
+		long ms = left < 1 ? 1 : (long)left;
+
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms);
+	}
+	if (r->connect_timeout_ms > 0 && (r->deadline_ms <= 0 || r->connect_timeout_ms < left))
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)r->connect_timeout_ms);
+	if (strcmp(r->method, "HEAD") == 0) {
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else if (strcmp(r->method, "POST") == 0) {
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body.data ? r->body.data : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body.len);
+	} else {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	}
+	l = curl_slist_append(NULL, "Expect:");
+	if (!l)
+		return -1;
+	r->hdrs = l;
+	if (r->accept) {
+		char a[512];
+
+		snprintf(a, sizeof(a), "Accept: %s", r->accept);
+		if (!(l = curl_slist_append(r->hdrs, a)))
+			return -1;
+	}
+	if (r->content_type && strcmp(r->method, "POST") == 0) {
+		char a[256];
+
+		snprintf(a, sizeof(a), "Content-Type: %s", r->content_type);
+		if (!(l = curl_slist_append(r->hdrs, a)))
+			return -1;
+	}
+	if (build_auth(r) < 0)
+		return -1;
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->auth_node.data ? &r->auth_node : r->hdrs);
+	return 0;
+}
+
+/* ---- the client ---- */
+
+int http_client_init(struct http_client *c, const struct settings *s, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	if (http_global_init(e) < 0)
+		return -1;
+	c->settings = s;
+	c->multi = curl_multi_init();
+	if (!c->multi)
+		return err_set(e, "libcurl: cannot create a multi handle");
+	return 0;
+}
+
+void http_client_release(struct http_client *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nact; i++) {
+		struct http_req *r = c->act[i];
+
+		if (r->easy && r->in_multi)
+			curl_multi_remove_handle(c->multi, r->easy);
+		r->in_multi = 0;
+	}
+	free(c->act);
+	free(c->pending);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
+	memset(c, 0, sizeof(*c));
+}
+
+static int push(struct http_req ***arr, size_t *n, size_t *cap, struct http_req *r)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct http_req **g = realloc(*arr, ncap * sizeof(*g));
+
+		if (!g)
+			return -1;
+		*arr = g;
+		*cap = ncap;
+	}
+	(*arr)[(*n)++] = r;
+	return 0;
+}
+
+static void complete(struct http_client *c, struct http_req *r)
+{
+	r->finished = 1;
+	r->ms = clock_now_ms() - r->t0;
+	if (!r->final_url[0])
+		snprintf(r->final_url, sizeof(r->final_url), "%s", r->url);
+	if (push(&c->pending, &c->npending, &c->cappending, r) < 0 && r->done) {
+		/* No memory to queue it: run the callback now. */
+		r->done(r, r->arg);
+	}
+}
+
+static int start(struct http_client *c, struct http_req *r)
+{
+	if (plain_http_refused(r)) {
+		r->errclass = HTTP_ERR_REFUSED;
+		return -1;
+	}
+	if (setup_easy(r) < 0 || push(&c->act, &c->nact, &c->capact, r) < 0) {
+		r->errclass = HTTP_ERR_INTERNAL;
+		snprintf(r->error, sizeof(r->error), "could not set up the request (out of memory)");
+		return -1;
+	}
+	if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
+		c->nact--;
+		r->errclass = HTTP_ERR_INTERNAL;
+		snprintf(r->error, sizeof(r->error), "libcurl refused the request");
+		return -1;
+	}
+	r->in_multi = 1;
+	return 0;
+}
+
+int http_client_add(struct http_client *c, struct http_req *r)
+{
+	r->client = c;
+	r->t0 = clock_now_ms();
+	r->finished = 0;
+	r->redirects = 0;
+	r->credentials_dropped = 0;
+	r->final_url[0] = '\0';
+	reset_response(r);
+	r->tls_subject[0] = r->tls_issuer[0] = r->tls_not_after[0] = '\0';
+	r->tls_verify_error = 0;
+	r->tls_verify_msg[0] = '\0';
+	if (start(c, r) < 0) {
+		drop_easy(r);
+		complete(c, r);
+	}
+	return 0;
+}
+
+static int untrusted_verify_error(long v)
+{
+	return v == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	       v == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	       v == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	       v == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+	       v == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE ||
+	       v == X509_V_ERR_CERT_UNTRUSTED;
+}
+
+static void classify(struct http_req *r, CURLcode rc)
+{
+	const char *m = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+
+	r->curl_code = (int)rc;
+	if (rc == CURLE_OK) {
+		r->errclass = HTTP_RESPONSE;
+		return;
+	}
+	snprintf(r->error, sizeof(r->error), "%s", m);
+	if (r->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+		r->errclass = HTTP_ERR_TOO_LARGE;
+		if (r->header_bytes > r->header_cap)
+			snprintf(r->error, sizeof(r->error),
+				 "response headers exceeded %zu bytes; transfer aborted", r->header_cap);
+		else
+			snprintf(r->error, sizeof(r->error),
+				 "response body exceeded %zu bytes; transfer aborted", r->body_cap);
+		return;
+	}
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		r->errclass = HTTP_ERR_TIMEOUT;
+		return;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		r->errclass = HTTP_ERR_NETWORK;
+		return;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+		if (strstr(m, "wrong version number") || strstr(m, "packet length too long") ||
+		    strstr(m, "record layer failure")) {
+			r->errclass = HTTP_ERR_TLS_HTTP_MISMATCH;
+			return;
+		}
+		r->errclass = untrusted_verify_error(r->tls_verify_error) ? HTTP_ERR_TLS_UNTRUSTED
+									: HTTP_ERR_TLS_OTHER;
+		return;
+	case CURLE_GOT_NOTHING:
+		r->errclass = HTTP_ERR_PROTOCOL;
+		snprintf(r->error, sizeof(r->error), "the server closed the connection without "
+			 "answering (%s)", m);
+		return;
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		r->errclass = HTTP_ERR_PROTOCOL;
+		if (rc == CURLE_WEIRD_SERVER_REPLY || strstr(m, "HTTP/0.9"))
+			snprintf(r->error, sizeof(r->error), "the server did not answer with HTTP: "
+				 "not an HTTP status line (%s)", m);
+		return;
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		r->errclass = HTTP_ERR_PROTOCOL;
+		return;
+	case CURLE_OUT_OF_MEMORY:
+	case CURLE_URL_MALFORMAT:
+		r->errclass = HTTP_ERR_INTERNAL;
+		return;
+	default:
+		r->errclass = HTTP_ERR_NETWORK;
+		return;
+	}
+}
+
+static int is_redirect(long s)
+{
+	return s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+}
+
+/* Sets up the next hop of a redirect; returns 1 when r was re-started,
+ * 0 when r is finished (not followed, or refused). */
+static int follow(struct http_client *c, struct http_req *r)
+{
+	char next[HTTP_URL_MAX], o1[600], o2[600];
+	CURLU *u = NULL;
+	char *nu = NULL;
+	json_t *hop;
+	int cross, rc = 0;
+	long st = r->status;
+
+	if (r->redirects >= HTTP_MAX_REDIRECTS) {
+		r->errclass = HTTP_ERR_REDIRECT;
+		snprintf(r->error, sizeof(r->error), "stopped after %d redirects (last to '%.300s')",
+			 HTTP_MAX_REDIRECTS, r->location);
+		return 0;
+	}
+	u = curl_url();
+	if (!u || curl_url_set(u, CURLUPART_URL, r->url, 0) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, r->location, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &nu, 0) != CURLUE_OK ||
+	    (strncasecmp(nu, "http://", 7) != 0 && strncasecmp(nu, "https://", 8) != 0) ||
+	    strlen(nu) >= sizeof(next)) {
+		r->errclass = HTTP_ERR_REDIRECT;
+		snprintf(r->error, sizeof(r->error), "redirect to an unusable location '%.300s'",
+			 r->location);
+		goto cleanup;
+	}
+	snprintf(next, sizeof(next), "%s", nu);
+	cross = http_url_origin(r->url, o1, sizeof(o1)) < 0 ||
+		http_url_origin(next, o2, sizeof(o2)) < 0 || strcmp(o1, o2) != 0;
+	if (!r->redirect_log)
+		r->redirect_log = json_array();
+	hop = json_object();
+	json_object_set_new(hop, "status", json_integer(st));
+	json_object_set_new(hop, "from", http_json_text(r->url, strlen(r->url), 600));
+	json_object_set_new(hop, "to", http_json_text(next, strlen(next), 600));
+	if (cross && r->body_has_secret && (st == 307 || st == 308)) {
+		json_object_set_new(hop, "followed", json_false());
+		json_array_append_new(r->redirect_log, hop);
+		r->errclass = HTTP_ERR_REDIRECT;
+		snprintf(r->error, sizeof(r->error),
+			 "not following a %ld redirect to another host (%.200s): the request body "
+			 "holds credentials", st, o2);
+		goto cleanup;
+	}
+	json_object_set_new(hop, "credentials",
+			    json_string(!sends_credentials(r) ? "none" : cross ? "dropped" : "kept"));
+	json_array_append_new(r->redirect_log, hop);
+	if (cross && sends_credentials(r)) {
+		r->basic_secret = NULL;
+		r->basic_user = NULL;
+		r->bearer = NULL;
+		r->credentials_dropped = 1;
+	}
+	if ((st == 303 && strcmp(r->method, "HEAD") != 0) ||
+	    ((st == 301 || st == 302) && strcmp(r->method, "POST") == 0)) {
+		snprintf(r->method, sizeof(r->method), "GET");
+		sensitive_release(&r->body);
+		r->body_has_secret = 0;
+	}
+	drop_easy(r);
+	snprintf(r->url, sizeof(r->url), "%s", next);
+	r->redirects++;
+	reset_response(r);
+	if (start(c, r) < 0) {
+		drop_easy(r);
+		goto cleanup;
+	}
+	rc = 1;
+cleanup:
+	curl_free(nu);
+	if (u)
+		curl_url_cleanup(u);
+	return rc;
+}
+
+static void transfer_done(struct http_client *c, struct http_req *r, CURLcode rc)
+{
+	size_t i;
+	long code = 0;
+
+	for (i = 0; i < c->nact; i++)
+		if (c->act[i] == r) {
+			c->act[i] = c->act[--c->nact];
+			break;
+		}
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (code && !r->status)
+		r->status = code;
+	if (!r->reason[0] && r->status)
+		snprintf(r->reason, sizeof(r->reason), "%s", http_status_text(r->status));
+	classify(r, rc);
+	curl_multi_remove_handle(c->multi, r->easy);
+	r->in_multi = 0;
+	if (r->errclass == HTTP_RESPONSE && r->follow_redirects && is_redirect(r->status) &&
+	    r->location[0]) {
+		if (follow(c, r))
+			return;
+	}
+	drop_easy(r);
+	complete(c, r);
+}
+
+static void dispatch(struct http_client *c)
+{
+	while (c->npending) {
+		struct http_req *r = c->pending[0];
+
+		memmove(c->pending, c->pending + 1, (c->npending - 1) * sizeof(*c->pending));
+		c->npending--;
+		if (r->done)
+			r->done(r, r->arg);
+	}
+}
+
+void http_client_run(struct http_client *c, double deadline_ms)
+{
+	for (;;) {
+		CURLMsg *msg;
+		int running = 0, left_msgs;
+		double left;
+
+		dispatch(c);
+		if (!c->nact)
+			break;
+		left = deadline_ms - clock_now_ms();
+		if (left <= 0) {
+			while (c->nact) {
+				struct http_req *r = c->act[--c->nact];
+
+				if (r->easy)
+					curl_multi_remove_handle(c->multi, r->easy);
+				r->in_multi = 0;
+				drop_easy(r);
+				r->errclass = HTTP_ERR_TIMEOUT;
+				snprintf(r->error, sizeof(r->error),
+					 "the probe's deadline passed before an answer came");
+				complete(c, r);
+			}
+			continue;
+		}
+		curl_multi_perform(c->multi, &running);
+		while ((msg = curl_multi_info_read(c->multi, &left_msgs)) != NULL) {
+			struct http_req *r = NULL;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+			if (r)
+				transfer_done(c, r, msg->data.result);
+		}
+		if (c->nact && !c->npending)
+			curl_multi_poll(c->multi, NULL, 0, left > 200 ? 200 : (int)left + 1, NULL);
+	}
+}

@@ -1,0 +1,111 @@
+#include "render/render_ci.h"
+
+#include <string.h>
+
+#include "config.h"
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+/* Workflow commands: data escapes % CR LF; properties also : and ,. */
+static void github_escape(FILE *f, const char *s, int property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			fputs("%25", f);
+		else if (*s == '\r')
+			fputs("%0D", f);
+		else if (*s == '\n')
+			fputs("%0A", f);
+		else if (property && *s == ':')
+			fputs("%3A", f);
+		else if (property && *s == ',')
+			fputs("%2C", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void finding_message(char *msg, size_t n, const json_t *f)
+{
+	const json_t *w = json_array_get(json_object_get(f, "workarounds"), 0);
+
+	snprintf(msg, n, "%s%s%s%s%s%s%s", *jstr(f, "registry") ? jstr(f, "registry") : "",
+		 *jstr(f, "registry") ? ": " : "", jstr(f, "summary"),
+		 w ? ". Fix: " : "", w ? jstr(w, "title") : "",
+		 w && *jstr(w, "command") ? " — $ " : "", w ? jstr(w, "command") : "");
+}
+
+void render_github(FILE *out, const json_t *findings, const char *file)
+{
+	char title[256], msg[2048];
+	size_t i;
+
+	for (i = 0; i < json_array_size(findings); i++) {
+		const json_t *f = json_array_get(findings, i);
+		json_int_t line = json_integer_value(json_object_get(f, "line"));
+		const char *code = *jstr(f, "code") ? jstr(f, "code") : jstr(f, "cause");
+
+		snprintf(title, sizeof(title), "fixkb: %s (%s)", code, jstr(f, "cause"));
+		finding_message(msg, sizeof(msg), f);
+		fprintf(out, "::%s ", strcmp(jstr(f, "severity"), "warn") == 0 ? "warning" : "error");
+		if (file) {
+			fputs("file=", out);
+			github_escape(out, file, 1);
+			if (line > 0)
+				fprintf(out, ",line=%lld", (long long)line);
+			fputc(',', out);
+		}
+		fputs("title=", out);
+		github_escape(out, title, 1);
+		fputs("::", out);
+		github_escape(out, msg, 0);
+		fputc('\n', out);
+	}
+}
+
+json_t *render_sarif(const json_t *findings, const char *file)
+{
+	json_t *rules = json_array(), *results = json_array(), *seen = json_object();
+	char msg[2048];
+	size_t i;
+
+	for (i = 0; i < json_array_size(findings); i++) {
+		const json_t *f = json_array_get(findings, i);
+		const char *rule = *jstr(f, "entry") ? jstr(f, "entry") : jstr(f, "cause");
+		json_int_t line = json_integer_value(json_object_get(f, "line"));
+		json_t *res;
+
+		if (!json_object_get(seen, rule)) {
+			json_object_set_new(seen, rule, json_true());
+			json_array_append_new(rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}",
+				"id", rule, "name", *jstr(f, "code") ? jstr(f, "code") : jstr(f, "cause"),
+				"shortDescription", "text",
+				*jstr(f, "title") ? jstr(f, "title") : jstr(f, "summary"),
+				"properties", "cause", jstr(f, "cause")));
+		}
+		finding_message(msg, sizeof(msg), f);
+		res = json_pack("{s:s, s:s, s:{s:s}}", "ruleId", rule,
+				"level", strcmp(jstr(f, "severity"), "warn") == 0 ? "warning" : "error",
+				"message", "text", msg);
+		if (file) {
+			json_t *region = line > 0 ? json_pack("{s:I}", "startLine", line) : NULL;
+			json_t *phys = json_pack("{s:{s:s}}", "artifactLocation", "uri", file);
+
+			if (region)
+				json_object_set_new(phys, "region", region);
+			json_object_set_new(res, "locations",
+					    json_pack("[{s:o}]", "physicalLocation", phys));
+		}
+		json_array_append_new(results, res);
+	}
+	json_decref(seen);
+	return json_pack("{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}",
+			 "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
+			 "version", "2.1.0", "runs", "tool", "driver", "name", "fixkb",
+			 "version", FIXKB_VERSION, "rules", rules, "results", results);
+}

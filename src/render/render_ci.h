@@ -1,0 +1,19 @@
+/* render_ci.h — findings for CI systems: GitHub workflow-command
+ * annotations and SARIF 2.1.0 (code-scanning uploads). Both read the
+ * DESIGN.md §3 finding objects, so every command renders the same way. */
+#ifndef FIXKB_RENDER_RENDER_CI_H
+#define FIXKB_RENDER_RENDER_CI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* One "::error ..." (or "::warning" for severity warn) line per finding.
+ * file is the annotation's file (a log, a Dockerfile) or NULL; a
+ * finding's "line" member, when present, becomes line=. */
+void render_github(FILE *out, const json_t *findings, const char *file);
+
+/* A SARIF log with one run: a rule per KB entry (or cause) met, a result
+ * per finding located at `file` (and its line) when given. New reference. */
+json_t *render_sarif(const json_t *findings, const char *file);
+
+#endif

@@ -1,0 +1,137 @@
+#include "util/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int b64_value(unsigned char c, int url)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (url == 0 || url == 2) {
+		if (c == '+')
+			return 62;
+		if (c == '/')
+			return 63;
+	}
+	if (url == 1 || url == 2) {
+		if (c == '-')
+			return 62;
+		if (c == '_')
+			return 63;
+	}
+	return -1;
+}
+
+/* alphabet: 0 standard, 1 url, 2 either. need_pad: padding mandatory. */
+static int b64_decode(struct sensitive *out, const char *in, size_t inlen,
+		      int alphabet, int need_pad, struct err *e)
+{
+	size_t i, datalen = inlen, o = 0;
+	unsigned char *buf;
+	uint32_t acc = 0;
+	int bits = 0, v;
+
+	while (datalen > 0 && in[datalen - 1] == '=')
+		datalen--;
+	if (inlen - datalen > 2)
+		return err_set(e, "invalid base64: too much padding");
+	if (need_pad && inlen % 4 != 0)
+		return err_set(e, "illegal base64 data at input byte %zu", inlen - inlen % 4);
+	if (!need_pad && inlen != datalen && inlen % 4 != 0)
+		return err_set(e, "invalid base64: wrong padding");
+	if (datalen % 4 == 1)
+		return err_set(e, "illegal base64 data at input byte %zu", datalen - 1);
+	buf = malloc(datalen * 3 / 4 + 3);
+	if (!buf)
+		return err_set(e, "out of memory");
+	for (i = 0; i < datalen; i++) {
+		v = b64_value((unsigned char)in[i], alphabet);
+		if (v < 0) {
+			OPENSSL_cleanse(buf, datalen * 3 / 4 + 3);
+			free(buf);
+			return err_set(e, "illegal base64 data at input byte %zu", i);
+		}
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (sensitive_set(out, buf, o) < 0) {
+		OPENSSL_cleanse(buf, datalen * 3 / 4 + 3);
+		free(buf);
+		return err_set(e, "out of memory");
+	}
+	OPENSSL_cleanse(buf, datalen * 3 / 4 + 3);
+	free(buf);
+	return 0;
+}
+
+int b64_decode_std(struct sensitive *out, const char *in, size_t inlen, struct err *e)
+{
+	return b64_decode(out, in, inlen, 0, 1, e);
+}
+
+int b64_decode_any(struct sensitive *out, const char *in, size_t inlen, struct err *e)
+{
+	return b64_decode(out, in, inlen, 2, 0, e);
+}
+
+int b64_decode_url(struct sensitive *out, const char *in, size_t inlen, struct err *e)
+{
+	return b64_decode(out, in, inlen, 1, 0, e);
+}
+
+static char *b64_encode(const void *p, size_t n, int url)
+{
+	size_t outlen = 4 * ((n + 2) / 3), i;
+	char *out = malloc(outlen + 1);
+
+	if (!out)
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+	out[outlen] = '\0';
+	if (url) {
+		for (i = 0; i < outlen; i++) {
+			if (out[i] == '+')
+				out[i] = '-';
+			else if (out[i] == '/')
+				out[i] = '_';
+		}
+	}
+	return out;
+}
+
+char *b64_encode_std(const void *p, size_t n)
+{
+	return b64_encode(p, n, 0);
+}
+
+char *b64_encode_url_padded(const void *p, size_t n)
+{
+	return b64_encode(p, n, 1);
+}
+
+void sha256_hex(const void *p, size_t n, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	out[0] = '\0';
+	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL))
+		return;
+	for (i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * i] = '\0';
+}

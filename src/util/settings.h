@@ -1,0 +1,32 @@
+/* settings.h — the global options every command and probe sees.
+ * Filled by main.c from argv and the environment; read-only afterwards. */
+#ifndef FIXKB_UTIL_SETTINGS_H
+#define FIXKB_UTIL_SETTINGS_H
+
+#include <stddef.h>
+
+#include "util/strlist.h"
+
+enum out_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB };
+enum out_lang { LANG_EN, LANG_ZH };
+
+struct settings {
+	const char *config_dir;   /* --config DIR (docker config dir), or NULL */
+	const char *cacert;       /* --cacert FILE, or NULL */
+	double timeout_s;         /* --timeout, whole run (default 10) */
+	int verbose;              /* -v */
+	int offline;              /* --offline */
+	int color;                /* colour on stdout (TTY, no NO_COLOR, no --no-color) */
+	enum out_format format;
+	enum out_lang lang;
+	/* --client: whose token flow the network probe imitates: "buildkit"
+	 * (default), "buildkit-daemon", "containerd" or "docker-login". */
+	const char *client;
+	/* --insecure-registry HOST (repeatable): as daemon.json
+	 * insecure-registries, host[:port] or an IPv4 CIDR. */
+	struct strlist insecure_registries;
+};
+
+#define SETTINGS_INIT { NULL, NULL, 10.0, 0, 0, 0, FORMAT_TEXT, LANG_EN, NULL, { { NULL }, 0 } }
+
+#endif
