@@ -56,6 +56,8 @@ char *sig_name_groups(const char *regex, int cap_registry, int cap_status, int c
 	const char *names[3] = { "registry", "status", "url" };
 	int caps[3] = { cap_registry, cap_status, cap_url };
 	size_t offs[64], len = strlen(regex), i, o = 0;
+	/* each of the three names adds "?<registry>" at most: 11 bytes */
+	size_t size = len + 3 * 16 + 1;
 	int ngroups, k;
 	char *out;
 
@@ -66,7 +68,7 @@ char *sig_name_groups(const char *regex, int cap_registry, int cap_status, int c
 				names[k], caps[k], ngroups);
 			return NULL;
 		}
-	out = malloc(len + 3 * 16 + 1);
+	out = malloc(size);
 	if (!out) {
 		err_set(e, "out of memory");
 		return NULL;
@@ -75,7 +77,7 @@ char *sig_name_groups(const char *regex, int cap_registry, int cap_status, int c
 		out[o++] = regex[i];
 		for (k = 0; k < 3; k++)
 			if (caps[k] > 0 && offs[caps[k] - 1] == i)
-				o += (size_t)sprintf(out + o, "?<%s>", names[k]);
+				o += (size_t)snprintf(out + o, size - o, "?<%s>", names[k]);
 	}
 	out[o] = '\0';
 	return out;

@@ -432,7 +432,7 @@ int cmd_kb(int argc, char **argv, const struct settings *s)
 	int npos = 0, i, rc;
 
 	if (argc == 0) {
-		kb_usage(stderr);
+		kb_usage(msg_stream());
 		return EXIT_USAGE;
 	}
 	sub = argv[0];

@@ -14,8 +14,8 @@ static int pending(const char *name, const char *usage, const char *what,
 		       usage, what);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "fixkb: '%s' is not built yet in this version; "
-		"run 'fixkb doctor' to check registry credentials\n", name);
+	msg_note("'%s' is not built yet in this version; "
+		 "run 'fixkb doctor' to check registry credentials", name);
 	return EXIT_USAGE;
 }
 

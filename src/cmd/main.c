@@ -136,7 +136,7 @@ static int run(int argc, char **argv)
 	if (rc)
 		goto cleanup;
 	if (nrest == 0) {
-		print_help(stderr);
+		print_help(msg_stream());
 		rc = EXIT_USAGE;
 		goto cleanup;
 	}
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 
 	/* A full disk or closed pipe on stdout must not pass silently. */
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		fprintf(stderr, "fixkb: error: writing standard output failed\n");
+		msg_error("writing standard output failed");
 		if (rc == EXIT_OK)
 			rc = EXIT_USAGE;
 	}

@@ -212,7 +212,7 @@ int dockercfg_find_on_path(const char *name, const char *path_env, char *out, si
 		if (len > 0 && len + strlen(name) + 2 <= sizeof(cand)) {
 			memcpy(cand, p, len);
 			cand[len] = '/';
-			strcpy(cand + len + 1, name);
+			memcpy(cand + len + 1, name, strlen(name) + 1);
 			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
 				if (out && n)
 					snprintf(out, n, "%s", cand);

@@ -17,6 +17,11 @@ static void vmsg(const char *prefix, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+FILE *msg_stream(void)
+{
+	return stderr;
+}
+
 int msg_usage(const char *fmt, ...)
 {
 	va_list ap;

@@ -24,6 +24,10 @@ void msg_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_verbose(const struct settings *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Where usage text that is an error goes (stderr): the one stream the
+ * message module owns, for callers that print a whole usage block. */
+FILE *msg_stream(void);
+
 enum mark { MARK_OK, MARK_WARN, MARK_FAIL, MARK_SKIP, MARK_INFO };
 /* The mark with its colour codes around it when colour is on. */
 const char *msg_mark(const struct settings *s, enum mark m);
