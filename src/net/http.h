@@ -159,24 +159,4 @@ const char *http_errclass_name(enum http_errclass c);   /* "network", "tls_untru
 /* The standard reason phrase for a status ("Unauthorized"), "" if unknown. */
 const char *http_status_text(long status);
 
-/* Transitional, for the commit that moves these out of http.c: the old
- * names of what moved. The next commit renames the call sites. */
-#include "util/jsontext.h"
-#include "util/redact.h"
-#include "docker/daemoncfg.h"
-#include "net/trust.h"
-#include "net/url.h"
-#define http_json_text jsontext_string
-#define http_sanitize_utf8 jsontext_sanitize_utf8
-#define http_redact_body redact_body
-#define http_url_origin url_origin
-#define http_url_hostport url_hostport
-#define http_host_is_loopback url_host_is_loopback
-#define http_registry_declared_insecure daemoncfg_declares_insecure
-#define http_insecure_entry_matches daemoncfg_insecure_entry_matches
-#define http_trust_load trust_load
-#define http_trust_release trust_release
-#define http_trust_json trust_json
-#define http_trust trust
-
 #endif
