@@ -78,89 +78,126 @@ static size_t value_len(const char *s, size_t n)
 	return i;
 }
 
+/* Each take_* looks at in[i..n): when its pattern starts there it writes
+ * the redacted form to o and returns how many input bytes it consumed;
+ * otherwise it returns 0 and writes nothing. */
+
+/* scheme://user:pass@host: the userinfo becomes "***@"; any other "://" is copied. */
+static size_t take_userinfo(struct out *o, const char *in, size_t i, size_t n)
+{
+	size_t j;
+
+	if (i + 3 > n || strncmp(in + i, "://", 3) != 0)
+		return 0;
+	for (j = i + 3; j < n && in[j] != '@' && in[j] != '/' && !isspace((unsigned char)in[j]) &&
+	     in[j] != '"'; j++)
+		;
+	puts_(o, "://");
+	if (j < n && in[j] == '@' && j > i + 3) {
+		puts_(o, "***@");
+		return j + 1 - i;
+	}
+	return 3;
+}
+
+/* A JWT (jwt_len) → "[jwt]". */
+static size_t take_jwt(struct out *o, const char *in, size_t i, size_t n)
+{
+	size_t l = jwt_len(in + i, n - i);
+
+	if (l)
+		puts_(o, "[jwt]");
+	return l;
+}
+
+/* "Basic <credential>" / "Bearer <credential>" (8 bytes or more) at a
+ * word start → "Basic ***". */
+static size_t take_auth_scheme(struct out *o, const char *in, size_t i, size_t n)
+{
+	size_t kw, l;
+
+	if (!((i + 6 <= n && strncasecmp(in + i, "basic ", 6) == 0) ||
+	      (i + 7 <= n && strncasecmp(in + i, "bearer ", 7) == 0)))
+		return 0;
+	kw = in[i] == 'b' || in[i] == 'B' ? (tolower((unsigned char)in[i + 1]) == 'a' ? 6 : 7) : 0;
+	if (!kw || (i > 0 && isalnum((unsigned char)in[i - 1])))
+		return 0;
+	l = value_len(in + i + kw, n - i - kw);
+	if (l < 8)
+		return 0;
+	put(o, in + i, kw);
+	puts_(o, "***");
+	return kw + l;
+}
+
+/* key=value, "key": "value", "key": value, for the secret_keys, at the
+ * '=' or ':' at i → the value becomes "***" (a quoted one keeps its
+ * opening quote; the closing quote is copied by the caller). */
+static size_t take_key_value(struct out *o, const char *in, size_t i, size_t n)
+{
+	size_t v = i + 1, keyend = i, j, l;
+	int quoted_key = 0;
+
+	if (in[i] != '=' && in[i] != ':')
+		return 0;
+	if (keyend > 0 && in[keyend - 1] == '"') {
+		keyend--;
+		quoted_key = 1;
+	}
+	if (!key_before(in, keyend, secret_keys) || !(in[i] == '=' || quoted_key))
+		return 0;
+	put(o, in + i, 1);
+	while (v < n && in[v] == ' ')
+		put(o, in + v++, 1);
+	if (v < n && in[v] == '"') {
+		put(o, "\"", 1);
+		for (j = v + 1; j < n && in[j] != '"'; j++)
+			if (in[j] == '\\')
+				j++;
+		puts_(o, "***");
+		return j - i;
+	}
+	l = value_len(in + v, n - v);
+	if (l > 0)
+		puts_(o, "***");
+	return v + l - i;
+}
+
+/* -p VALUE, --password VALUE at a word start → "-p ***". */
+static size_t take_password_opt(struct out *o, const char *in, size_t i, size_t n)
+{
+	size_t opt, l;
+
+	if (i > 0 && !isspace((unsigned char)in[i - 1]))
+		return 0;
+	if (!((i + 3 <= n && strncmp(in + i, "-p ", 3) == 0) ||
+	      (i + 11 <= n && strncmp(in + i, "--password ", 11) == 0)))
+		return 0;
+	opt = in[i + 1] == 'p' ? 3 : 11;
+	put(o, in + i, opt);
+	l = value_len(in + i + opt, n - i - opt);
+	if (l > 0)
+		puts_(o, "***");
+	return opt + l;
+}
+
+/* In the order they are tried at each position. */
+static size_t (*const takers[])(struct out *, const char *, size_t, size_t) = {
+	take_userinfo, take_jwt, take_auth_scheme, take_key_value, take_password_opt,
+};
+
 size_t redact_text(const char *in, size_t n, char *outbuf, size_t outcap)
 {
 	struct out o = { outbuf, 0, outcap };
-	size_t i = 0, j, l;
+	size_t i = 0, l, k;
 
 	if (outcap == 0)
 		return 0;
 	while (i < n) {
-		/* scheme://userinfo@ */
-		if (i + 3 <= n && strncmp(in + i, "://", 3) == 0) {
-			for (j = i + 3; j < n && in[j] != '@' && in[j] != '/' &&
-			     !isspace((unsigned char)in[j]) && in[j] != '"'; j++)
-				;
-			puts_(&o, "://");
-			if (j < n && in[j] == '@' && j > i + 3) {
-				puts_(&o, "***@");
-				i = j + 1;
-			} else {
-				i += 3;
-			}
-			continue;
-		}
-		if ((l = jwt_len(in + i, n - i)) > 0) {
-			puts_(&o, "[jwt]");
+		for (k = 0, l = 0; k < sizeof(takers) / sizeof(takers[0]) && !l; k++)
+			l = takers[k](&o, in, i, n);
+		if (l) {
 			i += l;
-			continue;
-		}
-		/* Basic/Bearer <credential> */
-		if ((i + 6 <= n && strncasecmp(in + i, "basic ", 6) == 0) ||
-		    (i + 7 <= n && strncasecmp(in + i, "bearer ", 7) == 0)) {
-			size_t kw = in[i] == 'b' || in[i] == 'B' ? (tolower((unsigned char)in[i + 1]) == 'a' ? 6 : 7) : 0;
-
-			if (kw && (i == 0 || !isalnum((unsigned char)in[i - 1]))) {
-				l = value_len(in + i + kw, n - i - kw);
-				if (l >= 8) {
-					put(&o, in + i, kw);
-					puts_(&o, "***");
-					i += kw + l;
-					continue;
-				}
-			}
-		}
-		/* key=value, key: value, "key": "value" */
-		if (in[i] == '=' || in[i] == ':') {
-			size_t v = i + 1, keyend = i;
-			int quoted_key = 0;
-
-			if (keyend > 0 && in[keyend - 1] == '"') {
-				keyend--;
-				quoted_key = 1;
-			}
-			if (key_before(in, keyend, secret_keys) &&
-			    (in[i] == '=' || quoted_key)) {
-				put(&o, in + i, 1);
-				while (v < n && in[v] == ' ')
-					put(&o, in + v++, 1);
-				if (v < n && in[v] == '"') {
-					put(&o, "\"", 1);
-					for (j = v + 1; j < n && in[j] != '"'; j++)
-						if (in[j] == '\\')
-							j++;
-					puts_(&o, "***");
-					i = j;
-					continue;
-				}
-				l = value_len(in + v, n - v);
-				if (l > 0)
-					puts_(&o, "***");
-				i = v + l;
-				continue;
-			}
-		}
-		/* -p VALUE, --password VALUE, --password=VALUE */
-		if ((i == 0 || isspace((unsigned char)in[i - 1])) &&
-		    ((i + 3 <= n && strncmp(in + i, "-p ", 3) == 0) ||
-		     (i + 11 <= n && strncmp(in + i, "--password ", 11) == 0))) {
-			size_t opt = in[i + 1] == 'p' ? 3 : 11;
-
-			put(&o, in + i, opt);
-			l = value_len(in + i + opt, n - i - opt);
-			if (l > 0)
-				puts_(&o, "***");
-			i += opt + l;
 			continue;
 		}
 		put(&o, in + i, 1);
