@@ -23,12 +23,16 @@
 int daemoncfg_declares_insecure(const char *registry, char *file, size_t n);
 
 /* 1 when one insecure-registries entry covers registry: the rule that
- * daemon.json and `dockerd --insecure-registry` share. An entry is
+ * daemon.json and `dockerd --insecure-registry` share (moby
+ * daemon/pkg/registry/config.go, loadInsecureRegistries and
+ * isSecureIndex). An entry is
  *  - "host" or "host:port": equal to registry, byte for byte (no default
  *    port: "reg" does not cover "reg:5000", nor "reg:443" cover "reg");
- *  - the same with "http://" or "https://" in front and '/'s behind;
- *  - an IPv4 CIDR ("10.1.0.0/16"): covers a registry whose host is an
- *    IPv4 literal inside it, whatever the port.
+ *  - the same with "http://" or "https://" (any case) in front, and, as
+ *    fixkb also accepts, '/'s behind (dockerd refuses to start on those);
+ *  - a CIDR, IPv4 ("10.1.0.0/16") or IPv6 ("fd00::/8"): covers a registry
+ *    whose host is an IP literal inside it, whatever the port (an
+ *    IPv4-mapped IPv6 host counts as IPv4).
  * Host names are never resolved (dockerd resolves them against CIDRs). */
 int daemoncfg_insecure_entry_matches(const char *entry, const char *registry);
 
