@@ -9,24 +9,25 @@
 #include "util/hostport.h"
 #include "tap.h"
 
-static const char *origin(const char *url)
+/* fn(url, out) as a string (static): "(error)" when fn fails. */
+static const char *url_call(int (*fn)(const char *, char *, size_t), const char *url)
 {
 	static char o[600];
 
 	snprintf(o, sizeof(o), "(untouched)");
-	if (url_origin(url, o, sizeof(o)) < 0)
+	if (fn(url, o, sizeof(o)) < 0)
 		return "(error)";
 	return o;
 }
 
+static const char *origin(const char *url)
+{
+	return url_call(url_origin, url);
+}
+
 static const char *hostport(const char *url)
 {
-	static char o[600];
-
-	snprintf(o, sizeof(o), "(untouched)");
-	if (url_hostport(url, o, sizeof(o)) < 0)
-		return "(error)";
-	return o;
+	return url_call(url_hostport, url);
 }
 
 static const char *host_of(const char *hp)
