@@ -17,7 +17,10 @@
 #include "util/clock.h"
 #include "docker/credhelper.h"
 #include "docker/credplan.h"
+#include "docker/daemoncfg.h"
 #include "net/http.h"
+#include "net/trust.h"
+#include "util/jsontext.h"
 #include "docker/imageref.h"
 #include "util/sensitive.h"
 #include "net/tokenflow.h"
@@ -33,7 +36,7 @@ struct te_item {
 	char cred_line[512];                  /* "alice's credential from auths in FILE (fp)" */
 	char note[512];                       /* prefix for the detail, or "" */
 	json_t *evidence;
-	struct http_trust trust;
+	struct trust trust;
 	struct tf_check check;
 	int started;
 	int done;                             /* result already set (no flow) */
@@ -55,7 +58,7 @@ static json_t *credential_json(struct te_item *it)
 		json_object_set_new(o, "helper_outcome",
 				    json_string(credhelper_status_name(it->helper.status)));
 	if (it->use) {
-		json_object_set_new(o, "username", http_json_text(it->use->username,
+		json_object_set_new(o, "username", jsontext_string(it->use->username,
 								  strlen(it->use->username), 256));
 		json_object_set_new(o, "identity_token", json_boolean(it->use->identity_token));
 		sensitive_fingerprint(&it->use->secret, fp);
@@ -192,13 +195,13 @@ static void setup(struct te_item *it, struct http_client *hc)
 	}
 	resolve_credential(it);
 	json_object_set_new(it->evidence, "credential", credential_json(it));
-	if (http_trust_load(&it->trust, ctx->settings, ctx->registry, &e) < 0) {
+	if (trust_load(&it->trust, ctx->settings, ctx->registry, &e) < 0) {
 		probe_result_set(it->res, PROBE_ERROR, "probe_error", "%s", e.msg);
 		it->done = 1;
 		return;
 	}
-	json_object_set_new(it->evidence, "trust", http_trust_json(&it->trust));
-	cfg.insecure_declared = http_registry_declared_insecure(ctx->registry, daemon_json,
+	json_object_set_new(it->evidence, "trust", trust_json(&it->trust));
+	cfg.insecure_declared = daemoncfg_declares_insecure(ctx->registry, daemon_json,
 								sizeof(daemon_json));
 	json_object_set_new(it->evidence, "daemon_json", json_string(daemon_json));
 	if (cfg.insecure_declared) {
@@ -207,7 +210,7 @@ static void setup(struct te_item *it, struct http_client *hc)
 		const struct strlist *ir = &ctx->settings->insecure_registries;
 
 		for (int i = 0; i < ir->n && !cfg.insecure_declared; i++)
-			cfg.insecure_declared = http_insecure_entry_matches(ir->items[i], ctx->registry);
+			cfg.insecure_declared = daemoncfg_insecure_entry_matches(ir->items[i], ctx->registry);
 		if (cfg.insecure_declared)
 			declared_by = "--insecure-registry";
 	}
@@ -243,14 +246,14 @@ static void conclude(struct te_item *it)
 				 it->cred_line[0] ? " (" : "", it->cred_line, it->cred_line[0] ? ")" : "",
 				 detail, login && st == PROBE_OK ? " (no --image: pull access not checked)"
 								 : "");
-	http_sanitize_utf8(it->res->detail);
+	jsontext_sanitize_utf8(it->res->detail);
 }
 
 static void release_item(struct te_item *it)
 {
 	if (it->started)
 		tf_check_release(&it->check);
-	http_trust_release(&it->trust);
+	trust_release(&it->trust);
 	credential_release(&it->cred);
 	if (it->helper_ran)
 		credhelper_result_release(&it->helper);

@@ -19,11 +19,11 @@
 #include "cmd/cmd.h"
 #include "engine.h"
 #include "findings.h"
-#include "net/http.h"
 #include "kb.h"
 #include "matcher.h"
 #include "util/msg.h"
 #include "cmd/opt.h"
+#include "util/jsontext.h"
 #include "util/redact.h"
 #include "render/render_ci.h"
 #include "render/report.h"
@@ -359,7 +359,7 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 			 logname, s->timeout_s, st.bytes, st.lines);
 		msg_warn("%s", warning);
 		/* a path is bytes: never lose the warning to invalid UTF-8 */
-		json_array_append_new(warnings, http_json_text(warning, strlen(warning), sizeof(warning)));
+		json_array_append_new(warnings, jsontext_string(warning, strlen(warning), sizeof(warning)));
 	}
 
 	drop_generic_duplicates(sc);
@@ -403,7 +403,7 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	if (s->format == FORMAT_JSON) {
 		json_t *doc = report_new("explain");
 
-		json_object_set_new(doc, "log", http_json_text(logname, strlen(logname), 4096));
+		json_object_set_new(doc, "log", jsontext_string(logname, strlen(logname), 4096));
 		json_object_set_new(doc, "kb", json_string(kb_origin(kb)));
 		json_object_set(doc, "findings", findings);
 		json_object_set_new(doc, "probes", engine_probes_json(&en));

@@ -1,31 +1,21 @@
+/* http.c — the libcurl multi client: requests, redirects, TLS hooks,
+ * classification of failures. See http.h. */
 #include "net/http.h"
 
-#include "util/redact.h"
-
-#include <arpa/inet.h>
-#include <ctype.h>
-#include <dirent.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "util/clock.h"
 #include "config.h"
+#include "util/clock.h"
 #include "util/crypto.h"
-
-#define DAEMON_JSON_DEFAULT "/etc/docker/daemon.json"
-#define CERTS_D_DEFAULT "/etc/docker/certs.d"
-#define TRUST_FILE_MAX (4u << 20)
+#include "util/jsontext.h"
+#include "net/trust.h"
+#include "net/url.h"
 
 static int global_done;
 static int ssl_ctx_idx = -1;
@@ -93,531 +83,7 @@ const char *http_errclass_name(enum http_errclass c)
 	return "internal";
 }
 
-/* Decodes one UTF-8 sequence at p (n bytes left); returns its length or 0
- * when it is invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xE0) == 0xC0) {
-		len = 2;
-		cp = p[0] & 0x1F;
-	} else if ((p[0] & 0xF0) == 0xE0) {
-		len = 3;
-		cp = p[0] & 0x0F;
-	} else if ((p[0] & 0xF8) == 0xF0) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-void http_sanitize_utf8(char *s)
-{
-	unsigned char *p = (unsigned char *)s;
-	size_t n = strlen(s), i = 0, l;
-
-	while (i < n) {
-		l = utf8_len(p + i, n - i);
-		if (l == 0 || (l == 1 && p[i] < 0x20)) {
-			p[i++] = '?';
-			continue;
-		}
-		i += l;
-	}
-}
-
-json_t *http_json_text(const char *s, size_t len, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	char *out;
-	size_t i = 0, w = 0, cut = len > max ? max : len;
-	json_t *j;
-
-	if (!s)
-		return json_null();
-	out = malloc(cut + 8);
-	if (!out)
-		return json_string("");
-	while (i < cut) {
-		size_t l = utf8_len(p + i, cut - i);
-
-		if (l == 0 || (l == 1 && p[i] < 0x20 && p[i] != '\n' && p[i] != '\t')) {
-			out[w++] = '?';
-			i++;
-			continue;
-		}
-		memcpy(out + w, p + i, l);
-		w += l;
-		i += l;
-	}
-	if (len > max) {
-		memcpy(out + w, "\xe2\x80\xa6", 3);
-		w += 3;
-	}
-	out[w] = '\0';
-	j = json_string(out);
-	free(out);
-	return j ? j : json_string("");
-}
-
-static int is_b64url(int c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_';
-}
-
-/* Copies text, replacing every JWT-looking run (eyJ….….[…]) by "[jwt]". */
-static char *redact_jwts(const char *s, size_t len)
-{
-	char *out = malloc(len + 1);
-	size_t i = 0, w = 0;
-
-	if (!out)
-		return NULL;
-	while (i < len) {
-		if (i + 3 < len && memcmp(s + i, "eyJ", 3) == 0 && (i == 0 || !is_b64url((unsigned char)s[i - 1]))) {
-			size_t j = i, dots = 0;
-
-			while (j < len && (is_b64url((unsigned char)s[j]) || (s[j] == '.' && dots < 2))) {
-				if (s[j] == '.')
-					dots++;
-				j++;
-			}
-			if (dots >= 1 && j - i >= 16) {
-				memcpy(out + w, "[jwt]", 5);
-				w += 5;
-				i = j;
-				continue;
-			}
-		}
-		out[w++] = s[i++];
-	}
-	out[w] = '\0';
-	return out;
-}
-
-static int secret_key(const char *k)
-{
-	static const char *const keys[] = { "token", "access_token", "refresh_token", "id_token",
-					     "password", "secret", "identitytoken",
-					     "registrytoken", "client_secret", NULL };
-	size_t i;
-
-	for (i = 0; keys[i]; i++)
-		if (strcasecmp(k, keys[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static json_t *redact_json(json_t *v, size_t max)
-{
-	json_t *o, *x;
-	const char *k;
-	size_t i;
-
-	if (json_is_object(v)) {
-		o = json_object();
-		json_object_foreach(v, k, x) {
-			if (secret_key(k) && json_is_string(x)) {
-				char fp[SENSITIVE_FP_MAX], t[SENSITIVE_FP_MAX + 16];
-
-				fingerprint_bytes(json_string_value(x), json_string_length(x), fp);
-				snprintf(t, sizeof(t), "[redacted %s]", fp);
-				json_object_set_new(o, k, json_string(t));
-			} else {
-				json_object_set_new(o, k, redact_json(x, max));
-			}
-		}
-		return o;
-	}
-	if (json_is_array(v)) {
-		o = json_array();
-		json_array_foreach(v, i, x)
-			json_array_append_new(o, redact_json(x, max));
-		return o;
-	}
-	if (json_is_string(v)) {
-		char *r = redact_jwts(json_string_value(v), json_string_length(v));
-
-		o = r ? http_json_text(r, strlen(r), max) : json_string("");
-		free(r);
-		return o;
-	}
-	return json_copy(v);
-}
-
-/* A body that is not JSON can still carry a token in free text ("your
- * token: …"): every run of 20 or more token characters is replaced. */
-static void hide_opaque_runs(char *s)
-{
-	static const char mark[] = "[opaque]";
-	size_t i = 0, o = 0, j;
-
-	while (s[i]) {
-		for (j = i; s[j] && (isalnum((unsigned char)s[j]) || strchr("-_+=~.", s[j])); j++)
-			;
-		if (j - i >= 20) {
-			memcpy(s + o, mark, sizeof(mark) - 1);   /* 8 <= 20: never outruns i */
-			o += sizeof(mark) - 1;
-			i = j;
-			continue;
-		}
-		if (j == i)
-			j = i + 1;
-		memmove(s + o, s + i, j - i);
-		o += j - i;
-		i = j;
-	}
-	s[o] = '\0';
-}
-
-json_t *http_redact_body(const char *body, size_t len, size_t max)
-{
-	json_error_t je;
-	json_t *j, *out;
-	char *r;
-
-	if (!body || !len)
-		return json_null();
-	j = json_loadb(body, len, JSON_DECODE_ANY, &je);
-	if (j && (json_is_object(j) || json_is_array(j))) {
-		out = redact_json(j, max);
-		json_decref(j);
-		return out;
-	}
-	if (j)
-		json_decref(j);
-	r = redact_jwts(body, len);
-	if (r) {
-		/* Not JSON (truncated, trailing data, form text, HTML): the
-		 * token, access_token, refresh_token... values must still go. */
-		size_t rl = strlen(r), cap = 2 * rl + 16;
-		char *clean = malloc(cap);
-
-		if (clean) {
-			redact_text(r, rl, clean, cap);
-			hide_opaque_runs(clean);
-			out = http_json_text(clean, strlen(clean), max);
-			OPENSSL_cleanse(clean, cap);
-			free(clean);
-		} else {
-			out = json_string("(response not shown)");
-		}
-		OPENSSL_cleanse(r, rl);
-	} else {
-		out = json_string("");
-	}
-	free(r);
-	return out;
-}
-
-/* ---- URLs and hosts ---- */
-
-int http_url_origin(const char *url, char *out, size_t n)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL;
-	int rc = -1;
-	size_t i;
-
-	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
-		goto cleanup;
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
-		goto cleanup;
-	snprintf(out, n, "%s://%s:%s", scheme, host, port);
-	for (i = 0; out[i]; i++)
-		if (out[i] >= 'A' && out[i] <= 'Z')
-			out[i] = (char)(out[i] - 'A' + 'a');
-	rc = 0;
-cleanup:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	if (u)
-		curl_url_cleanup(u);
-	return rc;
-}
-
-int http_url_hostport(const char *url, char *out, size_t n)
-{
-	CURLU *u = curl_url();
-	char *host = NULL, *port = NULL;
-	int rc = -1;
-
-	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
-		goto cleanup;
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-		goto cleanup;
-	if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && port)
-		snprintf(out, n, "%s:%s", host, port);
-	else
-		snprintf(out, n, "%s", host);
-	rc = 0;
-cleanup:
-	curl_free(host);
-	curl_free(port);
-	if (u)
-		curl_url_cleanup(u);
-	return rc;
-}
-
-/* host part of host[:port] / [v6]:port into out. */
-static void host_only(const char *hostport, char *out, size_t n)
-{
-	const char *c;
-
-	if (hostport[0] == '[') {
-		c = strchr(hostport, ']');
-		snprintf(out, n, "%.*s", c ? (int)(c - hostport - 1) : (int)strlen(hostport + 1),
-			 hostport + 1);
-		return;
-	}
-	c = strchr(hostport, ':');
-	if (c && !strchr(c + 1, ':'))
-		snprintf(out, n, "%.*s", (int)(c - hostport), hostport);
-	else
-		snprintf(out, n, "%s", hostport);
-}
-
-int http_host_is_loopback(const char *hostport)
-{
-	char h[256];
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	host_only(hostport, h, sizeof(h));
-	if (strcasecmp(h, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, h, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, h, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6);
-	return 0;
-}
-
-static int cidr4_contains(const char *cidr, const char *host)
-{
-	char net[64];
-	const char *slash = strchr(cidr, '/');
-	struct in_addr a, b;
-	long bits;
-	uint32_t mask;
-
-	if (!slash || (size_t)(slash - cidr) >= sizeof(net))
-		return 0;
-	snprintf(net, sizeof(net), "%.*s", (int)(slash - cidr), cidr);
-	bits = strtol(slash + 1, NULL, 10);
-	if (bits < 0 || bits > 32 || inet_pton(AF_INET, net, &a) != 1 ||
-	    inet_pton(AF_INET, host, &b) != 1)
-		return 0;
-	mask = bits == 0 ? 0 : 0xFFFFFFFFu << (32 - bits);
-	return (ntohl(a.s_addr) & mask) == (ntohl(b.s_addr) & mask);
-}
-
-int http_insecure_entry_matches(const char *entry, const char *registry)
-{
-	char ent[512], host[256];
-	size_t l;
-
-	if (strncmp(entry, "http://", 7) == 0)
-		entry += 7;
-	else if (strncmp(entry, "https://", 8) == 0)
-		entry += 8;
-	snprintf(ent, sizeof(ent), "%s", entry);
-	l = strlen(ent);
-	while (l && ent[l - 1] == '/')
-		ent[--l] = '\0';
-	if (strcmp(ent, registry) == 0)
-		return 1;
-	host_only(registry, host, sizeof(host));
-	return strchr(ent, '/') && cidr4_contains(ent, host);
-}
-
-int http_registry_declared_insecure(const char *registry, char *file, size_t n)
-{
-	const char *path = getenv("FIXKB_DAEMON_JSON");
-	json_error_t je;
-	json_t *doc = NULL, *list, *v;
-	size_t i;
-	int hit = 0;
-	struct stat st;
-
-	if (!path || !*path)
-		path = DAEMON_JSON_DEFAULT;
-	if (file && n)
-		snprintf(file, n, "%s", path);
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
-		goto cleanup;
-	doc = json_load_file(path, 0, &je);
-	list = doc ? json_object_get(doc, "insecure-registries") : NULL;
-	json_array_foreach(list, i, v) {
-		const char *s = json_string_value(v);
-
-		if (s && http_insecure_entry_matches(s, registry)) {
-			hit = 1;
-			break;
-		}
-	}
-cleanup:
-	if (doc)
-		json_decref(doc);
-	return hit;
-}
-
-/* ---- trust anchors ---- */
-
-static int add_pem_file(struct http_trust *t, const char *path)
-{
-	STACK_OF(X509) *sk = t->certs;
-	struct stat st;
-	BIO *bio = NULL;
-	X509 *x;
-	size_t k = t->nfiles;
-	int got = 0;
-
-	if (k == HTTP_TRUST_MAX_FILES)
-		return 0;
-	snprintf(t->files[k], sizeof(t->files[k]), "%s", path);
-	t->file_ok[k] = 0;
-	t->nfiles++;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)TRUST_FILE_MAX)
-		return 0;
-	bio = BIO_new_file(path, "r");
-	if (!bio)
-		goto cleanup;
-	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		if (!sk_X509_push(sk, x)) {
-			X509_free(x);
-			break;
-		}
-		got++;
-	}
-	t->file_ok[k] = got > 0;
-cleanup:
-	ERR_clear_error();
-	if (bio)
-		BIO_free(bio);
-	return 0;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-int http_trust_load(struct http_trust *t, const struct settings *s, const char *registry,
-		    struct err *e)
-{
-	const char *root = getenv("FIXKB_DOCKER_CERTS_D"), *scf = getenv("SSL_CERT_FILE");
-	char *names[HTTP_TRUST_MAX_FILES];
-	size_t nn = 0, i;
-	struct dirent *de;
-	DIR *d = NULL;
-
-	memset(t, 0, sizeof(*t));
-	t->certs = sk_X509_new_null();
-	if (!t->certs)
-		return err_set(e, "out of memory");
-	if (s && s->cacert)
-		add_pem_file(t, s->cacert);
-	/* SSL_CERT_FILE naming the system bundle adds nothing. */
-	if (scf && *scf) {
-		const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
-
-		if (!vi || !vi->cainfo || strcmp(vi->cainfo, scf) != 0)
-			add_pem_file(t, scf);
-	}
-	if (!root || !*root)
-		root = CERTS_D_DEFAULT;
-	if (registry && *registry && !strchr(registry, '/') && strcmp(registry, "..") != 0 &&
-	    strcmp(registry, ".") != 0) {
-		snprintf(t->certs_d, sizeof(t->certs_d), "%s/%s", root, registry);
-		d = opendir(t->certs_d);
-	}
-	while (d && (de = readdir(d)) != NULL && nn < HTTP_TRUST_MAX_FILES) {
-		size_t l = strlen(de->d_name);
-
-		if (l > 4 && strcmp(de->d_name + l - 4, ".crt") == 0)
-			names[nn++] = strdup(de->d_name);
-		if (nn && !names[nn - 1])
-			nn--;
-	}
-	qsort(names, nn, sizeof(names[0]), cmp_names);
-	for (i = 0; i < nn; i++) {
-		char p[1024];
-
-		snprintf(p, sizeof(p), "%s/%s", t->certs_d, names[i]);
-		add_pem_file(t, p);
-		free(names[i]);
-	}
-	if (d)
-		closedir(d);
-	return 0;
-}
-
-void http_trust_release(struct http_trust *t)
-{
-	if (!t)
-		return;
-	if (t->certs)
-		sk_X509_pop_free((STACK_OF(X509) *)t->certs, X509_free);
-	t->certs = NULL;
-	t->nfiles = 0;
-}
-
-json_t *http_trust_json(const struct http_trust *t)
-{
-	json_t *o = json_object(), *a = json_array();
-	size_t i;
-
-	for (i = 0; i < t->nfiles; i++) {
-		json_t *f = json_object();
-
-		json_object_set_new(f, "file", json_string(t->files[i]));
-		json_object_set_new(f, "loaded", json_boolean(t->file_ok[i]));
-		json_array_append_new(a, f);
-	}
-	json_object_set_new(o, "extra_ca_files", a);
-	json_object_set_new(o, "certs_d", t->certs_d[0] ? json_string(t->certs_d) : json_null());
-	json_object_set_new(o, "system_store", json_true());
-	return o;
-}
-
 /* ---- TLS hooks ---- */
-
-static void name_line(X509_NAME *n, char *out, size_t len)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p;
-	long l;
-
-	out[0] = '\0';
-	if (!b)
-		return;
-	X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-	l = BIO_get_mem_data(b, &p);
-	if (l > 0)
-		snprintf(out, len, "%.*s", (int)l, p);
-	BIO_free(b);
-}
 
 static int verify_cb(int ok, X509_STORE_CTX *x)
 {
@@ -627,22 +93,9 @@ static int verify_cb(int ok, X509_STORE_CTX *x)
 
 	if (!r)
 		return ok;
-	if (leaf && !r->tls_subject[0]) {
-		BIO *b = BIO_new(BIO_s_mem());
-
-		name_line(X509_get_subject_name(leaf), r->tls_subject, sizeof(r->tls_subject));
-		name_line(X509_get_issuer_name(leaf), r->tls_issuer, sizeof(r->tls_issuer));
-		if (b) {
-			char *p;
-			long l;
-
-			ASN1_TIME_print(b, X509_get0_notAfter(leaf));
-			l = BIO_get_mem_data(b, &p);
-			if (l > 0)
-				snprintf(r->tls_not_after, sizeof(r->tls_not_after), "%.*s", (int)l, p);
-			BIO_free(b);
-		}
-	}
+	if (leaf && !r->tls_subject[0])
+		trust_describe_cert(leaf, r->tls_subject, sizeof(r->tls_subject), r->tls_issuer,
+				    sizeof(r->tls_issuer), r->tls_not_after, sizeof(r->tls_not_after));
 	if (!ok && !r->tls_verify_error) {
 		int err = X509_STORE_CTX_get_error(x);
 
@@ -658,19 +111,11 @@ static CURLcode sslctx_cb(CURL *curl, void *sslctx, void *parm)
 	SSL_CTX *ctx = sslctx;
 	struct http_req *r = parm;
 	X509_STORE *st = SSL_CTX_get_cert_store(ctx);
-	int i;
 
 	(void)curl;
 	SSL_CTX_set_ex_data(ctx, ssl_ctx_idx, r);
 	SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), verify_cb);
-	if (r->trust && r->trust->certs && st &&
-	    sk_X509_num((STACK_OF(X509) *)r->trust->certs) > 0) {
-		STACK_OF(X509) *sk = r->trust->certs;
-
-		for (i = 0; i < sk_X509_num(sk); i++)
-			X509_STORE_add_cert(st, sk_X509_value(sk, i));
-		ERR_clear_error();
-	}
+	trust_add_to_store(r->trust, st);
 	return CURLE_OK;
 }
 
@@ -888,9 +333,9 @@ static int plain_http_refused(struct http_req *r)
 
 	if (strncasecmp(r->url, "http://", 7) != 0 || !sends_credentials(r))
 		return 0;
-	if (http_url_hostport(r->url, hp, sizeof(hp)) < 0)
+	if (url_hostport(r->url, hp, sizeof(hp)) < 0)
 		return 1;
-	if (http_host_is_loopback(hp))
+	if (url_host_is_loopback(hp))
 		return 0;
 	if (r->insecure_host && strcmp(r->insecure_host, hp) == 0)
 		return 0;
@@ -900,16 +345,9 @@ static int plain_http_refused(struct http_req *r)
 	return 1;
 }
 
-static int setup_easy(struct http_req *r)
+/* Protocols, TLS verification and the trust anchors, the callbacks. */
+static void setup_transfer(CURL *h, struct http_req *r)
 {
-	CURL *h;
-	double now = clock_now_ms(), left;
-	struct curl_slist *l;
-
-	h = curl_easy_init();
-	if (!h)
-		return -1;
-	r->easy = h;
 	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(h, CURLOPT_URL, r->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -921,24 +359,7 @@ static int setup_easy(struct http_req *r)
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	{
-		/* OpenSSL 3 spends ~30 ms parsing the whole system bundle for
-		 * every new TLS context. Where libcurl knows the hashed CA
-		 * directory (Debian: /etc/ssl/certs), use it alone: roots are
-		 * then looked up lazily, per handshake, for the cost of one
-		 * file. Extra anchors are added to each request's own store. */
-		const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
-		int own_store = r->trust && r->trust->certs &&
-				sk_X509_num((STACK_OF(X509) *)r->trust->certs) > 0;
-
-		if (vi && vi->capath && access(vi->capath, R_OK | X_OK) == 0)
-			curl_easy_setopt(h, CURLOPT_CAINFO, NULL);
-#if LIBCURL_VERSION_NUM >= 0x075700
-		if (own_store)
-			curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-#endif
-		(void)own_store;
-	}
+	trust_curl_setup(h, r->trust);
 	curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, sslctx_cb);
 	curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, r);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -951,7 +372,13 @@ static int setup_easy(struct http_req *r)
 		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->body_cap);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "fixkb/" FIXKB_VERSION);
-	left = r->deadline_ms > 0 ? r->deadline_ms - now : 0;
+}
+
+/* The request's deadline and connect budget, the method and its body. */
+static void setup_timing_and_method(CURL *h, struct http_req *r)
+{
+	double left = r->deadline_ms > 0 ? r->deadline_ms - clock_now_ms() : 0;
+
 	if (r->deadline_ms > 0) {
 		long ms = left < 1 ? 1 : (long)left;
 
@@ -969,7 +396,13 @@ static int setup_easy(struct http_req *r)
 	} else {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	}
-	l = curl_slist_append(NULL, "Expect:");
+}
+
+/* Expect:, Accept, Content-Type, then Authorization in front (wiped memory). */
+static int setup_headers(CURL *h, struct http_req *r)
+{
+	struct curl_slist *l = curl_slist_append(NULL, "Expect:");
+
 	if (!l)
 		return -1;
 	r->hdrs = l;
@@ -991,6 +424,18 @@ static int setup_easy(struct http_req *r)
 		return -1;
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->auth_node.data ? &r->auth_node : r->hdrs);
 	return 0;
+}
+
+static int setup_easy(struct http_req *r)
+{
+	CURL *h = curl_easy_init();
+
+	if (!h)
+		return -1;
+	r->easy = h;
+	setup_transfer(h, r);
+	setup_timing_and_method(h, r);
+	return setup_headers(h, r);
 }
 
 /* ---- the client ---- */
@@ -1094,16 +539,6 @@ int http_client_add(struct http_client *c, struct http_req *r)
 	return 0;
 }
 
-static int untrusted_verify_error(long v)
-{
-	return v == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
-	       v == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
-	       v == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
-	       v == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
-	       v == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE ||
-	       v == X509_V_ERR_CERT_UNTRUSTED;
-}
-
 static void classify(struct http_req *r, CURLcode rc)
 {
 	const char *m = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
@@ -1144,7 +579,7 @@ static void classify(struct http_req *r, CURLcode rc)
 			r->errclass = HTTP_ERR_TLS_HTTP_MISMATCH;
 			return;
 		}
-		r->errclass = untrusted_verify_error(r->tls_verify_error) ? HTTP_ERR_TLS_UNTRUSTED
+		r->errclass = trust_error_is_untrusted(r->tls_verify_error) ? HTTP_ERR_TLS_UNTRUSTED
 									: HTTP_ERR_TLS_OTHER;
 		return;
 	case CURLE_GOT_NOTHING:
@@ -1207,14 +642,14 @@ static int follow(struct http_client *c, struct http_req *r)
 		goto cleanup;
 	}
 	snprintf(next, sizeof(next), "%s", nu);
-	cross = http_url_origin(r->url, o1, sizeof(o1)) < 0 ||
-		http_url_origin(next, o2, sizeof(o2)) < 0 || strcmp(o1, o2) != 0;
+	cross = url_origin(r->url, o1, sizeof(o1)) < 0 ||
+		url_origin(next, o2, sizeof(o2)) < 0 || strcmp(o1, o2) != 0;
 	if (!r->redirect_log)
 		r->redirect_log = json_array();
 	hop = json_object();
 	json_object_set_new(hop, "status", json_integer(st));
-	json_object_set_new(hop, "from", http_json_text(r->url, strlen(r->url), 600));
-	json_object_set_new(hop, "to", http_json_text(next, strlen(next), 600));
+	json_object_set_new(hop, "from", jsontext_string(r->url, strlen(r->url), 600));
+	json_object_set_new(hop, "to", jsontext_string(next, strlen(next), 600));
 	if (cross && r->body_has_secret && (st == 307 || st == 308)) {
 		json_object_set_new(hop, "followed", json_false());
 		json_array_append_new(r->redirect_log, hop);

@@ -17,15 +17,16 @@
  *  - TLS is always verified (peer and host), against the system store plus
  *    --cacert FILE, SSL_CERT_FILE and docker's certs.d for the registry
  *    (`/etc/docker/certs.d/<host:port>/NAME.crt`; root overridable with
- *    FIXKB_DOCKER_CERTS_D) — see struct http_trust.
+ *    FIXKB_DOCKER_CERTS_D) — see net/trust.h.
  *  - Redirects are followed here, not by libcurl: at most HTTP_MAX_REDIRECTS,
  *    http(s) only. Credentials (Basic, Bearer) are dropped when the target
  *    is another origin (scheme, host or port); a request whose body holds a
  *    credential is never re-sent to another origin (the redirect is
  *    reported instead).
- *  - Credentials never go over plain http except to loopback or to a
- *    registry the user declared insecure (daemon.json insecure-registries):
- *    such a request fails with HTTP_ERR_REFUSED before anything is sent.
+ *  - Credentials never go over plain http except to loopback
+ *    (url_host_is_loopback, net/url.h) or to the registry the caller names
+ *    in insecure_host (declared insecure: docker/daemoncfg.h): such a
+ *    request fails with HTTP_ERR_REFUSED before anything is sent.
  *  - Response headers and bodies are capped (header_cap, body_cap); past a
  *    cap the transfer is aborted with HTTP_ERR_TOO_LARGE.
  *  - The Authorization header is built in wiped memory and handed to
@@ -49,7 +50,6 @@
 #define HTTP_BODY_CAP (1u << 20)          /* token responses */
 #define HTTP_BODY_CAP_SMALL (64u << 10)   /* registry error bodies */
 #define HTTP_MAX_REDIRECTS 5
-#define HTTP_TRUST_MAX_FILES 16
 
 enum http_errclass {
 	HTTP_RESPONSE = 0,          /* an HTTP response arrived (any status) */
@@ -65,17 +65,7 @@ enum http_errclass {
 	HTTP_ERR_INTERNAL,          /* out of memory, bad URL */
 };
 
-/* Extra trust anchors for one registry (shared by all its requests). */
-struct http_trust {
-	void *certs;                 /* STACK_OF(X509) *, owned */
-	char files[HTTP_TRUST_MAX_FILES][512];   /* where they came from */
-	int file_ok[HTTP_TRUST_MAX_FILES];       /* 1 when the file gave >= 1 cert */
-	size_t nfiles;
-	char certs_d[512];           /* the certs.d directory looked at ("" if none) */
-};
-
-#define HTTP_TRUST_INIT { .certs = NULL, .nfiles = 0, .certs_d = "" }
-
+struct trust;   /* net/trust.h */
 struct http_client;
 
 struct http_req {
@@ -89,7 +79,7 @@ struct http_req {
 	const struct sensitive *basic_secret;   /* borrowed; NULL: no Basic */
 	const struct sensitive *bearer;    /* borrowed; NULL: no Bearer */
 	const char *accept;                /* Accept header (borrowed) or NULL */
-	const struct http_trust *trust;    /* borrowed, may be NULL */
+	const struct trust *trust;         /* borrowed, may be NULL */
 	const char *insecure_host;         /* host[:port] declared insecure, or NULL */
 	size_t header_cap, body_cap;
 	double deadline_ms;                /* absolute; 0: only the run's deadline */
@@ -164,46 +154,9 @@ int http_client_add(struct http_client *c, struct http_req *r);
  * the rest finish with HTTP_ERR_TIMEOUT. Callbacks run from here. */
 void http_client_run(struct http_client *c, double deadline_ms);
 
-/* Loads the extra trust anchors for registry (host[:port]): --cacert,
- * SSL_CERT_FILE, certs.d/<registry>/ *.crt. Missing files are listed with
- * file_ok 0; returns -1 only on OOM. */
-int http_trust_load(struct http_trust *t, const struct settings *s, const char *registry,
-		    struct err *e);
-void http_trust_release(struct http_trust *t);
-json_t *http_trust_json(const struct http_trust *t);
-
-/* 1 for 127.0.0.0/8, ::1 and localhost (with or without a port). */
-int http_host_is_loopback(const char *hostport);
-
-/* daemon.json insecure-registries (FIXKB_DAEMON_JSON overrides
- * /etc/docker/daemon.json): 1 when registry is listed (exact host[:port],
- * or an IPv4 literal inside a listed CIDR). *file gets the path read. */
-int http_registry_declared_insecure(const char *registry, char *file, size_t n);
-/* 1 when one insecure-registries entry (host[:port], "http://host/",
- * or an IPv4 CIDR) covers registry: the rule daemon.json and
- * --insecure-registry share. */
-int http_insecure_entry_matches(const char *entry, const char *registry);
-
-const char *http_errclass_name(enum http_errclass c);   /* "network", "tls_untrusted", ... */
+const char *http_errclass_name(enum http_errclass c);   /* "network", "tls_untrusted_ca", ... */
 
 /* The standard reason phrase for a status ("Unauthorized"), "" if unknown. */
 const char *http_status_text(long status);
-
-/* "scheme://host:port" of url into out (lower-case scheme and host). */
-int http_url_origin(const char *url, char *out, size_t n);
-/* The host[:port] part of url (as written). */
-int http_url_hostport(const char *url, char *out, size_t n);
-
-/* A JSON string of s, replacing invalid UTF-8 and control bytes with '?'
- * and cutting at max bytes (never fails). */
-json_t *http_json_text(const char *s, size_t len, size_t max);
-
-/* Replaces invalid UTF-8 and control bytes in s (in place) with '?'. */
-void http_sanitize_utf8(char *s);
-
-/* A body excerpt safe for evidence: JSON with token/access_token/
- * refresh_token/password values replaced by fingerprints; anything that
- * looks like a JWT replaced by "[jwt …]". Returns a new JSON value. */
-json_t *http_redact_body(const char *body, size_t len, size_t max);
 
 #endif

@@ -9,8 +9,11 @@
 #include <time.h>
 
 #include "util/clock.h"
+#include "util/jsontext.h"
+#include "util/redact.h"
 #include "docker/imageref.h"
 #include "net/tokenresp.h"
+#include "net/url.h"
 
 #define MANIFEST_ACCEPT \
 	"application/vnd.docker.distribution.manifest.v2+json, " \
@@ -479,7 +482,7 @@ static void warn(struct tf_flow *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(m, sizeof(m), fmt, ap);
 	va_end(ap);
-	json_array_append_new(f->warnings, http_json_text(m, strlen(m), sizeof(m)));
+	json_array_append_new(f->warnings, jsontext_string(m, strlen(m), sizeof(m)));
 }
 
 static void finish(struct tf_flow *f, enum tf_outcome o, const char *fmt, ...)
@@ -543,7 +546,7 @@ static void issue(struct tf_flow *f, int state, const char *method, const char *
 	 * a ClientHello): keep the handshake short so http can still be tried. */
 	if ((state == ST_PROBE_HEAD || state == ST_PING) && !f->cfg.scheme[0] &&
 	    strcmp(f->scheme, "https") == 0 &&
-	    (http_host_is_loopback(f->host) || f->cfg.insecure_declared)) {
+	    (url_host_is_loopback(f->host) || f->cfg.insecure_declared)) {
 		double left = f->cfg.deadline_ms - clock_now_ms();
 
 		r->connect_timeout_ms = left / 4 < 2000 ? (left / 4 > 100 ? left / 4 : 100) : 2000;
@@ -560,7 +563,7 @@ static json_t *form_json(const struct tf_flow *f, const char *grant)
 
 	json_object_set_new(o, "grant_type", json_string(grant));
 	if (strcmp(grant, "password") == 0) {
-		json_object_set_new(o, "username", http_json_text(cred_user(f), strlen(cred_user(f)), 256));
+		json_object_set_new(o, "username", jsontext_string(cred_user(f), strlen(cred_user(f)), 256));
 		sensitive_fingerprint(&f->cfg.cred->secret, fp);
 		json_object_set_new(o, "password", json_string(fp));
 	} else {
@@ -568,7 +571,7 @@ static json_t *form_json(const struct tf_flow *f, const char *grant)
 		json_object_set_new(o, "refresh_token", json_string(fp));
 	}
 	json_object_set_new(o, "client_id", json_string(tf_client_id(f->cfg.client)));
-	json_object_set_new(o, "service", http_json_text(f->service, strlen(f->service), 256));
+	json_object_set_new(o, "service", jsontext_string(f->service, strlen(f->service), 256));
 	if (f->nscopes) {
 		char joined[SCOPE_MAX * 4] = "";
 		size_t i, w = 0;
@@ -576,7 +579,7 @@ static json_t *form_json(const struct tf_flow *f, const char *grant)
 		for (i = 0; i < f->nscopes && w < sizeof(joined); i++)
 			w += (size_t)snprintf(joined + w, sizeof(joined) - w, "%s%s", i ? " " : "",
 					      f->scope_list[i]);
-		json_object_set_new(o, "scope", http_json_text(joined, strlen(joined), sizeof(joined)));
+		json_object_set_new(o, "scope", jsontext_string(joined, strlen(joined), sizeof(joined)));
 	}
 	return o;
 }
@@ -603,10 +606,10 @@ static json_t *step_json(struct tf_flow *f, const struct http_req *r)
 
 	json_object_set_new(o, "step", json_string(step_name(f->state)));
 	json_object_set_new(o, "method", json_string(r->method));
-	json_object_set_new(o, "url", http_json_text(r->url, strlen(r->url), HTTP_URL_MAX));
+	json_object_set_new(o, "url", jsontext_string(r->url, strlen(r->url), HTTP_URL_MAX));
 	if (r->basic_secret) {
 		tf_credential_desc(desc, sizeof(desc), "Basic", r->basic_user, r->basic_secret);
-		json_object_set_new(o, "auth", http_json_text(desc, strlen(desc), sizeof(desc)));
+		json_object_set_new(o, "auth", jsontext_string(desc, strlen(desc), sizeof(desc)));
 	} else if (r->bearer) {
 		char fp[SENSITIVE_FP_MAX];
 
@@ -625,15 +628,15 @@ static json_t *step_json(struct tf_flow *f, const struct http_req *r)
 							    ? "refresh_token" : "password"));
 	if (r->errclass != HTTP_RESPONSE) {
 		json_object_set_new(o, "error_class", json_string(http_errclass_name(r->errclass)));
-		json_object_set_new(o, "error", http_json_text(r->error, strlen(r->error), 512));
+		json_object_set_new(o, "error", jsontext_string(r->error, strlen(r->error), 512));
 	} else {
 		json_object_set_new(o, "status", json_integer(r->status));
-		json_object_set_new(o, "reason", http_json_text(r->reason, strlen(r->reason), 128));
+		json_object_set_new(o, "reason", jsontext_string(r->reason, strlen(r->reason), 128));
 		json_object_set_new(o, "http_version", json_string(r->http_version));
 	}
 	if (r->raw_challenge[0])
 		json_object_set_new(o, "challenge",
-				    http_json_text(r->raw_challenge, strlen(r->raw_challenge), 1024));
+				    jsontext_string(r->raw_challenge, strlen(r->raw_challenge), 1024));
 	for (i = 0; i < r->challenges.n; i++)
 		json_array_append_new(ch, wwwauth_challenge_json(&r->challenges.c[i]));
 	if (json_array_size(ch))
@@ -643,8 +646,8 @@ static json_t *step_json(struct tf_flow *f, const struct http_req *r)
 	if (r->tls_subject[0] || r->tls_verify_error) {
 		json_t *t = json_object();
 
-		json_object_set_new(t, "subject", http_json_text(r->tls_subject, strlen(r->tls_subject), 256));
-		json_object_set_new(t, "issuer", http_json_text(r->tls_issuer, strlen(r->tls_issuer), 256));
+		json_object_set_new(t, "subject", jsontext_string(r->tls_subject, strlen(r->tls_subject), 256));
+		json_object_set_new(t, "issuer", jsontext_string(r->tls_issuer, strlen(r->tls_issuer), 256));
 		json_object_set_new(t, "not_after", json_string(r->tls_not_after));
 		if (r->tls_verify_error) {
 			json_object_set_new(t, "verify_error", json_integer(r->tls_verify_error));
@@ -656,7 +659,7 @@ static json_t *step_json(struct tf_flow *f, const struct http_req *r)
 		json_object_set(o, "redirects", r->redirect_log);
 	if (r->errclass == HTTP_RESPONSE && r->resp_body.len &&
 	    (f->state == ST_TOKEN || r->status >= 400))
-		json_object_set_new(o, "response", http_redact_body(r->resp_body.data, r->resp_body.len,
+		json_object_set_new(o, "response", redact_body(r->resp_body.data, r->resp_body.len,
 								   EVIDENCE_BODY_MAX));
 	json_object_set_new(o, "ms", json_real((double)(long)(r->ms * 10) / 10.0));
 	json_array_append_new(f->steps, o);
@@ -778,7 +781,7 @@ static int check_realm(struct tf_flow *f)
 	char rhp[512], rhost[512], ghost[512];
 	int refuse = 0;
 
-	if (http_url_hostport(f->realm, rhp, sizeof(rhp)) < 0)
+	if (url_hostport(f->realm, rhp, sizeof(rhp)) < 0)
 		return REALM_OTHER_SITE;
 	snprintf(rhost, sizeof(rhost), "%s", rhp);
 	snprintf(ghost, sizeof(ghost), "%s", f->host);
@@ -1015,7 +1018,7 @@ static void on_token_response(struct tf_flow *f, struct http_req *r, json_t *ste
 				? json_integer((json_int_t)tr.expires_in_given) : json_null());
 	json_object_set_new(tok, "expires_in_effective", json_integer(f->expires_in));
 	json_object_set_new(tok, "issued_at", tr.has_issued_at
-				? http_json_text(tr.issued_at, strlen(tr.issued_at), 64) : json_null());
+				? jsontext_string(tr.issued_at, strlen(tr.issued_at), 64) : json_null());
 	f->jwt_ok = jwt_decode(&f->jwt, &f->token, &e) == 0;
 	if (f->jwt_ok) {
 		json_object_set_new(tok, "jwt", jwt_info_json(&f->jwt, now));
@@ -1199,7 +1202,7 @@ static void on_done(struct http_req *r, void *arg)
 			      r->errclass == HTTP_ERR_TIMEOUT || r->errclass == HTTP_ERR_PROTOCOL) &&
 		    !f->cfg.scheme[0] &&
 		    strcmp(f->scheme, "https") == 0 &&
-		    (http_host_is_loopback(f->host) || f->cfg.insecure_declared)) {
+		    (url_host_is_loopback(f->host) || f->cfg.insecure_declared)) {
 			char url[HTTP_URL_MAX];
 
 			snprintf(f->scheme, sizeof(f->scheme), "http");
@@ -1318,20 +1321,20 @@ json_t *tf_flow_json(const struct tf_flow *f)
 	json_object_set_new(o, "anonymous", json_boolean(f->anonymous));
 	json_object_set_new(o, "scheme", json_string(f->scheme));
 	json_object_set_new(o, "outcome", json_string(tf_outcome_name(f->outcome)));
-	json_object_set_new(o, "summary", http_json_text(f->summary, strlen(f->summary), TF_MSG_MAX));
+	json_object_set_new(o, "summary", jsontext_string(f->summary, strlen(f->summary), TF_MSG_MAX));
 	if (f->message[0])
-		json_object_set_new(o, "message", http_json_text(f->message, strlen(f->message),
+		json_object_set_new(o, "message", jsontext_string(f->message, strlen(f->message),
 								 TF_MSG_MAX));
 	if (f->message_v024[0] && strcmp(f->message_v024, f->message) != 0)
 		json_object_set_new(o, "message_buildkit_v0_24",
-				    http_json_text(f->message_v024, strlen(f->message_v024), TF_MSG_MAX));
+				    jsontext_string(f->message_v024, strlen(f->message_v024), TF_MSG_MAX));
 	if (f->realm[0]) {
 		json_t *sc = json_array();
 
 		for (size_t i = 0; i < f->nscopes; i++)
 			json_array_append_new(sc, json_string(f->scope_list[i]));
-		json_object_set_new(o, "realm", http_json_text(f->realm, strlen(f->realm), HTTP_URL_MAX));
-		json_object_set_new(o, "service", http_json_text(f->service, strlen(f->service), 256));
+		json_object_set_new(o, "realm", jsontext_string(f->realm, strlen(f->realm), HTTP_URL_MAX));
+		json_object_set_new(o, "service", jsontext_string(f->service, strlen(f->service), 256));
 		json_object_set_new(o, "scopes", sc);
 	}
 	if (f->challenge_scheme[0])
@@ -1384,7 +1387,7 @@ void tf_check_release(struct tf_check *k)
 static json_t *clients_json(const struct tf_flow *f, const char *reg)
 {
 	json_t *o = json_object();
-	int loop = http_host_is_loopback(f->host), insecure = f->cfg.insecure_declared;
+	int loop = url_host_is_loopback(f->host), insecure = f->cfg.insecure_declared;
 	char m[768];
 
 	if (f->plain_http) {

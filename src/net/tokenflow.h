@@ -73,7 +73,7 @@ struct tf_config {
 	char repo[256];               /* "fixkb/tiny"; "" = ping /v2/ only (docker login way) */
 	char ref[160];                /* tag or digest ("latest") */
 	const struct credential *cred;   /* borrowed; NULL or empty: anonymous */
-	const struct http_trust *trust;  /* borrowed, may be NULL */
+	const struct trust *trust;  /* borrowed, may be NULL */
 	int insecure_declared;        /* daemon.json insecure-registries lists it */
 	char scheme[8];               /* "" = https first (plain http only for loopback/insecure) */
 	double deadline_ms;

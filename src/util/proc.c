@@ -338,17 +338,271 @@ fail:
 	_exit(127);
 }
 
+/* One run: the parent's ends of the pipes, the child, what was written. */
+struct run {
+	int in[2], out[2], err[2], rep[2];   /* stdin, stdout, stderr, exec report */
+	int pidfd;
+	pid_t pid;
+	int status, reaped, oom;
+	size_t written;                       /* stdin bytes written so far */
+	double t0;
+	/* SIGPIPE blocked while we write to the child */
+	sigset_t pipeset, oldmask;
+	int sigpipe_was_pending, mask_set;
+};
+
+static void run_init(struct run *ru)
+{
+	memset(ru, 0, sizeof(*ru));
+	ru->in[0] = ru->in[1] = ru->out[0] = ru->out[1] = -1;
+	ru->err[0] = ru->err[1] = ru->rep[0] = ru->rep[1] = -1;
+	ru->pidfd = -1;
+	ru->pid = -1;
+}
+
+static int run_open_pipes(struct run *ru, const struct proc_spec *sp, struct err *e)
+{
+	if (pipe2(ru->in, O_CLOEXEC) < 0 || pipe2(ru->out, O_CLOEXEC) < 0 ||
+	    pipe2(ru->err, O_CLOEXEC) < 0 || pipe2(ru->rep, O_CLOEXEC) < 0)
+		return err_set(e, "creating pipes for '%s': %s", sp->argv[0], strerror(errno));
+	return 0;
+}
+
+/* SIGPIPE stays blocked in this thread while we write to the child; a
+ * pending one that we caused is consumed before unblocking. */
+static void sigpipe_block(struct run *ru)
+{
+	sigset_t pending;
+
+	sigemptyset(&ru->pipeset);
+	sigaddset(&ru->pipeset, SIGPIPE);
+	sigpending(&pending);
+	ru->sigpipe_was_pending = sigismember(&pending, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &ru->pipeset, &ru->oldmask);
+	ru->mask_set = 1;
+}
+
+static void sigpipe_restore(struct run *ru)
+{
+	sigset_t pending;
+
+	if (!ru->mask_set)
+		return;
+	sigpending(&pending);
+	if (!ru->sigpipe_was_pending && sigismember(&pending, SIGPIPE)) {
+		struct timespec zero = { 0, 0 };
+
+		while (sigtimedwait(&ru->pipeset, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &ru->oldmask, NULL);
+	ru->mask_set = 0;
+}
+
+static void reap_blocking(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Forks and execs r->binary with the spec's environment (child_exec).
+ * Returns 0 when the program runs, 1 when exec failed (r says why, the
+ * child is reaped), -1 with e set when fork failed. */
+static int run_spawn(struct run *ru, struct proc_result *r, const struct proc_spec *sp,
+		     struct err *e)
+{
+	int max_fd = (int)sysconf(_SC_OPEN_MAX), child_errno;
+	ssize_t n;
+
+	if (max_fd <= 0 || max_fd > 65536)
+		max_fd = 65536;
+	ru->t0 = clock_now_ms();
+	ru->pid = fork();
+	if (ru->pid < 0)
+		return err_set(e, "starting '%s': %s", sp->argv[0], strerror(errno));
+	if (ru->pid == 0)
+		child_exec(r->binary, sp, ru->in[0], ru->out[1], ru->err[1], ru->rep[1], max_fd);
+	setpgid(ru->pid, ru->pid);   /* also done by the child: whoever runs first wins */
+	close_fd(&ru->in[0]);
+	close_fd(&ru->out[1]);
+	close_fd(&ru->err[1]);
+	close_fd(&ru->rep[1]);
+
+	/* The report pipe closes on a successful exec, or carries errno. */
+	do {
+		n = read(ru->rep[0], &child_errno, sizeof(child_errno));
+	} while (n < 0 && errno == EINTR);
+	close_fd(&ru->rep[0]);
+	if (n == (ssize_t)sizeof(child_errno)) {
+		reap_blocking(ru->pid, &ru->status);
+		r->outcome = PROC_SPAWN_FAILED;
+		r->spawn_errno = child_errno;
+		r->ms = clock_now_ms() - ru->t0;
+		return 1;
+	}
+	r->spawn_errno = 0;
+	ru->pidfd = pidfd_open_compat(ru->pid);
+	fcntl(ru->in[1], F_SETFL, O_NONBLOCK);
+	fcntl(ru->out[0], F_SETFL, O_NONBLOCK);
+	fcntl(ru->err[0], F_SETFL, O_NONBLOCK);
+	if (!sp->stdin_data || sp->stdin_len == 0)
+		close_fd(&ru->in[1]);
+	return 0;
+}
+
+/* What is left in the pipes, bounded: a grandchild holding them open must
+ * not keep us reading. */
+static void drain_rest(struct run *ru, struct proc_result *r)
+{
+	if (ru->out[0] >= 0)
+		drain(ru->out[0], &r->out, PROC_DRAIN_AFTER_EXIT, &ru->oom);
+	if (ru->err[0] >= 0)
+		drain(ru->err[0], &r->err, PROC_DRAIN_AFTER_EXIT, &ru->oom);
+}
+
+/* Reaps the child if it has exited; everything it wrote is then in the
+ * pipes, which are drained and closed. */
+static void reap_if_exited(struct run *ru, struct proc_result *r)
+{
+	if (ru->reaped || waitpid(ru->pid, &ru->status, WNOHANG) != ru->pid)
+		return;
+	ru->reaped = 1;
+	close_fd(&ru->in[1]);
+	drain_rest(ru, r);
+	close_fd(&ru->out[0]);
+	close_fd(&ru->err[0]);
+}
+
+/* The deadline passed: SIGTERM to the whole group, SIGKILL after the
+ * grace, the leader reaped, stragglers killed, the pipes drained. */
+static void kill_at_deadline(struct run *ru, struct proc_result *r)
+{
+	kill(-ru->pid, SIGTERM);
+	kill(ru->pid, SIGTERM);
+	if (!ru->reaped && !wait_for(ru->pid, ru->pidfd, PROC_KILL_GRACE_MS, &ru->status)) {
+		kill(-ru->pid, SIGKILL);
+		kill(ru->pid, SIGKILL);
+		reap_blocking(ru->pid, &ru->status);
+	}
+	kill(-ru->pid, SIGKILL);   /* stragglers that ignored SIGTERM */
+	ru->reaped = 1;
+	r->outcome = PROC_TIMED_OUT;
+	drain_rest(ru, r);
+}
+
+/* Writes what stdin can take now; closes it when all is written, or
+ * when the child stopped reading (EPIPE, POLLERR, POLLHUP). */
+static void feed_stdin(struct run *ru, const struct proc_spec *sp, short revents)
+{
+	ssize_t n;
+
+	if (revents & (POLLERR | POLLHUP)) {
+		close_fd(&ru->in[1]);
+		return;
+	}
+	n = write(ru->in[1], (const char *)sp->stdin_data + ru->written,
+		  sp->stdin_len - ru->written);
+	if (n > 0)
+		ru->written += (size_t)n;
+	else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		close_fd(&ru->in[1]);   /* EPIPE: it stopped reading */
+	if (ru->written >= sp->stdin_len)
+		close_fd(&ru->in[1]);
+}
+
+static int poll_add(struct pollfd *pf, int *np, int fd, short events)
+{
+	if (fd < 0)
+		return -1;
+	pf[*np].fd = fd;
+	pf[*np].events = events;
+	pf[*np].revents = 0;
+	return (*np)++;
+}
+
+/* One poll() over stdin, stdout, stderr and the pidfd, for at most
+ * `left` ms, then the I/O it allows. Returns 0, or -1 with e set when
+ * poll fails (the child is then killed and reaped). */
+static int poll_once(struct run *ru, struct proc_result *r, const struct proc_spec *sp,
+		     double left, struct err *e)
+{
+	struct pollfd pf[4];
+	int np = 0, i_in, i_out, i_err, timeout = (int)left + 1;
+
+	i_in = poll_add(pf, &np, ru->in[1], POLLOUT);
+	i_out = poll_add(pf, &np, ru->out[0], POLLIN);
+	i_err = poll_add(pf, &np, ru->err[0], POLLIN);
+	if (!ru->reaped)
+		poll_add(pf, &np, ru->pidfd, POLLIN);
+	if (ru->pidfd < 0 && !ru->reaped && timeout > 10)
+		timeout = 10;   /* no pidfd: look at the child every 10 ms */
+	if (poll(pf, (nfds_t)np, timeout) < 0) {
+		if (errno == EINTR)
+			return 0;
+		err_set(e, "waiting for '%s': %s", sp->argv[0], strerror(errno));
+		kill(-ru->pid, SIGKILL);
+		reap_blocking(ru->pid, &ru->status);
+		return -1;
+	}
+	if (i_in >= 0 && pf[i_in].revents)
+		feed_stdin(ru, sp, pf[i_in].revents);
+	if (i_out >= 0 && pf[i_out].revents && drain(ru->out[0], &r->out, 0, &ru->oom))
+		close_fd(&ru->out[0]);
+	if (i_err >= 0 && pf[i_err].revents && drain(ru->err[0], &r->err, 0, &ru->oom))
+		close_fd(&ru->err[0]);
+	return 0;
+}
+
+/* Until the child is reaped and both pipes are closed, or the deadline. */
+static int run_loop(struct run *ru, struct proc_result *r, const struct proc_spec *sp,
+		    struct err *e)
+{
+	double left;
+
+	for (;;) {
+		reap_if_exited(ru, r);
+		if (ru->reaped && ru->out[0] < 0 && ru->err[0] < 0)
+			return 0;
+		left = clock_left_ms(sp->deadline_ms);
+		if (left <= 0) {
+			kill_at_deadline(ru, r);
+			return 0;
+		}
+		if (poll_once(ru, r, sp, left, e) < 0)
+			return -1;
+	}
+}
+
+static void set_outcome(struct proc_result *r, int status)
+{
+	if (r->outcome == PROC_TIMED_OUT)
+		return;
+	if (WIFEXITED(status)) {
+		r->outcome = PROC_EXITED;
+		r->exit_code = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		r->outcome = PROC_SIGNALED;
+		r->term_signal = WTERMSIG(status);
+	}
+}
+
+static void run_close(struct run *ru)
+{
+	sigpipe_restore(ru);
+	for (int i = 0; i < 2; i++) {
+		close_fd(&ru->in[i]);
+		close_fd(&ru->out[i]);
+		close_fd(&ru->err[i]);
+		close_fd(&ru->rep[i]);
+	}
+	close_fd(&ru->pidfd);
+}
+
 int proc_run(struct proc_result *r, const struct proc_spec *sp, struct err *e)
 {
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, errp[2] = { -1, -1 }, rep[2] = { -1, -1 };
-	int pidfd = -1, status = 0, reaped = 0, oom = 0, ret = -1, max_fd, child_errno;
-	int sigpipe_was_pending = 0, mask_set = 0;
-	size_t written = 0;
-	sigset_t pipeset, oldmask, pending;
+	struct run ru;
 	const char *path;
-	double t0;
-	pid_t pid = -1;
-	ssize_t n;
+	int ret = -1, rc;
 
 	r->outcome = PROC_SPAWN_FAILED;
 	r->exit_code = -1;
@@ -367,187 +621,25 @@ int proc_run(struct proc_result *r, const struct proc_spec *sp, struct err *e)
 		return 0;
 	}
 
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
-	    pipe2(errp, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) {
-		err_set(e, "creating pipes for '%s': %s", sp->argv[0], strerror(errno));
+	run_init(&ru);
+	if (run_open_pipes(&ru, sp, e) < 0)
+		goto cleanup;
+	sigpipe_block(&ru);
+	rc = run_spawn(&ru, r, sp, e);
+	if (rc != 0) {
+		ret = rc > 0 ? 0 : -1;
 		goto cleanup;
 	}
-	max_fd = (int)sysconf(_SC_OPEN_MAX);
-	if (max_fd <= 0 || max_fd > 65536)
-		max_fd = 65536;
-
-	/* SIGPIPE stays blocked in this thread while we write to the child;
-	 * a pending one that we caused is consumed before unblocking. */
-	sigemptyset(&pipeset);
-	sigaddset(&pipeset, SIGPIPE);
-	sigpending(&pending);
-	sigpipe_was_pending = sigismember(&pending, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipeset, &oldmask);
-	mask_set = 1;
-
-	t0 = clock_now_ms();
-	pid = fork();
-	if (pid < 0) {
-		err_set(e, "starting '%s': %s", sp->argv[0], strerror(errno));
+	if (run_loop(&ru, r, sp, e) < 0)
 		goto cleanup;
-	}
-	if (pid == 0)
-		child_exec(r->binary, sp, in[0], out[1], errp[1], rep[1], max_fd);
-	setpgid(pid, pid);   /* also done by the child: whoever runs first wins */
-	close_fd(&in[0]);
-	close_fd(&out[1]);
-	close_fd(&errp[1]);
-	close_fd(&rep[1]);
-
-	/* The report pipe closes on a successful exec, or carries errno. */
-	do {
-		n = read(rep[0], &child_errno, sizeof(child_errno));
-	} while (n < 0 && errno == EINTR);
-	close_fd(&rep[0]);
-	if (n == (ssize_t)sizeof(child_errno)) {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		r->outcome = PROC_SPAWN_FAILED;
-		r->spawn_errno = child_errno;
-		r->ms = clock_now_ms() - t0;
-		ret = 0;
-		goto cleanup;
-	}
-	r->spawn_errno = 0;
-	pidfd = pidfd_open_compat(pid);
-
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	fcntl(out[0], F_SETFL, O_NONBLOCK);
-	fcntl(errp[0], F_SETFL, O_NONBLOCK);
-	if (!sp->stdin_data || sp->stdin_len == 0)
-		close_fd(&in[1]);
-
-	for (;;) {
-		struct pollfd pf[4];
-		int np = 0, i_in = -1, i_out = -1, i_err = -1, timeout;
-		double left;
-
-		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
-			reaped = 1;
-			/* Everything the child wrote is in the pipes now; a
-			 * grandchild holding them open must not keep us here. */
-			close_fd(&in[1]);
-			if (out[0] >= 0)
-				drain(out[0], &r->out, PROC_DRAIN_AFTER_EXIT, &oom);
-			if (errp[0] >= 0)
-				drain(errp[0], &r->err, PROC_DRAIN_AFTER_EXIT, &oom);
-			close_fd(&out[0]);
-			close_fd(&errp[0]);
-		}
-		if (reaped && out[0] < 0 && errp[0] < 0)
-			break;
-		left = clock_left_ms(sp->deadline_ms);
-		if (left <= 0) {
-			/* Deadline: the whole group goes, the leader is reaped. */
-			kill(-pid, SIGTERM);
-			kill(pid, SIGTERM);
-			if (!reaped && !wait_for(pid, pidfd, PROC_KILL_GRACE_MS, &status)) {
-				kill(-pid, SIGKILL);
-				kill(pid, SIGKILL);
-				while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-					;
-			}
-			kill(-pid, SIGKILL);   /* stragglers that ignored SIGTERM */
-			reaped = 1;
-			r->outcome = PROC_TIMED_OUT;
-			if (out[0] >= 0)
-				drain(out[0], &r->out, PROC_DRAIN_AFTER_EXIT, &oom);
-			if (errp[0] >= 0)
-				drain(errp[0], &r->err, PROC_DRAIN_AFTER_EXIT, &oom);
-			break;
-		}
-		if (in[1] >= 0) {
-			pf[np].fd = in[1];
-			pf[np].events = POLLOUT;
-			i_in = np++;
-		}
-		if (out[0] >= 0) {
-			pf[np].fd = out[0];
-			pf[np].events = POLLIN;
-			i_out = np++;
-		}
-		if (errp[0] >= 0) {
-			pf[np].fd = errp[0];
-			pf[np].events = POLLIN;
-			i_err = np++;
-		}
-		if (pidfd >= 0 && !reaped) {
-			pf[np].fd = pidfd;
-			pf[np].events = POLLIN;
-			np++;
-		}
-		timeout = (int)left + 1;
-		if (pidfd < 0 && !reaped && timeout > 10)
-			timeout = 10;
-		for (int i = 0; i < np; i++)
-			pf[i].revents = 0;
-		if (poll(pf, (nfds_t)np, timeout) < 0) {
-			if (errno == EINTR)
-				continue;
-			err_set(e, "waiting for '%s': %s", sp->argv[0], strerror(errno));
-			kill(-pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			goto cleanup;
-		}
-		if (i_in >= 0 && pf[i_in].revents) {
-			if (pf[i_in].revents & (POLLERR | POLLHUP)) {
-				close_fd(&in[1]);
-			} else {
-				n = write(in[1], (const char *)sp->stdin_data + written,
-					  sp->stdin_len - written);
-				if (n > 0)
-					written += (size_t)n;
-				else if (n < 0 && errno != EAGAIN && errno != EINTR)
-					close_fd(&in[1]);   /* EPIPE: it stopped reading */
-				if (written >= sp->stdin_len)
-					close_fd(&in[1]);
-			}
-		}
-		if (i_out >= 0 && pf[i_out].revents && drain(out[0], &r->out, 0, &oom))
-			close_fd(&out[0]);
-		if (i_err >= 0 && pf[i_err].revents && drain(errp[0], &r->err, 0, &oom))
-			close_fd(&errp[0]);
-	}
-	r->ms = clock_now_ms() - t0;
-	if (r->outcome != PROC_TIMED_OUT) {
-		if (WIFEXITED(status)) {
-			r->outcome = PROC_EXITED;
-			r->exit_code = WEXITSTATUS(status);
-		} else if (WIFSIGNALED(status)) {
-			r->outcome = PROC_SIGNALED;
-			r->term_signal = WTERMSIG(status);
-		}
-	}
-	if (oom) {
+	r->ms = clock_now_ms() - ru.t0;
+	set_outcome(r, ru.status);
+	if (ru.oom) {
 		err_set(e, "out of memory reading the output of '%s'", sp->argv[0]);
 		goto cleanup;
 	}
 	ret = 0;
 cleanup:
-	if (mask_set) {
-		sigpending(&pending);
-		if (!sigpipe_was_pending && sigismember(&pending, SIGPIPE)) {
-			struct timespec zero = { 0, 0 };
-
-			while (sigtimedwait(&pipeset, NULL, &zero) < 0 && errno == EINTR)
-				;
-		}
-		pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
-	}
-	close_fd(&in[0]);
-	close_fd(&in[1]);
-	close_fd(&out[0]);
-	close_fd(&out[1]);
-	close_fd(&errp[0]);
-	close_fd(&errp[1]);
-	close_fd(&rep[0]);
-	close_fd(&rep[1]);
-	close_fd(&pidfd);
+	run_close(&ru);
 	return ret;
 }

@@ -23,7 +23,7 @@ struct settings {
 	 * (default), "buildkit-daemon", "containerd" or "docker-login". */
 	const char *client;
 	/* --insecure-registry HOST (repeatable): as daemon.json
-	 * insecure-registries, host[:port] or an IPv4 CIDR. */
+	 * insecure-registries, host[:port] or an IPv4/IPv6 CIDR. */
 	struct strlist insecure_registries;
 };
 

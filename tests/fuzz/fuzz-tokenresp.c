@@ -1,13 +1,15 @@
 /* fuzz-tokenresp — what fixkb reads from a token endpoint and a registry
  * error body: the BuildKit >= 0.24 error text (tf_fetch_message_v024 on
  * the body), the redacted body excerpt kept as evidence
- * (http_redact_body, http_json_text), issued_at (tf_rfc3339_valid), and
+ * (redact_body, jsontext_string), issued_at (tf_rfc3339_valid), and
  * the realm a GET token URL is built on (tf_token_get_url), and the
  * decoding of the body as a token response for POST and GET
  * (tokresp_parse). Input: realm line, issued_at line, then the body. */
 #include "fuzz.h"
 
 #include "net/http.h"
+#include "util/jsontext.h"
+#include "util/redact.h"
 #include "util/sensitive.h"
 #include "net/tokenflow.h"
 #include "net/tokenresp.h"
@@ -45,10 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tf_fetch_message_v024(msg, 40, 0, "GET", realm, 403, "", b, nbody);
 	fuzz_assert(strlen(msg) < 40);
 	tf_fetch_message_v024(msg, sizeof(msg), 1, "GET", realm, 500, "", b, nbody);
-	j = http_redact_body(b, nbody, 512);
+	j = redact_body(b, nbody, 512);
 	fuzz_assert(j);
 	json_decref(j);
-	j = http_json_text(b, nbody, 64);
+	j = jsontext_string(b, nbody, 64);
 	fuzz_assert(json_is_string(j));
 	json_decref(j);
 	(void)tf_rfc3339_valid(ia);

@@ -1,6 +1,7 @@
 /* The pure parts of the token flows: query encoding as Go does it, token
  * URLs, per-client fallback tables, the messages clients print, scopes,
- * RFC 3339, redaction, loopback and insecure-registry rules. */
+ * RFC 3339. (Body redaction, URLs, loopback and insecure registries are
+ * tested with their modules: t-redact, t-url, t-daemoncfg, t-jsontext.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,67 +193,6 @@ int main(void)
 		sensitive_release(&s);
 	}
 
-	/* Redaction of token responses */
-	{
-		const char *body = "{\"token\":\"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln\",\"access_token\":\"secretAT\","
-				   "\"refresh_token\":\"secretRT\",\"expires_in\":300,\"note\":\"x eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.sig y\"}";
-		json_t *r = http_redact_body(body, strlen(body), 512);
-		char *d = json_dumps(r, JSON_COMPACT);
-
-		ok(d && !strstr(d, "secretAT") && !strstr(d, "secretRT") && !strstr(d, "c2ln"), "token fields redacted");
-		ok(d && strstr(d, "[redacted sha256:") != NULL, "fingerprints shown");
-		ok(d && strstr(d, "x [jwt] y") != NULL, "JWTs inside other strings redacted");
-		ok(d && strstr(d, "\"expires_in\":300") != NULL, "non-secret fields kept");
-		free(d);
-		json_decref(r);
-		r = http_redact_body("<html>eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl</html>", 58, 512);
-		ok(json_is_string(r) && strstr(json_string_value(r), "[jwt]") &&
-		   !strstr(json_string_value(r), "c2lnbmF0"), "JWT in a text body redacted");
-		json_decref(r);
-		r = http_json_text("a\xff" "b\x01", 4, 100);
-		is_str(json_string_value(r), "a?b?", "invalid UTF-8 and control bytes replaced");
-		json_decref(r);
-	}
-
-	/* Loopback and insecure registries */
-	ok(http_host_is_loopback("127.0.0.1:5000"), "127.0.0.1:5000 loopback");
-	ok(http_host_is_loopback("127.9.8.7"), "127/8 loopback");
-	ok(http_host_is_loopback("localhost:5000"), "localhost loopback");
-	ok(http_host_is_loopback("[::1]:5000"), "[::1] loopback");
-	ok(!http_host_is_loopback("128.0.0.1:5000"), "128.0.0.1 not loopback");
-	ok(!http_host_is_loopback("ghcr.io"), "ghcr.io not loopback");
-	{
-		char path[] = "/tmp/fixkb-daemonjson-XXXXXX", file[512];
-		int fd = mkstemp(path);
-		FILE *f = fdopen(fd, "w");
-
-		fprintf(f, "{\"insecure-registries\":[\"reg.local:5000\",\"http://other:80/\",\"10.1.0.0/16\"]}");
-		fclose(f);
-		setenv("FIXKB_DAEMON_JSON", path, 1);
-		ok(http_registry_declared_insecure("reg.local:5000", file, sizeof(file)), "exact host:port");
-		is_str(file, path, "reports the daemon.json read");
-		ok(!http_registry_declared_insecure("reg.local", file, sizeof(file)), "host without the port is not listed");
-		ok(http_registry_declared_insecure("other:80", file, sizeof(file)), "scheme and '/' stripped");
-		ok(http_registry_declared_insecure("10.1.2.3:5000", file, sizeof(file)), "CIDR match");
-		ok(!http_registry_declared_insecure("10.2.0.1:5000", file, sizeof(file)), "outside the CIDR");
-		unlink(path);
-		ok(!http_registry_declared_insecure("reg.local:5000", file, sizeof(file)), "missing file: nothing");
-		unsetenv("FIXKB_DAEMON_JSON");
-		ok(http_insecure_entry_matches("reg.local:5000", "reg.local:5000"), "entry: exact");
-		ok(!http_insecure_entry_matches("reg.local", "reg.local:5000"), "entry: port matters");
-		ok(http_insecure_entry_matches("https://reg.local:5000//", "reg.local:5000"), "entry: scheme, slashes");
-		ok(http_insecure_entry_matches("192.168.0.0/16", "192.168.4.5"), "entry: CIDR, no port");
-		ok(!http_insecure_entry_matches("192.168.0.0/16", "192.169.0.1:80"), "entry: outside CIDR");
-		ok(!http_insecure_entry_matches("192.168.0.0/16", "reg.local"), "entry: CIDR vs a name");
-	}
-	{
-		char o[600];
-
-		http_url_origin("HTTPS://Reg.Example/v2/", o, sizeof(o));
-		is_str(o, "https://reg.example:443", "origin with default port");
-		http_url_hostport("http://127.0.0.1:5000/token?x", o, sizeof(o));
-		is_str(o, "127.0.0.1:5000", "host:port of a URL");
-	}
 	is_str(http_status_text(405), "Method Not Allowed", "status text");
 	return tap_done();
 }
