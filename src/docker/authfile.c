@@ -9,6 +9,9 @@
 
 #include "util/buf.h"
 #include "util/crypto.h"
+#include "util/fileio.h"
+#include "util/jsonerr.h"
+#include "util/paths.h"
 #include "docker/dockercfg.h"
 #include "docker/imageref.h"
 
@@ -31,7 +34,7 @@ int authfile_chain(struct authfile_path out[AUTHFILE_CHAIN_MAX], size_t *n,
 {
 	const char *raf = getenv("REGISTRY_AUTH_FILE"), *xr = getenv("XDG_RUNTIME_DIR");
 	const char *xc = getenv("XDG_CONFIG_HOME"), *dc = getenv("DOCKER_CONFIG");
-	const char *h = dockercfg_home_dir();
+	const char *h = paths_home_dir();
 	char uid[64];
 
 	*n = 0;
@@ -220,7 +223,7 @@ int authfile_load_text(struct authfile *f, const char *path, int legacy, const c
 	/* json.Unmarshal: one value, nothing after it; "" is an error */
 	root = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	if (!root) {
-		dockercfg_json_error(msg, sizeof(msg), &je);
+		jsonerr_format(msg, sizeof(msg), &je);
 		f->broken = 1;
 		snprintf(f->error, sizeof(f->error), "unmarshaling JSON at \"%s\": %s", path, msg);
 		return 0;
@@ -271,7 +274,7 @@ int authfile_load(struct authfile *f, const char *path, int legacy, struct err *
 
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	f->legacy = legacy;
-	if (dockercfg_read_file(&b, path, &missing, &re) < 0) {
+	if (fileio_read(&b, path, DOCKERCFG_FILE_MAX, &missing, &re) < 0) {
 		if (strcmp(re.msg, "out of memory") == 0)
 			rc = err_set(e, "out of memory");
 		f->exists = 1;

@@ -9,6 +9,8 @@
 
 #include "util/buf.h"
 #include "util/crypto.h"
+#include "util/fileio.h"
+#include "util/jsonerr.h"
 #include "docker/imageref.h"
 
 const char *dac_form_name(enum dac_form f)
@@ -75,7 +77,7 @@ static int cli_verdict(struct docker_auth_config *d, const char *v, size_t len, 
 	}
 	root = json_loadb(v + p, len - p, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
 	if (!root) {
-		dockercfg_json_error(d->cli_problem, sizeof(d->cli_problem), &je);
+		jsonerr_format(d->cli_problem, sizeof(d->cli_problem), &je);
 		return 0;
 	}
 	/* decoder.More(): anything but blanks, ']' or '}' after the value */
@@ -249,7 +251,7 @@ int dac_decode(struct docker_auth_config *d, const char *value, struct err *e)
 		if (stat(path, &st) == 0) {
 			d->form = DAC_FORM_FILE;
 			snprintf(d->path, sizeof(d->path), "%s", path);
-			if (dockercfg_read_file(&file, path, NULL, &de) < 0) {
+			if (fileio_read(&file, path, DOCKERCFG_FILE_MAX, NULL, &de) < 0) {
 				snprintf(d->gitlab_problem, sizeof(d->gitlab_problem), "%s", de.msg);
 				rc = 0;
 				goto cleanup;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/fileio.h"
 #include "docker/dockercfg.h"
 
 /* ---- registries ---- */
@@ -651,7 +652,7 @@ int dockerfile_from_images(json_t **out, const char *path, struct err *e)
 	int rc;
 
 	*out = NULL;
-	if (dockercfg_read_file(&b, path, NULL, e) < 0) {
+	if (fileio_read(&b, path, DOCKERCFG_FILE_MAX, NULL, e) < 0) {
 		buf_release(&b);
 		return -1;
 	}
