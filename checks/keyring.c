@@ -10,8 +10,8 @@
 
 #include "checks/checks.h"
 #include "docker/credplan.h"
-#include "docker/imageref.h"
 #include "docker/keyring.h"
+#include "docker/regname.h"
 
 #define SECRETSERVICE "secretservice"
 
@@ -20,7 +20,7 @@ static void run(const struct probe_ctx *ctx, struct probe_result *res)
 	struct cred_plan plans[CONSUMER_COUNT] = { CRED_PLAN_INIT, CRED_PLAN_INIT };
 	struct keyring_result k = KEYRING_RESULT_INIT;
 	struct err e = ERR_INIT;
-	const char *key = registry_auth_key(ctx->registry), *used_by = NULL;
+	const char *key = regname_auth_key(ctx->registry, REGNAME_BUILDKIT), *used_by = NULL;
 	enum probe_status st;
 	const char *code;
 	int c, resolved = 1, applies = 0;

@@ -13,7 +13,7 @@
 #include "util/jsonerr.h"
 #include "util/paths.h"
 #include "docker/dockercfg.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 
 /* out[*n] = dir "/" file (or dir alone when file is ""). */
 static int add_path(struct authfile_path *out, size_t *n, int legacy, const char *why,
@@ -288,29 +288,6 @@ int authfile_load(struct authfile *f, const char *path, int legacy, struct err *
 	return rc;
 }
 
-void authfile_normalise_key(const char *key, int legacy, char *out, size_t n)
-{
-	const char *p = key;
-	int had_scheme = 0;
-	size_t len;
-
-	if (strncmp(p, "http://", 7) == 0) {
-		p += 7;
-		had_scheme = 1;
-	}
-	if (strncmp(p, "https://", 8) == 0) {
-		p += 8;
-		had_scheme = 1;
-	}
-	len = (legacy || had_scheme) ? strcspn(p, "/") : strlen(p);
-	if (len >= n)
-		len = n - 1;
-	memcpy(out, p, len);
-	out[len] = '\0';
-	if (strcmp(out, "docker.io") == 0 || strcmp(out, "registry-1.docker.io") == 0)
-		snprintf(out, n, "index.docker.io");
-}
-
 void authfile_match_release(struct authfile_match *m)
 {
 	sensitive_release(&m->password);
@@ -406,9 +383,9 @@ int authfile_lookup(struct authfile_match *m, const struct authfile *f, const ch
 			break;
 		*slash = '\0';
 	}
-	authfile_normalise_key(registry, 0, want, sizeof(want));
+	regname_cimage_key(registry, 0, want, sizeof(want));
 	for (i = 0; i < f->nauths; i++) {
-		authfile_normalise_key(f->auths[i].key, f->legacy, norm, sizeof(norm));
+		regname_cimage_key(f->auths[i].key, f->legacy, norm, sizeof(norm));
 		if (strcmp(norm, want) == 0) {
 			if (!hit)
 				hit = &f->auths[i];

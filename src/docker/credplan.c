@@ -8,7 +8,7 @@
 #include "docker/credential.h"
 #include "docker/dockerauthcfg.h"
 #include "docker/dockercfg.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 
 const char *cred_source_name(enum cred_source s)
 {
@@ -66,8 +66,10 @@ static int resolve_docker(struct cred_plan *plan, const struct settings *s, cons
 	struct dockercfg cfg = DOCKERCFG_INIT;
 	struct docker_auth_config dac = DOCKER_AUTH_CONFIG_INIT;
 	const struct dockercfg_entry *dac_hit = NULL, *entry;
-	const char *key = registry_auth_key(registry), *helper, *store, *autostore = "";
-	char path[PATH_MAX], msg[ERR_MSG_MAX + 128], why[512], host[512];
+	/* CONSUMER_DOCKER reads as the BuildKit clients do (the docker CLI
+	 * differs only for registry-1.docker.io, never a fixkb registry) */
+	const char *key = regname_auth_key(registry, REGNAME_BUILDKIT), *helper, *store, *autostore = "";
+	char path[PATH_MAX], msg[ERR_MSG_MAX + 128], why[512], host[512], want[512];
 	size_t nmatch = 0, i;
 	int rc = -1;
 
@@ -107,10 +109,10 @@ static int resolve_docker(struct cred_plan *plan, const struct settings *s, cons
 			 nmatch, path, key);
 		add_problem(plan, path, "ambiguous", msg);
 	}
+	regname_loose_host(registry, want, sizeof(want));
 	for (i = 0; i < cfg.nhelpers; i++) {
-		registry_key_hostname(cfg.helpers[i].key, host, sizeof(host));
-		if (strcmp(cfg.helpers[i].key, key) != 0 &&
-		    (strcmp(host, key) == 0 || (registry_is_docker_hub(registry) && registry_is_docker_hub(host)))) {
+		regname_loose_host(cfg.helpers[i].key, host, sizeof(host));
+		if (strcmp(cfg.helpers[i].key, key) != 0 && strcmp(host, want) == 0) {
 			snprintf(msg, sizeof(msg),
 				 "credHelpers key '%s' is not used for %s: docker matches credHelpers keys exactly (use \"%s\")",
 				 cfg.helpers[i].key, registry, key);
@@ -358,8 +360,8 @@ static void add_registry(json_t *arr, const char *key)
 	struct err e = ERR_INIT;
 	size_t i;
 
-	registry_key_hostname(key, host, sizeof(host));
-	if (registry_normalise(host, norm, sizeof(norm), &e) < 0)
+	regname_docker_hostname(key, host, sizeof(host));
+	if (regname_normalise(host, norm, sizeof(norm), &e) < 0)
 		return;
 	for (i = 0; i < json_array_size(arr); i++)
 		if (strcmp(json_string_value(json_array_get(arr, i)), norm) == 0)

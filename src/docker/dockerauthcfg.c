@@ -11,7 +11,7 @@
 #include "util/crypto.h"
 #include "util/fileio.h"
 #include "util/jsonerr.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 
 const char *dac_form_name(enum dac_form f)
 {
@@ -320,18 +320,14 @@ const struct dockercfg_entry *dac_cli_entry(const struct docker_auth_config *d, 
 {
 	if (!d->set || !d->cli_accepts || d->form != DAC_FORM_RAW)
 		return NULL;
-	return dockercfg_auth_exact(&d->cfg, registry_auth_key(registry));
+	return dockercfg_auth_exact(&d->cfg, regname_auth_key(registry, REGNAME_DOCKER_CLI));
 }
 
-static void key_host_lower(const char *key, char *out, size_t n)
+/* The runner compares lower-cased hosts (regname_gitlab_key, cut at '/'). */
+static void gitlab_host(const char *key, char *out, size_t n)
 {
-	char *p;
-
-	registry_key_hostname(key, out, n);
-	for (p = out; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (registry_is_docker_hub(out))
-		snprintf(out, n, "%s", DOCKER_HUB_REGISTRY);
+	regname_gitlab_key(key, out, n);
+	out[strcspn(out, "/")] = '\0';
 }
 
 int dac_gitlab_matches(const struct docker_auth_config *d, const char *registry)
@@ -341,14 +337,14 @@ int dac_gitlab_matches(const struct docker_auth_config *d, const char *registry)
 
 	if (!d->set || !d->gitlab_accepts)
 		return 0;
-	key_host_lower(registry, want, sizeof(want));
+	gitlab_host(registry, want, sizeof(want));
 	for (i = 0; i < d->cfg.nauths; i++) {
-		key_host_lower(d->cfg.auths[i].key, host, sizeof(host));
+		gitlab_host(d->cfg.auths[i].key, host, sizeof(host));
 		if (strcmp(host, want) == 0)
 			return 1;
 	}
 	for (i = 0; i < d->cfg.nhelpers; i++) {
-		key_host_lower(d->cfg.helpers[i].key, host, sizeof(host));
+		gitlab_host(d->cfg.helpers[i].key, host, sizeof(host));
 		if (strcmp(host, want) == 0)
 			return 1;
 	}
@@ -357,15 +353,15 @@ int dac_gitlab_matches(const struct docker_auth_config *d, const char *registry)
 
 int dac_near_miss(const struct docker_auth_config *d, const char *registry, char *out, size_t n)
 {
-	const char *want = registry_auth_key(registry);
+	const char *want = regname_auth_key(registry, REGNAME_DOCKER_CLI);
 	char host[512], reg[512];
 	size_t i;
 
 	if (!d->set || dockercfg_auth_exact(&d->cfg, want))
 		return 0;
-	key_host_lower(registry, reg, sizeof(reg));
+	regname_loose_host(registry, reg, sizeof(reg));
 	for (i = 0; i < d->cfg.nauths; i++) {
-		key_host_lower(d->cfg.auths[i].key, host, sizeof(host));
+		regname_loose_host(d->cfg.auths[i].key, host, sizeof(host));
 		if (strcmp(host, reg) == 0) {
 			snprintf(out, n,
 				 "DOCKER_AUTH_CONFIG key '%s' does not match '%s': docker CLI matches keys exactly (use \"%s\")",

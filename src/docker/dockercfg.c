@@ -9,7 +9,7 @@
 #include "util/fileio.h"
 #include "util/jsonerr.h"
 #include "util/paths.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 
 /* ---- paths ---- */
 
@@ -566,7 +566,7 @@ const struct dockercfg_entry *dockercfg_auth_lookup(const struct dockercfg *cfg,
 	if (hit)
 		return hit;
 	for (i = 0; i < cfg->nauths; i++) {
-		registry_key_hostname(cfg->auths[i].key, host, sizeof(host));
+		regname_docker_hostname(cfg->auths[i].key, host, sizeof(host));
 		if (strcmp(host, key) == 0) {
 			if (!first)
 				first = &cfg->auths[i];

@@ -76,7 +76,7 @@ void dockercfg_release(struct dockercfg *cfg);
 /* Exact key, or NULL (borrowed). */
 const struct dockercfg_entry *dockercfg_auth_exact(const struct dockercfg *cfg, const char *key);
 /* docker's file-store lookup for a server key: the exact key, else the
- * first key whose hostname (registry_key_hostname) equals it. *nmatch gets
+ * first key whose hostname (regname_docker_hostname) equals it. *nmatch gets
  * how many keys matched by hostname (> 1: docker picks one at random). */
 const struct dockercfg_entry *dockercfg_auth_lookup(const struct dockercfg *cfg, const char *key,
 						    size_t *nmatch);

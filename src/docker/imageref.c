@@ -9,116 +9,7 @@
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "docker/dockercfg.h"
-
-/* ---- registries ---- */
-
-int registry_is_docker_hub(const char *host)
-{
-	return host && (strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0 ||
-			strcmp(host, "registry-1.docker.io") == 0);
-}
-
-const char *registry_auth_key(const char *registry)
-{
-	return registry_is_docker_hub(registry) ? DOCKER_HUB_AUTH_KEY : registry;
-}
-
-void registry_key_hostname(const char *key, char *out, size_t n)
-{
-	const char *p = key;
-	size_t len;
-
-	if (strncmp(p, "http://", 7) == 0)
-		p += 7;
-	else if (strncmp(p, "https://", 8) == 0)
-		p += 8;
-	len = strcspn(p, "/");
-	if (len >= n)
-		len = n - 1;
-	memcpy(out, p, len);
-	out[len] = '\0';
-}
-
-/* host[:port] or [v6]:port, letters kept in their case. */
-static int valid_host(const char *h)
-{
-	const char *p = h, *colon;
-
-	if (*p == '[') {
-		p = strchr(p, ']');
-		if (!p || p == h + 1)
-			return 0;
-		for (const char *q = h + 1; q < p; q++)
-			if (!isxdigit((unsigned char)*q) && *q != ':' && *q != '.')
-				return 0;
-		p++;
-	} else {
-		int comp = 0;
-
-		for (; *p && *p != ':'; p++) {
-			if (isalnum((unsigned char)*p)) {
-				comp++;
-			} else if (*p == '-' && comp > 0) {
-				comp++;
-			} else if (*p == '.' && comp > 0 && p[-1] != '-') {
-				comp = 0;
-			} else {
-				return 0;
-			}
-		}
-		if (comp == 0 || p[-1] == '-')
-			return 0;
-	}
-	if (*p == '\0')
-		return 1;
-	if (*p != ':')
-		return 0;
-	colon = p + 1;
-	if (!*colon)
-		return 0;
-	for (p = colon; *p; p++)
-		if (!isdigit((unsigned char)*p))
-			return 0;
-	return 1;
-}
-
-int registry_normalise(const char *in, char *out, size_t n, struct err *e)
-{
-	const char *p = in;
-	size_t len;
-	char host[IMAGEREF_DOMAIN_MAX];
-	int upper = 0;
-
-	if (!in)
-		return err_set(e, "empty registry");
-	while (isspace((unsigned char)*p))
-		p++;
-	if (strncasecmp(p, "https://", 8) == 0)
-		p += 8;
-	else if (strncasecmp(p, "http://", 7) == 0)
-		p += 7;
-	len = strcspn(p, "/ \t\r\n");
-	if (len == 0)
-		return err_set(e, "empty registry");
-	if (len >= sizeof(host))
-		return err_set(e, "registry name too long");
-	memcpy(host, p, len);
-	host[len] = '\0';
-	if (!valid_host(host))
-		return err_set(e, "not a registry host[:port]");
-	if (strcasecmp(host, "docker.io") == 0 || strcasecmp(host, "index.docker.io") == 0 ||
-	    strcasecmp(host, "registry-1.docker.io") == 0) {
-		snprintf(host, sizeof(host), "%s", DOCKER_HUB_REGISTRY);
-	} else {
-		for (p = host; *p; p++)
-			if (isupper((unsigned char)*p))
-				upper = 1;
-	}
-	if (strlen(host) >= n)
-		return err_set(e, "registry name too long");
-	snprintf(out, n, "%s", host);
-	return upper;
-}
+#include "docker/regname.h"
 
 /* ---- references ---- */
 
@@ -203,10 +94,10 @@ static int valid_digest(const char *d, struct err *e)
 int image_ref_parse(struct image_ref *out, const char *ref, struct err *e)
 {
 	char name[IMAGEREF_NAME_MAX * 2];
-	const char *slash, *first_end, *rem, *p;
+	const char *rem, *p;
 	char *at, *lastslash, *colon;
 	size_t flen, i;
-	int has_upper = 0, hex64 = 1;
+	int hex64 = 1;
 
 	memset(out, 0, sizeof(*out));
 	if (!ref || !*ref)
@@ -219,27 +110,21 @@ int image_ref_parse(struct image_ref *out, const char *ref, struct err *e)
 	if (hex64 && i == 64)
 		return err_set(e, "invalid repository name (%s), cannot specify 64-byte hexadecimal strings", ref);
 
-	/* splitDockerDomain */
-	slash = strchr(ref, '/');
-	first_end = slash ? slash : ref + strlen(ref);
-	flen = (size_t)(first_end - ref);
-	for (p = ref; p < first_end; p++)
-		if (isupper((unsigned char)*p))
-			has_upper = 1;
-	if (!slash || (!memchr(ref, '.', flen) && !memchr(ref, ':', flen) &&
-		       !(flen == 9 && strncmp(ref, "localhost", 9) == 0) && !has_upper)) {
-		snprintf(out->domain, sizeof(out->domain), "%s", DOCKER_HUB_REGISTRY);
+	/* splitDockerDomain (docker/regname.c has the rule) */
+	flen = regname_domain_len(ref, strlen(ref));
+	if (flen == 0) {
+		snprintf(out->domain, sizeof(out->domain), "%s", REGNAME_HUB);
 		rem = ref;
 	} else {
 		if (flen >= sizeof(out->domain))
 			return err_set(e, "invalid reference format");
 		memcpy(out->domain, ref, flen);
 		out->domain[flen] = '\0';
-		rem = slash + 1;
+		if (regname_ref_domain(out->domain) != out->domain)   /* index.docker.io */
+			snprintf(out->domain, sizeof(out->domain), "%s", REGNAME_HUB);
+		rem = ref + flen + 1;
 	}
-	if (strcmp(out->domain, "index.docker.io") == 0)
-		snprintf(out->domain, sizeof(out->domain), "%s", DOCKER_HUB_REGISTRY);
-	if (strcmp(out->domain, DOCKER_HUB_REGISTRY) == 0 && !strchr(rem, '/'))
+	if (strcmp(out->domain, REGNAME_HUB) == 0 && !strchr(rem, '/'))
 		snprintf(name, sizeof(name), "library/%s", rem);
 	else
 		snprintf(name, sizeof(name), "%s", rem);
@@ -249,7 +134,7 @@ int image_ref_parse(struct image_ref *out, const char *ref, struct err *e)
 			return err_set(e, "invalid reference format: repository name (%s) must be lowercase", name);
 		}
 	}
-	if (!valid_host(out->domain))
+	if (!regname_valid_host(out->domain))
 		return err_set(e, "invalid reference format");
 
 	at = strchr(name, '@');
@@ -276,8 +161,7 @@ int image_ref_parse(struct image_ref *out, const char *ref, struct err *e)
 	snprintf(out->path, sizeof(out->path), "%s", name);
 	if (!out->tag[0] && !out->digest[0])
 		snprintf(out->tag, sizeof(out->tag), "latest");
-	snprintf(out->registry, sizeof(out->registry), "%s",
-		 registry_is_docker_hub(out->domain) ? DOCKER_HUB_REGISTRY : out->domain);
+	snprintf(out->registry, sizeof(out->registry), "%s", regname_canonical(out->domain));
 	return 0;
 }
 
