@@ -83,7 +83,7 @@ static int gather_targets(struct targets *t, const struct doctor_opts *o,
 	 * image goes, so a broken config.json or helper still shows. Only
 	 * offline probes: the user asked about no registry. */
 	if (t->n == 0) {
-		if (targets_add(t, "docker.io", NULL,
+		if (targets_add(t, REGNAME_HUB, NULL,
 				"Docker Hub, the default registry: no other registry found", 0) < 0)
 			return err_set(e, "out of memory");
 		t->items[0].implicit = 1;
