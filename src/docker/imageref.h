@@ -7,7 +7,6 @@
 #ifndef FIXKB_DOCKER_IMAGEREF_H
 #define FIXKB_DOCKER_IMAGEREF_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include "util/err.h"
@@ -28,15 +27,5 @@ struct image_ref {
 /* Parses ref into *out. Returns -1 with docker's wording ("invalid
  * reference format: repository name (library/Alpine) must be lowercase"). */
 int image_ref_parse(struct image_ref *out, const char *ref, struct err *e);
-
-/* Base images of a Dockerfile: *out becomes a JSON array (owned) of the
- * FROM references in order, with ARGs declared before the first FROM
- * substituted (${V}, $V, ${V:-d}, ${V:+a}); "scratch", earlier stage names
- * and duplicates are left out; flags (--platform=…) and "AS name" are
- * ignored. Handles line continuations, comments and the escape directive.
- * Returns -1 when the file cannot be read (not a regular file, > 4 MiB). */
-int dockerfile_from_images(json_t **out, const char *path, struct err *e);
-/* The same on a Dockerfile held in memory. */
-int dockerfile_from_images_text(json_t **out, const char *text, size_t len, struct err *e);
 
 #endif
