@@ -237,12 +237,12 @@ static int go_escapes_ok(const char *s, size_t len)
 /* shouldEscape(c, encodeHost) is false for these (and for >= 0x80). */
 static int go_host_byte(unsigned char c)
 {
-	return c >= 0x80 || is_alnum((char)c) || strchr("-_.~!$&'()*+,;=:[]<>\"", c) != NULL;
+	return c >= 0x80 || is_alnum((char)c) || (c && strchr("-_.~!$&'()*+,;=:[]<>\"", c));
 }
 
 /* unescape(s, encodeHost), or encodeZone from the first "%25" inside an
- * IPv6 literal: -1 when Go refuses it, else the decoded length in out. */
-static int go_unescape_host(const char *s, size_t len, char *out, size_t n, size_t *outlen)
+ * IPv6 literal, decoded into out: 0, or -1 when Go refuses it. */
+static int go_unescape_host(const char *s, size_t len, char *out, size_t n)
 {
 	const char *close = NULL;
 	size_t i, o = 0;
@@ -280,7 +280,6 @@ static int go_unescape_host(const char *s, size_t len, char *out, size_t n, size
 			out[o++] = c;
 	}
 	out[o < n ? o : n - 1] = '\0';
-	*outlen = o;
 	return 0;
 }
 
@@ -300,7 +299,7 @@ static int go_optional_port(const char *s, size_t len)
 }
 
 /* parseHost(authority without user info): 0 with the decoded Host. */
-static int go_parse_host(const char *h, size_t len, char *out, size_t n, size_t *outlen)
+static int go_parse_host(const char *h, size_t len, char *out, size_t n)
 {
 	size_t i, colon = len;
 
@@ -321,7 +320,7 @@ static int go_parse_host(const char *h, size_t len, char *out, size_t n, size_t 
 				    memchr(h, ':', colon) != NULL))
 			return -1;   /* a bad port, or a bare IPv6 literal */
 	}
-	return go_unescape_host(h, len, out, n, outlen);
+	return go_unescape_host(h, len, out, n);
 }
 
 /* validUserinfo and the user/password unescapes. */
@@ -343,8 +342,8 @@ static int go_scheme_len(const char *s)
 
 	for (i = 0; s[i]; i++) {
 		if (is_alnum(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.') {
-			if (!is_lower(to_lower(s[i])) && i == 0)
-				return 0;
+			if (i == 0 && !is_lower(s[i]) && !is_upper(s[i]))
+				return 0;   /* a scheme starts with a letter */
 			continue;
 		}
 		if (s[i] == ':')
@@ -357,7 +356,7 @@ static int go_scheme_len(const char *s)
 /* url.Parse(s).Host, decoded, into out: 0 (possibly ""), -1 when Parse fails. */
 static int go_url_host(const char *s, char *out, size_t n)
 {
-	size_t end = strcspn(s, "#"), qpos, alen, i, hl;
+	size_t end = strcspn(s, "#"), qpos, alen, seg, i, k;
 	const char *rest, *auth, *at = NULL;
 	int sl;
 
@@ -378,7 +377,8 @@ static int go_url_host(const char *s, char *out, size_t n)
 	if (alen == 0 || rest[0] != '/') {
 		if (sl > 0)
 			return 0;   /* opaque: no host */
-		if (memchr(rest, ':', strcspn(rest, "/") < alen ? strcspn(rest, "/") : alen))
+		seg = strcspn(rest, "/");
+		if (memchr(rest, ':', seg < alen ? seg : alen))
 			return -1;   /* first path segment cannot contain a colon */
 	}
 	if (!(alen >= 2 && rest[0] == '/' && rest[1] == '/') || (sl == 0 && alen >= 3 && rest[2] == '/'))
@@ -389,7 +389,7 @@ static int go_url_host(const char *s, char *out, size_t n)
 		i = alen - 2;
 	if (!go_escapes_ok(auth + i, alen - 2 - i))
 		return -1;   /* the path */
-	for (size_t k = i; k-- > 0;)
+	for (k = i; k-- > 0;)
 		if (auth[k] == '@') {
 			at = auth + k;
 			break;
@@ -397,8 +397,8 @@ static int go_url_host(const char *s, char *out, size_t n)
 	if (at && !go_userinfo_ok(auth, (size_t)(at - auth)))
 		return -1;
 	if (at)
-		return go_parse_host(at + 1, i - (size_t)(at + 1 - auth), out, n, &hl);
-	return go_parse_host(auth, i, out, n, &hl);
+		return go_parse_host(at + 1, i - (size_t)(at + 1 - auth), out, n);
+	return go_parse_host(auth, i, out, n);
 }
 
 /* u.Hostname() and u.Port() joined back with net.JoinHostPort; -1 (out
