@@ -11,6 +11,7 @@
 #include "docker/credential.h"
 #include "docker/credplan.h"
 #include "docker/dockercfg.h"
+#include "util/paths.h"
 
 struct summary {
 	int file_malformed;       /* a config file a consumer reads is malformed */
@@ -63,7 +64,7 @@ static void describe(char *out, size_t n, const struct cred_plan *p)
 {
 	char shown[PATH_MAX];
 
-	dockercfg_display_path(shown, sizeof(shown), p->file);
+	paths_display(shown, sizeof(shown), p->file);
 	switch (p->source) {
 	case SRC_NONE:
 		snprintf(out, n, "none (anonymous)");
@@ -156,7 +157,7 @@ static void summarise(struct summary *sm, const struct cred_plan *p)
 		sm->shadowed = 1;
 		snprintf(sm->shadow_why, sizeof(sm->shadow_why),
 			 "DOCKER_AUTH_CONFIG hides the credentials in config.json");
-	} else if (p->helper[0] && !dockercfg_find_on_path(bin, NULL, NULL, 0)) {
+	} else if (p->helper[0] && !paths_find_on_path(bin, NULL, NULL, 0)) {
 		json_array_foreach(p->shadowed, i, it) {
 			if (json_is_true(json_object_get(it, "fallback")))
 				continue;

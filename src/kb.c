@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -10,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "actions.h"
 #include "cause.h"
 #include "checks/checks.h"
 #include "config.h"
+#include "util/fileio.h"
 #include "util/jsonschema.h"
 #include "kb_embedded.h"
 
@@ -545,59 +544,6 @@ static void kb_sort(struct kb *kb)
 	}
 }
 
-static int read_file(const char *path, char **out, size_t *len, struct err *e)
-{
-	struct stat st;
-	char *data = NULL;
-	size_t n = 0;
-	ssize_t got;
-	int fd, rc = -1;
-
-	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return err_set(e, "%s", strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		err_set(e, "not a regular file");
-		goto cleanup;
-	}
-	if (st.st_size > KB_FILE_MAX) {
-		err_set(e, "file is larger than %d bytes", KB_FILE_MAX);
-		goto cleanup;
-	}
-	data = malloc(KB_FILE_MAX + 2);
-	if (!data) {
-		err_set(e, "out of memory");
-		goto cleanup;
-	}
-	/* Read up to one byte past the cap: the file may have grown. */
-	while (n <= KB_FILE_MAX) {
-		got = read(fd, data + n, KB_FILE_MAX + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			err_set(e, "%s", strerror(errno));
-			goto cleanup;
-		}
-		if (got == 0)
-			break;
-		n += (size_t)got;
-	}
-	if (n > KB_FILE_MAX) {
-		err_set(e, "file is larger than %d bytes", KB_FILE_MAX);
-		goto cleanup;
-	}
-	data[n] = '\0';
-	*out = data;
-	*len = n;
-	data = NULL;
-	rc = 0;
-cleanup:
-	free(data);
-	close(fd);
-	return rc;
-}
-
 static int has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -679,16 +625,15 @@ static void load_path(struct kb *kb, const struct jsonschema *schema, const char
 {
 	char path[KB_PATH_MAX];
 	struct err fe = ERR_INIT;
-	char *data = NULL;
-	size_t len = 0;
+	struct buf b = BUF_INIT(KB_FILE_MAX);
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	r->file = path;
-	if (read_file(path, &data, &len, &fe) < 0)
-		problem(r, "/", "cannot read: %s", fe.msg);
+	if (fileio_read(&b, path, KB_FILE_MAX, NULL, &fe) < 0)
+		problem(r, "/", "%s", fe.msg);
 	else
-		load_text(kb, schema, rel, data, len, r);
-	free(data);
+		load_text(kb, schema, rel, b.data, b.len, r);
+	buf_release(&b);
 	r->file = NULL;
 }
 

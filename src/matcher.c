@@ -1,6 +1,7 @@
 #include "matcher.h"
 
 #include "logline.h"
+#include "docker/regname.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
@@ -639,42 +640,10 @@ size_t matcher_match_copy(const struct matcher_match *mm,
 	return n;
 }
 
-static int host_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' ||
-	       c == '[' || c == ']' || c == '_';
-}
-
 int matcher_registry_canon(const char *host, size_t len, char *out,
 			   size_t outcap)
 {
-	static const char *const hub[] = {
-		"docker.io", "index.docker.io", "registry-1.docker.io",
-		"registry.docker.io", "auth.docker.io", "registry.hub.docker.com",
-		"hub.docker.com", "production.cloudflare.docker.com",
-	};
-	size_t i;
-
-	if (len == 0 || len >= outcap)
-		return -1;
-	for (i = 0; i < len; i++) {
-		char c = host[i];
-
-		if (!host_char(c))
-			return -1;
-		out[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-	}
-	out[len] = '\0';
-	for (i = 0; i < sizeof(hub) / sizeof(hub[0]); i++) {
-		if (strcmp(out, hub[i]) == 0) {
-			if (outcap <= 9)
-				return -1;
-			memcpy(out, "docker.io", 10);
-			break;
-		}
-	}
-	return 0;
+	return regname_log_host(host, len, out, outcap);
 }
 
 int matcher_registry_from_url(const char *url, size_t len, char *out,
@@ -731,13 +700,12 @@ int matcher_match_registry(const struct matcher_match *mm, char *out,
 		slash = memchr(p, '/', reg->len);
 		if (!slash)   /* a bare host */
 			return matcher_registry_canon(p, reg->len, out, outcap);
-		/* An image reference: its first component is a host only if it
-		 * has a '.' or ':' or is localhost (docker's rule). */
-		first = (size_t)(slash - p);
-		if (memchr(p, '.', first) || memchr(p, ':', first) ||
-		    (first == 9 && memcmp(p, "localhost", 9) == 0))
+		/* An image reference: docker's rule says whether its first
+		 * component is a host (docker/regname.h). */
+		first = regname_domain_len(p, reg->len);
+		if (first)
 			return matcher_registry_canon(p, first, out, outcap);
-		return matcher_registry_canon("docker.io", 9, out, outcap);
+		return matcher_registry_canon(REGNAME_HUB, strlen(REGNAME_HUB), out, outcap);
 	}
 	if (url->set && url->len > 0)
 		return matcher_registry_from_url(mm->msg + url->off, url->len, out,

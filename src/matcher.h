@@ -155,9 +155,10 @@ int matcher_match_registry(const struct matcher_match *mm, char *out,
 int matcher_registry_from_url(const char *url, size_t len, char *out,
 			      size_t outcap);
 
-/* Lower-cases a registry host and maps Docker Hub's aliases
- * (index.docker.io, registry-1.docker.io, auth.docker.io, ...) to
- * "docker.io". 0, or -1 if it is empty, not a host or does not fit. */
+/* regname_log_host: lower-cases a registry host and maps Docker Hub's
+ * names and service hosts (index.docker.io, registry-1.docker.io,
+ * auth.docker.io, ...) to "docker.io". 0, or -1 if it is empty, not a
+ * host or does not fit. */
 int matcher_registry_canon(const char *host, size_t len, char *out,
 			   size_t outcap);
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "docker/credplan.h"
+#include "docker/dockerfile.h"
 #include "docker/imageref.h"
 
 int targets_add(struct targets *t, const char *registry, const char *image,

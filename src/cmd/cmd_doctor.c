@@ -12,7 +12,7 @@
 #include "docker/credplan.h"
 #include "engine.h"
 #include "findings.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 #include "kb.h"
 #include "util/msg.h"
 #include "cmd/opt.h"
@@ -62,7 +62,7 @@ static int gather_targets(struct targets *t, const struct doctor_opts *o,
 	int i;
 
 	for (i = 0; i < o->registries.n; i++) {
-		if (registry_normalise(o->registries.items[i], reg, sizeof(reg), e) < 0)
+		if (regname_normalise(o->registries.items[i], reg, sizeof(reg), e) < 0)
 			return err_prefix(e, "--registry '%s'", o->registries.items[i]);
 		if (targets_add(t, reg, NULL, "--registry", 0) < 0)
 			return err_set(e, "out of memory");
@@ -83,7 +83,7 @@ static int gather_targets(struct targets *t, const struct doctor_opts *o,
 	 * image goes, so a broken config.json or helper still shows. Only
 	 * offline probes: the user asked about no registry. */
 	if (t->n == 0) {
-		if (targets_add(t, "docker.io", NULL,
+		if (targets_add(t, REGNAME_HUB, NULL,
 				"Docker Hub, the default registry: no other registry found", 0) < 0)
 			return err_set(e, "out of memory");
 		t->items[0].implicit = 1;

@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "engine.h"
 #include "docker/imageref.h"
+#include "docker/regname.h"
 #include "util/msg.h"
 #include "cmd/opt.h"
 #include "render/report.h"
@@ -56,7 +57,7 @@ int cmd_probe(int argc, char **argv, const struct settings *s)
 			return msg_usage("probe: --image '%s': %s", image_arg, e.msg);
 		snprintf(registry, sizeof(registry), "%s", ref.registry);
 	}
-	if (registry_arg && registry_normalise(registry_arg, registry, sizeof(registry), &e) < 0)
+	if (registry_arg && regname_normalise(registry_arg, registry, sizeof(registry), &e) < 0)
 		return msg_usage("probe: --registry '%s': %s", registry_arg, e.msg);
 	if ((p->needs & NEEDS_REGISTRY) && !registry[0])
 		return msg_usage("probe: '%s' needs --registry HOST or --image REF", p->name);

@@ -9,8 +9,11 @@
 
 #include "util/buf.h"
 #include "util/crypto.h"
+#include "util/fileio.h"
+#include "util/jsonerr.h"
+#include "util/paths.h"
 #include "docker/dockercfg.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 
 /* out[*n] = dir "/" file (or dir alone when file is ""). */
 static int add_path(struct authfile_path *out, size_t *n, int legacy, const char *why,
@@ -31,7 +34,7 @@ int authfile_chain(struct authfile_path out[AUTHFILE_CHAIN_MAX], size_t *n,
 {
 	const char *raf = getenv("REGISTRY_AUTH_FILE"), *xr = getenv("XDG_RUNTIME_DIR");
 	const char *xc = getenv("XDG_CONFIG_HOME"), *dc = getenv("DOCKER_CONFIG");
-	const char *h = dockercfg_home_dir();
+	const char *h = paths_home_dir();
 	char uid[64];
 
 	*n = 0;
@@ -220,7 +223,7 @@ int authfile_load_text(struct authfile *f, const char *path, int legacy, const c
 	/* json.Unmarshal: one value, nothing after it; "" is an error */
 	root = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	if (!root) {
-		dockercfg_json_error(msg, sizeof(msg), &je);
+		jsonerr_format(msg, sizeof(msg), &je);
 		f->broken = 1;
 		snprintf(f->error, sizeof(f->error), "unmarshaling JSON at \"%s\": %s", path, msg);
 		return 0;
@@ -271,7 +274,7 @@ int authfile_load(struct authfile *f, const char *path, int legacy, struct err *
 
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	f->legacy = legacy;
-	if (dockercfg_read_file(&b, path, &missing, &re) < 0) {
+	if (fileio_read(&b, path, DOCKERCFG_FILE_MAX, &missing, &re) < 0) {
 		if (strcmp(re.msg, "out of memory") == 0)
 			rc = err_set(e, "out of memory");
 		f->exists = 1;
@@ -283,29 +286,6 @@ int authfile_load(struct authfile *f, const char *path, int legacy, struct err *
 	}
 	buf_release(&b);
 	return rc;
-}
-
-void authfile_normalise_key(const char *key, int legacy, char *out, size_t n)
-{
-	const char *p = key;
-	int had_scheme = 0;
-	size_t len;
-
-	if (strncmp(p, "http://", 7) == 0) {
-		p += 7;
-		had_scheme = 1;
-	}
-	if (strncmp(p, "https://", 8) == 0) {
-		p += 8;
-		had_scheme = 1;
-	}
-	len = (legacy || had_scheme) ? strcspn(p, "/") : strlen(p);
-	if (len >= n)
-		len = n - 1;
-	memcpy(out, p, len);
-	out[len] = '\0';
-	if (strcmp(out, "docker.io") == 0 || strcmp(out, "registry-1.docker.io") == 0)
-		snprintf(out, n, "index.docker.io");
 }
 
 void authfile_match_release(struct authfile_match *m)
@@ -403,9 +383,9 @@ int authfile_lookup(struct authfile_match *m, const struct authfile *f, const ch
 			break;
 		*slash = '\0';
 	}
-	authfile_normalise_key(registry, 0, want, sizeof(want));
+	regname_cimage_key(registry, 0, want, sizeof(want));
 	for (i = 0; i < f->nauths; i++) {
-		authfile_normalise_key(f->auths[i].key, f->legacy, norm, sizeof(norm));
+		regname_cimage_key(f->auths[i].key, f->legacy, norm, sizeof(norm));
 		if (strcmp(norm, want) == 0) {
 			if (!hit)
 				hit = &f->auths[i];

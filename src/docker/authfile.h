@@ -86,17 +86,14 @@ struct authfile_match {
 
 /* c/image's findCredentialsInFile for registry ("docker.io", "quay.io")
  * and an optional repository path ("quay.io/a/b" without tag; NULL for
- * the registry alone). Returns -1 on OOM only. */
+ * the registry alone): credHelpers[registry], the exact key and its
+ * parents, then keys equal after regname_cimage_key. Returns -1 on OOM
+ * only. */
 int authfile_lookup(struct authfile_match *m, const struct authfile *f, const char *registry,
 		    const char *repo, struct err *e);
 /* Decodes the auths entry `key` exactly (no parents, no normalisation). */
 int authfile_lookup_key(struct authfile_match *m, const struct authfile *f, const char *key,
 			struct err *e);
 void authfile_match_release(struct authfile_match *m);
-
-/* c/image's key normalisation: scheme stripped (then cut at '/' when a
- * scheme was there or legacy), docker.io / registry-1.docker.io →
- * index.docker.io. */
-void authfile_normalise_key(const char *key, int legacy, char *out, size_t n);
 
 #endif

@@ -8,7 +8,7 @@
 #include "docker/credential.h"
 #include "docker/dockerauthcfg.h"
 #include "docker/dockercfg.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 
 const char *cred_source_name(enum cred_source s)
 {
@@ -60,100 +60,212 @@ static void set_helper(struct cred_plan *plan, const char *name)
 	plan->helper_name_valid = dockercfg_helper_name_valid(name);
 }
 
-static int resolve_docker(struct cred_plan *plan, const struct settings *s, const char *registry,
-			  struct err *e)
+/* What docker's configuration says about one server key, loaded once. */
+struct docker_view {
+	struct dockercfg cfg;
+	struct docker_auth_config dac;
+	char path[PATH_MAX];                    /* config.json */
+	const char *key;                        /* the server key docker asks for */
+	const struct dockercfg_entry *dac_hit;  /* DOCKER_AUTH_CONFIG's entry, CLI reading */
+	const struct dockercfg_entry *entry;    /* the auths entry the file store reads */
+	const char *helper;                     /* credHelpers[key]; "" means the file store */
+	const char *store;                      /* credsStore, unless credHelpers[key] is "" */
+	const char *autostore;                  /* docker's auto-selected store, or "" */
+	size_t nmatch;                          /* auths keys matching by hostname */
+};
+
+static void docker_view_release(struct docker_view *v)
 {
-	struct dockercfg cfg = DOCKERCFG_INIT;
-	struct docker_auth_config dac = DOCKER_AUTH_CONFIG_INIT;
-	const struct dockercfg_entry *dac_hit = NULL, *entry;
-	const char *key = registry_auth_key(registry), *helper, *store, *autostore = "";
-	char path[PATH_MAX], msg[ERR_MSG_MAX + 128], why[512], host[512];
-	size_t nmatch = 0, i;
-	int rc = -1;
+	dockercfg_release(&v->cfg);
+	dac_release(&v->dac);
+}
 
-	snprintf(plan->key, sizeof(plan->key), "%s", key);
-	if (dockercfg_default_path(path, sizeof(path), s, e) < 0)
-		goto cleanup;
-	if (dockercfg_load(&cfg, path, e) < 0)
-		goto cleanup;
-	if (cfg.broken) {
-		snprintf(msg, sizeof(msg), "WARNING: Error parsing config file (%s): %s", path, cfg.error);
-		add_problem(plan, path, "malformed", msg);
-	}
-	if (dac_load_env(&dac, e) < 0)
-		goto cleanup;
-	if (dac.set) {
-		if (!dac.cli_accepts) {
-			snprintf(msg, sizeof(msg),
-				 "Failed to create credential store from DOCKER_AUTH_CONFIG:  %s", dac.cli_problem);
-			add_problem(plan, "DOCKER_AUTH_CONFIG", "malformed", msg);
-		} else {
-			dac_hit = dac_cli_entry(&dac, registry);
-			if (!dac_hit && dac_near_miss(&dac, registry, msg, sizeof(msg)))
-				add_problem(plan, "DOCKER_AUTH_CONFIG", "mismatch", msg);
-		}
-	}
+/* Loads config.json and DOCKER_AUTH_CONFIG as docker does, recording what
+ * it would warn about and fall back from. -1 only on an internal failure. */
+static int docker_load(struct cred_plan *plan, struct docker_view *v, const struct settings *s,
+		       const char *registry, struct err *e)
+{
+	char msg[ERR_MSG_MAX + 128];
 
-	helper = dockercfg_helper_for(&cfg, key);
-	store = cfg.creds_store;
-	if (helper && !*helper)
-		store = NULL;   /* credHelpers[key] = "" means the file store */
-	if (!cfg.contains_auth)
-		autostore = dockercfg_auto_store(NULL);
-	entry = dockercfg_auth_lookup(&cfg, key, &nmatch);
-	if (nmatch > 1) {
+	if (dockercfg_default_path(v->path, sizeof(v->path), s, e) < 0 ||
+	    dockercfg_load(&v->cfg, v->path, e) < 0)
+		return -1;
+	if (v->cfg.broken) {
+		snprintf(msg, sizeof(msg), "WARNING: Error parsing config file (%s): %s", v->path, v->cfg.error);
+		add_problem(plan, v->path, "malformed", msg);
+	}
+	if (dac_load_env(&v->dac, e) < 0)
+		return -1;
+	if (v->dac.set && !v->dac.cli_accepts) {
+		snprintf(msg, sizeof(msg),
+			 "Failed to create credential store from DOCKER_AUTH_CONFIG:  %s", v->dac.cli_problem);
+		add_problem(plan, "DOCKER_AUTH_CONFIG", "malformed", msg);
+	} else if (v->dac.set) {
+		v->dac_hit = dac_cli_entry(&v->dac, registry);
+		if (!v->dac_hit && dac_near_miss(&v->dac, registry, msg, sizeof(msg)))
+			add_problem(plan, "DOCKER_AUTH_CONFIG", "mismatch", msg);
+	}
+	v->helper = dockercfg_helper_for(&v->cfg, v->key);
+	v->store = v->helper && !*v->helper ? NULL : v->cfg.creds_store;
+	v->autostore = v->cfg.contains_auth ? "" : dockercfg_auto_store(NULL);
+	v->entry = dockercfg_auth_lookup(&v->cfg, v->key, &v->nmatch);
+	return 0;
+}
+
+/* Keys that look like the registry's but are not read for it. */
+static void docker_hints(struct cred_plan *plan, const struct docker_view *v, const char *registry)
+{
+	char msg[ERR_MSG_MAX + 128], host[512], want[512];
+	size_t i;
+
+	if (v->nmatch > 1) {
 		snprintf(msg, sizeof(msg),
 			 "%zu auths keys in %s normalise to '%s': docker picks one at random each run",
-			 nmatch, path, key);
-		add_problem(plan, path, "ambiguous", msg);
+			 v->nmatch, v->path, v->key);
+		add_problem(plan, v->path, "ambiguous", msg);
 	}
-	for (i = 0; i < cfg.nhelpers; i++) {
-		registry_key_hostname(cfg.helpers[i].key, host, sizeof(host));
-		if (strcmp(cfg.helpers[i].key, key) != 0 &&
-		    (strcmp(host, key) == 0 || (registry_is_docker_hub(registry) && registry_is_docker_hub(host)))) {
+	regname_loose_host(registry, want, sizeof(want));
+	for (i = 0; i < v->cfg.nhelpers; i++) {
+		regname_loose_host(v->cfg.helpers[i].key, host, sizeof(host));
+		if (strcmp(v->cfg.helpers[i].key, v->key) != 0 && strcmp(host, want) == 0) {
 			snprintf(msg, sizeof(msg),
 				 "credHelpers key '%s' is not used for %s: docker matches credHelpers keys exactly (use \"%s\")",
-				 cfg.helpers[i].key, registry, key);
-			add_problem(plan, path, "mismatch", msg);
+				 v->cfg.helpers[i].key, registry, v->key);
+			add_problem(plan, v->path, "mismatch", msg);
 		}
 	}
+}
 
-	if (dac_hit) {
+/* docker's precedence: DOCKER_AUTH_CONFIG > credHelpers > credsStore >
+ * auths > the auto-selected store; what loses is recorded as shadowed. */
+static void docker_decide(struct cred_plan *plan, const struct docker_view *v)
+{
+	const struct dockercfg_entry *en = v->entry;
+	int has_helper = v->helper && *v->helper;
+	char why[512];
+
+	if (v->dac_hit) {
 		plan->source = SRC_DOCKER_AUTH_CONFIG;
-		if (helper && *helper)
-			add_shadowed(plan, "credHelpers", path, key, "DOCKER_AUTH_CONFIG takes precedence", 0);
-		else if (store)
-			add_shadowed(plan, "credsStore", path, key, "DOCKER_AUTH_CONFIG takes precedence", 0);
-		if (dockercfg_entry_has_credential(entry))
-			add_shadowed(plan, "auths", path, entry->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
-	} else if ((helper && *helper) || store) {
-		plan->source = helper && *helper ? SRC_CRED_HELPER : SRC_CREDS_STORE;
-		snprintf(plan->file, sizeof(plan->file), "%s", path);
-		set_helper(plan, helper && *helper ? helper : store);
-		if (dockercfg_entry_has_credential(entry) &&
-		    (entry->username[0] || !sensitive_is_empty(&entry->password) ||
-		     !sensitive_is_empty(&entry->identity_token))) {
+		if (has_helper)
+			add_shadowed(plan, "credHelpers", v->path, v->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
+		else if (v->store)
+			add_shadowed(plan, "credsStore", v->path, v->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
+		if (dockercfg_entry_has_credential(en))
+			add_shadowed(plan, "auths", v->path, en->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
+	} else if (has_helper || v->store) {
+		plan->source = has_helper ? SRC_CRED_HELPER : SRC_CREDS_STORE;
+		snprintf(plan->file, sizeof(plan->file), "%s", v->path);
+		set_helper(plan, has_helper ? v->helper : v->store);
+		/* only registrytoken survives a helper */
+		if (en && (en->username[0] || !sensitive_is_empty(&en->password) ||
+			   !sensitive_is_empty(&en->identity_token))) {
 			snprintf(why, sizeof(why),
 				 "%s → docker-credential-%s replaces auths for this host, even when it finds nothing",
 				 cred_source_name(plan->source), plan->helper);
-			add_shadowed(plan, "auths", path, entry->key, why, 0);
+			add_shadowed(plan, "auths", v->path, en->key, why, 0);
 		}
-	} else if (dockercfg_entry_has_credential(entry)) {
+	} else if (dockercfg_entry_has_credential(en)) {
 		plan->source = SRC_AUTHS;
-		snprintf(plan->file, sizeof(plan->file), "%s", path);
-		snprintf(plan->key, sizeof(plan->key), "%s", entry->key);
-		plan->plaintext = !sensitive_is_empty(&entry->password);
-		plan->has_identity_token = !sensitive_is_empty(&entry->identity_token);
-	} else if (*autostore) {
+		snprintf(plan->file, sizeof(plan->file), "%s", v->path);
+		snprintf(plan->key, sizeof(plan->key), "%s", en->key);
+		plan->plaintext = !sensitive_is_empty(&en->password);
+		plan->has_identity_token = !sensitive_is_empty(&en->identity_token);
+	} else if (*v->autostore) {
 		plan->source = SRC_AUTO_STORE;
-		snprintf(plan->file, sizeof(plan->file), "%s", path);
-		set_helper(plan, autostore);
+		snprintf(plan->file, sizeof(plan->file), "%s", v->path);
+		set_helper(plan, v->autostore);
 	}
+}
+
+static int resolve_docker(struct cred_plan *plan, const struct settings *s, const char *registry,
+			  struct err *e)
+{
+	struct docker_view v = { .cfg = DOCKERCFG_INIT, .dac = DOCKER_AUTH_CONFIG_INIT };
+	int rc = -1;
+
+	/* CONSUMER_DOCKER reads as the BuildKit clients do (the docker CLI
+	 * differs only for registry-1.docker.io, never a fixkb registry) */
+	v.key = regname_auth_key(registry, REGNAME_BUILDKIT);
+	snprintf(plan->key, sizeof(plan->key), "%s", v.key);
+	if (docker_load(plan, &v, s, registry, e) < 0)
+		goto cleanup;
+	docker_hints(plan, &v, registry);
+	docker_decide(plan, &v);
 	rc = 0;
 cleanup:
-	dockercfg_release(&cfg);
-	dac_release(&dac);
+	docker_view_release(&v);
 	return rc;
+}
+
+/* Notes on one containers auth file: an ignored credsStore, a skipped
+ * entry, an ambiguous match. */
+static void containers_notes(struct cred_plan *plan, const struct authfile *f,
+			     const struct authfile_match *m, const char *registry)
+{
+	char msg[ERR_MSG_MAX + 128];
+
+	if (f->creds_store) {
+		snprintf(msg, sizeof(msg),
+			 "credsStore '%s' in %s is ignored by containers/image (podman, buildah, skopeo)",
+			 f->creds_store, f->path);
+		add_problem(plan, f->path, "ignored", msg);
+	}
+	if (m->warning[0])
+		add_problem(plan, f->path, "skipped", m->warning);
+	if (m->ambiguous) {
+		snprintf(msg, sizeof(msg),
+			 "several auths keys in %s normalise to '%s': containers/image picks one at random",
+			 f->path, registry);
+		add_problem(plan, f->path, "ambiguous", msg);
+	}
+}
+
+/* A later file that also holds something: never read, or only when the
+ * helper that won finds nothing (c/image goes on to the next file). */
+static void containers_shadowed(struct cred_plan *plan, const struct authfile *f,
+				const struct authfile_match *m)
+{
+	char why[PATH_MAX + 128];
+	int fb = plan->source == SRC_CRED_HELPER;
+
+	if (m->hit != AUTHFILE_AUTH && m->hit != AUTHFILE_HELPER)
+		return;
+	if (fb)
+		snprintf(why, sizeof(why), "used only if docker-credential-%s finds nothing "
+			 "(containers/image goes on to the next file)", plan->helper);
+	else
+		snprintf(why, sizeof(why), "%s is read first and wins", plan->file);
+	add_shadowed(plan, m->hit == AUTHFILE_HELPER ? "credHelpers" : "auths", f->path, m->key, why, fb);
+}
+
+/* The first file with an answer decides; 1 when this one did. */
+static int containers_take(struct cred_plan *plan, const struct authfile *f,
+			   const struct authfile_match *m)
+{
+	char msg[ERR_MSG_MAX + 128];
+
+	switch (m->hit) {
+	case AUTHFILE_ERROR:
+		snprintf(msg, sizeof(msg), "containers/image fails here: %s", m->error);
+		add_problem(plan, f->path, "malformed", msg);
+		plan->source = SRC_NONE;   /* the lookup stops with an error */
+		break;
+	case AUTHFILE_HELPER:
+		plan->source = SRC_CRED_HELPER;
+		set_helper(plan, m->helper);
+		break;
+	case AUTHFILE_AUTH:
+		plan->source = SRC_AUTHS;
+		plan->plaintext = !sensitive_is_empty(&m->password);
+		plan->has_identity_token = !sensitive_is_empty(&m->identity_token);
+		break;
+	case AUTHFILE_NONE:
+		return 0;
+	}
+	snprintf(plan->file, sizeof(plan->file), "%s", f->path);
+	if (m->hit != AUTHFILE_ERROR)
+		snprintf(plan->key, sizeof(plan->key), "%s", m->key);
+	return 1;
 }
 
 static int resolve_containers(struct cred_plan *plan, const struct settings *s,
@@ -161,7 +273,6 @@ static int resolve_containers(struct cred_plan *plan, const struct settings *s,
 {
 	struct authfile_path chain[AUTHFILE_CHAIN_MAX];
 	struct authfile_match m = AUTHFILE_MATCH_INIT;
-	char msg[ERR_MSG_MAX + 128], why[PATH_MAX + 128];
 	size_t n = 0, i;
 	int found = 0, rc = -1;
 
@@ -171,71 +282,17 @@ static int resolve_containers(struct cred_plan *plan, const struct settings *s,
 	for (i = 0; i < n; i++) {
 		struct authfile f = AUTHFILE_INIT;
 
-		if (authfile_load(&f, chain[i].path, chain[i].legacy, e) < 0) {
+		if (authfile_load(&f, chain[i].path, chain[i].legacy, e) < 0 ||
+		    (f.exists && authfile_lookup(&m, &f, registry, NULL, e) < 0)) {
 			authfile_release(&f);
 			goto cleanup;
 		}
-		if (!f.exists) {
-			authfile_release(&f);
-			continue;
-		}
-		if (f.creds_store) {
-			snprintf(msg, sizeof(msg),
-				 "credsStore '%s' in %s is ignored by containers/image (podman, buildah, skopeo)",
-				 f.creds_store, f.path);
-			add_problem(plan, f.path, "ignored", msg);
-		}
-		if (authfile_lookup(&m, &f, registry, NULL, e) < 0) {
-			authfile_release(&f);
-			goto cleanup;
-		}
-		if (m.warning[0])
-			add_problem(plan, f.path, "skipped", m.warning);
-		if (m.ambiguous) {
-			snprintf(msg, sizeof(msg),
-				 "several auths keys in %s normalise to '%s': containers/image picks one at random",
-				 f.path, registry);
-			add_problem(plan, f.path, "ambiguous", msg);
-		}
-		if (found) {
-			/* a later file that also holds something: never read */
-			if (m.hit == AUTHFILE_AUTH || m.hit == AUTHFILE_HELPER) {
-				int fb = plan->source == SRC_CRED_HELPER;
-
-				snprintf(why, sizeof(why), fb ?
-					 "used only if docker-credential-%s finds nothing (containers/image goes on to the next file)" :
-					 "%s is read first and wins", fb ? plan->helper : plan->file);
-				add_shadowed(plan, m.hit == AUTHFILE_HELPER ? "credHelpers" : "auths",
-					     f.path, m.key, why, fb);
-			}
-			authfile_release(&f);
-			continue;
-		}
-		switch (m.hit) {
-		case AUTHFILE_ERROR:
-			snprintf(msg, sizeof(msg), "containers/image fails here: %s", m.error);
-			add_problem(plan, f.path, "malformed", msg);
-			found = 1;     /* the lookup stops with an error */
-			plan->source = SRC_NONE;
-			snprintf(plan->file, sizeof(plan->file), "%s", f.path);
-			break;
-		case AUTHFILE_HELPER:
-			found = 1;
-			plan->source = SRC_CRED_HELPER;
-			snprintf(plan->file, sizeof(plan->file), "%s", f.path);
-			snprintf(plan->key, sizeof(plan->key), "%s", m.key);
-			set_helper(plan, m.helper);
-			break;
-		case AUTHFILE_AUTH:
-			found = 1;
-			plan->source = SRC_AUTHS;
-			snprintf(plan->file, sizeof(plan->file), "%s", f.path);
-			snprintf(plan->key, sizeof(plan->key), "%s", m.key);
-			plan->plaintext = !sensitive_is_empty(&m.password);
-			plan->has_identity_token = !sensitive_is_empty(&m.identity_token);
-			break;
-		case AUTHFILE_NONE:
-			break;
+		if (f.exists) {
+			containers_notes(plan, &f, &m, registry);
+			if (found)
+				containers_shadowed(plan, &f, &m);
+			else
+				found = containers_take(plan, &f, &m);
 		}
 		authfile_release(&f);
 	}
@@ -358,8 +415,8 @@ static void add_registry(json_t *arr, const char *key)
 	struct err e = ERR_INIT;
 	size_t i;
 
-	registry_key_hostname(key, host, sizeof(host));
-	if (registry_normalise(host, norm, sizeof(norm), &e) < 0)
+	regname_docker_hostname(key, host, sizeof(host));
+	if (regname_normalise(host, norm, sizeof(norm), &e) < 0)
 		return;
 	for (i = 0; i < json_array_size(arr); i++)
 		if (strcmp(json_string_value(json_array_get(arr, i)), norm) == 0)

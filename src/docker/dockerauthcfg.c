@@ -9,7 +9,9 @@
 
 #include "util/buf.h"
 #include "util/crypto.h"
-#include "docker/imageref.h"
+#include "util/fileio.h"
+#include "util/jsonerr.h"
+#include "docker/regname.h"
 
 const char *dac_form_name(enum dac_form f)
 {
@@ -52,50 +54,18 @@ static int json_start_char(char c)
 	       c == 't' || c == 'f' || c == 'n';
 }
 
-/* docker/cli parseEnvConfig on the raw value. Returns 0 (verdict in d),
- * -1 on OOM. */
-static int cli_verdict(struct docker_auth_config *d, const char *v, size_t len, struct err *e)
+/* configEnv's shape, with DisallowUnknownFields: {"auths": {"<key>":
+ * {"auth": "<string>"}}} and nothing else (null anywhere is fine). 0
+ * when docker would decode it, 1 with d->cli_problem set when not. */
+static int cli_shape(struct docker_auth_config *d, json_t *root)
 {
-	json_error_t je;
-	json_t *root = NULL, *val, *ev, *fv;
 	const char *k, *ek, *fk;
-	size_t p = 0, q;
-	int rc = -1;
+	json_t *val, *ev, *fv;
 
-	d->cli_accepts = 0;
-	while (p < len && is_blank(v[p]))
-		p++;
-	if (p == len) {   /* io.EOF: accepted, no entries */
-		d->cli_accepts = 1;
-		return 0;
-	}
-	if (!json_start_char(v[p])) {
-		go_bad_start(d->cli_problem, sizeof(d->cli_problem), v[p]);
-		return 0;
-	}
-	root = json_loadb(v + p, len - p, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
-	if (!root) {
-		dockercfg_json_error(d->cli_problem, sizeof(d->cli_problem), &je);
-		return 0;
-	}
-	/* decoder.More(): anything but blanks, ']' or '}' after the value */
-	for (q = p + (size_t)je.position; q < len && is_blank(v[q]); q++)
-		;
-	if (json_is_null(root))
-		goto more;
-	if (!json_is_object(root)) {
-		snprintf(d->cli_problem, sizeof(d->cli_problem),
-			 "json: cannot unmarshal %s into Go value of type configfile.configEnv",
-			 json_is_array(root) ? "array" : json_is_string(root) ? "string" :
-			 json_is_number(root) ? "number" : "bool");
-		rc = 0;
-		goto cleanup;
-	}
 	json_object_foreach(root, k, val) {
 		if (!dockercfg_field_eq(k, "auths")) {
 			snprintf(d->cli_problem, sizeof(d->cli_problem), "json: unknown field \"%s\"", k);
-			rc = 0;
-			goto cleanup;
+			return 1;
 		}
 		if (json_is_null(val))
 			continue;
@@ -103,8 +73,7 @@ static int cli_verdict(struct docker_auth_config *d, const char *v, size_t len, 
 			snprintf(d->cli_problem, sizeof(d->cli_problem),
 				 "json: cannot unmarshal %s into Go struct field configEnv.auths of type map[string]configfile.authConfigEnv",
 				 json_is_array(val) ? "array" : json_is_string(val) ? "string" : "number");
-			rc = 0;
-			goto cleanup;
+			return 1;
 		}
 		json_object_foreach(val, ek, ev) {
 			if (json_is_null(ev))
@@ -113,34 +82,33 @@ static int cli_verdict(struct docker_auth_config *d, const char *v, size_t len, 
 				snprintf(d->cli_problem, sizeof(d->cli_problem),
 					 "json: cannot unmarshal %s into Go struct field configEnv.auths of type configfile.authConfigEnv (key '%s')",
 					 json_is_array(ev) ? "array" : json_is_string(ev) ? "string" : "number", ek);
-				rc = 0;
-				goto cleanup;
+				return 1;
 			}
 			json_object_foreach(ev, fk, fv) {
 				if (!dockercfg_field_eq(fk, "auth")) {
 					snprintf(d->cli_problem, sizeof(d->cli_problem),
 						 "json: unknown field \"%s\" (in auths key '%s')", fk, ek);
-					rc = 0;
-					goto cleanup;
+					return 1;
 				}
 				if (!json_is_string(fv) && !json_is_null(fv)) {
 					snprintf(d->cli_problem, sizeof(d->cli_problem),
 						 "json: cannot unmarshal non-string into Go struct field authConfigEnv.auths.auth of type string (key '%s')",
 						 ek);
-					rc = 0;
-					goto cleanup;
+					return 1;
 				}
 			}
 		}
 	}
-more:
-	if (q < len && v[q] != ']' && v[q] != '}') {
-		snprintf(d->cli_problem, sizeof(d->cli_problem),
-			 "DOCKER_AUTH_CONFIG does not support more than one JSON object");
-		rc = 0;
-		goto cleanup;
-	}
-	/* the auth loop, after the decode */
+	return 0;
+}
+
+/* parseEnvConfig's loop after the decode: every entry needs a non-empty
+ * `auth` that decodes. 0 when all do, 1 with d->cli_problem set. */
+static int cli_auths(struct docker_auth_config *d, json_t *root)
+{
+	const char *k, *ek, *fk;
+	json_t *val, *ev, *fv;
+
 	json_object_foreach(root, k, val) {
 		json_object_foreach(val, ek, ev) {
 			struct sensitive pw = SENSITIVE_INIT;
@@ -154,27 +122,63 @@ more:
 			if (!a || json_string_length(a) == 0) {
 				snprintf(d->cli_problem, sizeof(d->cli_problem),
 					 "DOCKER_AUTH_CONFIG environment variable is missing key `auth` for %s", ek);
-				rc = 0;
-				goto cleanup;
+				return 1;
 			}
 			if (dockercfg_decode_auth(user, sizeof(user), &pw, json_string_value(a),
 						  json_string_length(a), &de) < 0) {
 				snprintf(d->cli_problem, sizeof(d->cli_problem), "%s (auths key '%s')",
 					 de.msg, ek);
 				sensitive_release(&pw);
-				rc = 0;
-				goto cleanup;
+				return 1;
 			}
 			sensitive_release(&pw);
 		}
 	}
-	d->cli_accepts = 1;
-	rc = 0;
-cleanup:
-	json_decref(root);
-	if (rc < 0)
-		return err_set(e, "out of memory");
 	return 0;
+}
+
+/* docker/cli parseEnvConfig on the raw value (configfile/file.go): one
+ * JSON value (an empty value is io.EOF, accepted), of configEnv's shape,
+ * nothing but blanks, ']' or '}' after it (decoder.More), then every
+ * `auth` decoded. Sets d->cli_accepts or d->cli_problem; never fails. */
+static void cli_verdict(struct docker_auth_config *d, const char *v, size_t len)
+{
+	json_error_t je;
+	json_t *root = NULL;
+	size_t p = 0, q;
+
+	d->cli_accepts = 0;
+	while (p < len && is_blank(v[p]))
+		p++;
+	if (p == len) {   /* io.EOF: accepted, no entries */
+		d->cli_accepts = 1;
+		return;
+	}
+	if (!json_start_char(v[p])) {
+		go_bad_start(d->cli_problem, sizeof(d->cli_problem), v[p]);
+		return;
+	}
+	root = json_loadb(v + p, len - p, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
+	if (!root) {
+		jsonerr_format(d->cli_problem, sizeof(d->cli_problem), &je);
+		return;
+	}
+	for (q = p + (size_t)je.position; q < len && is_blank(v[q]); q++)
+		;
+	if (!json_is_null(root) && !json_is_object(root)) {
+		snprintf(d->cli_problem, sizeof(d->cli_problem),
+			 "json: cannot unmarshal %s into Go value of type configfile.configEnv",
+			 json_is_array(root) ? "array" : json_is_string(root) ? "string" :
+			 json_is_number(root) ? "number" : "bool");
+	} else if (json_is_object(root) && cli_shape(d, root)) {
+		;   /* the decode failed: d->cli_problem says why */
+	} else if (q < len && v[q] != ']' && v[q] != '}') {
+		snprintf(d->cli_problem, sizeof(d->cli_problem),
+			 "DOCKER_AUTH_CONFIG does not support more than one JSON object");
+	} else if (!cli_auths(d, root)) {
+		d->cli_accepts = 1;
+	}
+	json_decref(root);
 }
 
 /* The runner's view: LoadFromReader on the contents, plus helper names. */
@@ -214,15 +218,99 @@ static int add_key(json_t *keys, const char *k)
 	return json_array_append_new(keys, json_string(k));
 }
 
-int dac_decode(struct docker_auth_config *d, const char *value, struct err *e)
+/* A value naming an existing file (a GitLab file-type variable, in the
+ * job shell): its contents. 1 when it is one (d->form = DAC_FORM_FILE), 0
+ * when not, 2 when the file cannot be read (d->gitlab_problem says why),
+ * -1 on OOM. */
+static int dac_from_file(struct docker_auth_config *d, const char *body, size_t bl,
+			 struct sensitive *content)
 {
-	struct sensitive content = SENSITIVE_INIT, dec = SENSITIVE_INIT;
 	struct buf file = BUF_INIT(DOCKERCFG_FILE_MAX);
 	struct err de = ERR_INIT;
-	const char *v = value, *body;
-	size_t len, bl, p, i;
+	char path[PATH_MAX];
 	struct stat st;
-	int rc = -1;
+	int rc;
+
+	if (bl == 0 || body[0] == '{' || memchr(body, '\n', bl) || bl >= PATH_MAX)
+		return 0;
+	memcpy(path, body, bl);
+	path[bl] = '\0';
+	if (stat(path, &st) != 0) {
+		if (path[0] == '/')
+			snprintf(d->gitlab_problem, sizeof(d->gitlab_problem),
+				 "the value looks like a file path but '%s' does not exist", path);
+		return 0;
+	}
+	d->form = DAC_FORM_FILE;
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	if (fileio_read(&file, path, DOCKERCFG_FILE_MAX, NULL, &de) < 0) {
+		snprintf(d->gitlab_problem, sizeof(d->gitlab_problem), "%s", de.msg);
+		rc = 2;
+	} else {
+		rc = sensitive_set(content, file.data, file.len) < 0 ? -1 : 1;
+	}
+	buf_release(&file);
+	return rc;
+}
+
+/* A value that is base64 of a JSON object: the decoded text. 1 when it is
+ * (d->form = DAC_FORM_BASE64), 0 when not, -1 on OOM. */
+static int dac_from_base64(struct docker_auth_config *d, const char *body, size_t bl,
+			   struct sensitive *content)
+{
+	struct sensitive dec = SENSITIVE_INIT;
+	struct err de = ERR_INIT;
+	size_t i = 0;
+	int rc = 0;
+
+	if (bl > 0 && body[0] != '{' && b64_decode_any(&dec, body, bl, &de) == 0 && dec.len > 0) {
+		while (i < dec.len && is_blank(dec.data[i]))
+			i++;
+		if (i < dec.len && dec.data[i] == '{') {
+			d->form = DAC_FORM_BASE64;
+			rc = sensitive_copy(content, &dec) < 0 ? -1 : 1;
+		}
+	}
+	sensitive_release(&dec);
+	return rc;
+}
+
+/* Why the CLI, reading raw JSON only, refused a base64 or file value. */
+static void dac_form_hint(struct docker_auth_config *d)
+{
+	size_t used = strlen(d->cli_problem);
+	const char *hint = NULL;
+
+	if (d->cli_accepts)
+		return;
+	if (d->form == DAC_FORM_BASE64)
+		hint = " (the value is base64: docker reads raw JSON, decode it)";
+	else if (d->form == DAC_FORM_FILE)
+		hint = " (the value is a file path, as GitLab file-type variables are: docker reads raw JSON)";
+	if (hint)
+		snprintf(d->cli_problem + used, sizeof(d->cli_problem) - used, "%s", hint);
+}
+
+/* d->keys: every auths and credHelpers key, once. -1 on OOM. */
+static int dac_keys(struct docker_auth_config *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->cfg.nauths; i++)
+		if (add_key(d->keys, d->cfg.auths[i].key) < 0)
+			return -1;
+	for (i = 0; i < d->cfg.nhelpers; i++)
+		if (add_key(d->keys, d->cfg.helpers[i].key) < 0)
+			return -1;
+	return 0;
+}
+
+int dac_decode(struct docker_auth_config *d, const char *value, struct err *e)
+{
+	struct sensitive content = SENSITIVE_INIT;
+	const char *body = value;
+	size_t len, bl;
+	int got, rc = -1;
 
 	d->keys = json_array();
 	if (!d->keys)
@@ -230,58 +318,27 @@ int dac_decode(struct docker_auth_config *d, const char *value, struct err *e)
 	if (!value || !*value)
 		return 0;
 	d->set = 1;
-	len = strlen(v);
-	if (cli_verdict(d, v, len, e) < 0)
-		goto cleanup;
-
-	for (p = 0; p < len && is_blank(v[p]); p++)
-		;
-	body = v + p;
-	bl = len - p;
+	len = strlen(value);
+	cli_verdict(d, value, len);
+	while (body < value + len && is_blank(*body))
+		body++;
+	bl = len - (size_t)(body - value);
 	while (bl > 0 && is_blank(body[bl - 1]))
 		bl--;
+	/* the runner reads the contents: of the file, of the base64, or raw */
 	d->form = DAC_FORM_RAW;
-	if (bl > 0 && body[0] != '{' && !memchr(body, '\n', bl) && bl < PATH_MAX) {
-		char path[PATH_MAX];
-
-		memcpy(path, body, bl);
-		path[bl] = '\0';
-		if (stat(path, &st) == 0) {
-			d->form = DAC_FORM_FILE;
-			snprintf(d->path, sizeof(d->path), "%s", path);
-			if (dockercfg_read_file(&file, path, NULL, &de) < 0) {
-				snprintf(d->gitlab_problem, sizeof(d->gitlab_problem), "%s", de.msg);
-				rc = 0;
-				goto cleanup;
-			}
-			if (sensitive_set(&content, file.data, file.len) < 0)
-				goto oom;
-		} else if (path[0] == '/') {
-			snprintf(d->gitlab_problem, sizeof(d->gitlab_problem),
-				 "the value looks like a file path but '%s' does not exist", path);
-		}
+	got = dac_from_file(d, body, bl, &content);
+	if (got == 0)
+		got = dac_from_base64(d, body, bl, &content);
+	if (got == 0)
+		got = sensitive_set(&content, value, len) < 0 ? -1 : 1;
+	if (got == 2) {   /* an unreadable file: nothing more to judge */
+		rc = 0;
+		goto cleanup;
 	}
-	if (d->form == DAC_FORM_RAW && bl > 0 && body[0] != '{' &&
-	    b64_decode_any(&dec, body, bl, &de) == 0 && dec.len > 0) {
-		for (i = 0; i < dec.len && is_blank(dec.data[i]); i++)
-			;
-		if (i < dec.len && dec.data[i] == '{') {
-			d->form = DAC_FORM_BASE64;
-			if (sensitive_copy(&content, &dec) < 0)
-				goto oom;
-		}
-	}
-	if (d->form == DAC_FORM_RAW && sensitive_set(&content, v, len) < 0)
+	if (got < 0)
 		goto oom;
-	if (d->form == DAC_FORM_BASE64 && !d->cli_accepts)
-		snprintf(d->cli_problem + strlen(d->cli_problem),
-			 sizeof(d->cli_problem) - strlen(d->cli_problem),
-			 " (the value is base64: docker reads raw JSON, decode it)");
-	if (d->form == DAC_FORM_FILE && !d->cli_accepts)
-		snprintf(d->cli_problem + strlen(d->cli_problem),
-			 sizeof(d->cli_problem) - strlen(d->cli_problem),
-			 " (the value is a file path, as GitLab file-type variables are: docker reads raw JSON)");
-
+	dac_form_hint(d);
 	if (dockercfg_load_text(&d->cfg, d->form == DAC_FORM_FILE ? d->path : "DOCKER_AUTH_CONFIG",
 				content.data ? content.data : "", content.len, e) < 0)
 		goto cleanup;
@@ -292,20 +349,14 @@ int dac_decode(struct docker_auth_config *d, const char *value, struct err *e)
 		snprintf(d->gitlab_problem, sizeof(d->gitlab_problem),
 			 "the value is base64-encoded: the runner reads it as JSON; store the decoded JSON");
 	}
-	for (i = 0; i < d->cfg.nauths; i++)
-		if (add_key(d->keys, d->cfg.auths[i].key) < 0)
-			goto oom;
-	for (i = 0; i < d->cfg.nhelpers; i++)
-		if (add_key(d->keys, d->cfg.helpers[i].key) < 0)
-			goto oom;
+	if (dac_keys(d) < 0)
+		goto oom;
 	rc = 0;
 	goto cleanup;
 oom:
 	err_set(e, "out of memory");
 cleanup:
 	sensitive_release(&content);
-	sensitive_release(&dec);
-	buf_release(&file);
 	return rc;
 }
 
@@ -318,18 +369,14 @@ const struct dockercfg_entry *dac_cli_entry(const struct docker_auth_config *d, 
 {
 	if (!d->set || !d->cli_accepts || d->form != DAC_FORM_RAW)
 		return NULL;
-	return dockercfg_auth_exact(&d->cfg, registry_auth_key(registry));
+	return dockercfg_auth_exact(&d->cfg, regname_auth_key(registry, REGNAME_DOCKER_CLI));
 }
 
-static void key_host_lower(const char *key, char *out, size_t n)
+/* The runner compares lower-cased hosts (regname_gitlab_key, cut at '/'). */
+static void gitlab_host(const char *key, char *out, size_t n)
 {
-	char *p;
-
-	registry_key_hostname(key, out, n);
-	for (p = out; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (registry_is_docker_hub(out))
-		snprintf(out, n, "%s", DOCKER_HUB_REGISTRY);
+	regname_gitlab_key(key, out, n);
+	out[strcspn(out, "/")] = '\0';
 }
 
 int dac_gitlab_matches(const struct docker_auth_config *d, const char *registry)
@@ -339,14 +386,14 @@ int dac_gitlab_matches(const struct docker_auth_config *d, const char *registry)
 
 	if (!d->set || !d->gitlab_accepts)
 		return 0;
-	key_host_lower(registry, want, sizeof(want));
+	gitlab_host(registry, want, sizeof(want));
 	for (i = 0; i < d->cfg.nauths; i++) {
-		key_host_lower(d->cfg.auths[i].key, host, sizeof(host));
+		gitlab_host(d->cfg.auths[i].key, host, sizeof(host));
 		if (strcmp(host, want) == 0)
 			return 1;
 	}
 	for (i = 0; i < d->cfg.nhelpers; i++) {
-		key_host_lower(d->cfg.helpers[i].key, host, sizeof(host));
+		gitlab_host(d->cfg.helpers[i].key, host, sizeof(host));
 		if (strcmp(host, want) == 0)
 			return 1;
 	}
@@ -355,15 +402,15 @@ int dac_gitlab_matches(const struct docker_auth_config *d, const char *registry)
 
 int dac_near_miss(const struct docker_auth_config *d, const char *registry, char *out, size_t n)
 {
-	const char *want = registry_auth_key(registry);
+	const char *want = regname_auth_key(registry, REGNAME_DOCKER_CLI);
 	char host[512], reg[512];
 	size_t i;
 
 	if (!d->set || dockercfg_auth_exact(&d->cfg, want))
 		return 0;
-	key_host_lower(registry, reg, sizeof(reg));
+	regname_loose_host(registry, reg, sizeof(reg));
 	for (i = 0; i < d->cfg.nauths; i++) {
-		key_host_lower(d->cfg.auths[i].key, host, sizeof(host));
+		regname_loose_host(d->cfg.auths[i].key, host, sizeof(host));
 		if (strcmp(host, reg) == 0) {
 			snprintf(out, n,
 				 "DOCKER_AUTH_CONFIG key '%s' does not match '%s': docker CLI matches keys exactly (use \"%s\")",

@@ -52,14 +52,15 @@ void dac_release(struct docker_auth_config *d);
 const char *dac_form_name(enum dac_form f);   /* "raw", "base64", "file" */
 
 /* For a normalised registry ("docker.io", "ghcr.io"):
- * the CLI's entry (exact key registry_auth_key(registry)) or NULL;
+ * the CLI's entry (exact key regname_auth_key(registry, docker CLI)) or NULL;
  * NULL also when the CLI rejects the value. */
 const struct dockercfg_entry *dac_cli_entry(const struct docker_auth_config *d, const char *registry);
-/* Whether the runner would find an auths or credHelpers key for it. */
+/* Whether the runner would find an auths or credHelpers key for it (hosts
+ * compared as regname_gitlab_key makes them). */
 int dac_gitlab_matches(const struct docker_auth_config *d, const char *registry);
-/* When the CLI finds no key for registry but a key would match after
- * normalisation ("https://ghcr.io" for ghcr.io), says so in out and
- * returns 1. */
+/* When the CLI finds no key for registry but a key looks the same
+ * (regname_loose_host: "https://ghcr.io" or "GHCR.io" for ghcr.io), says
+ * so in out and returns 1. */
 int dac_near_miss(const struct docker_auth_config *d, const char *registry, char *out, size_t n);
 
 #endif

@@ -1,91 +1,17 @@
 #include "docker/dockercfg.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "util/crypto.h"
-#include "docker/imageref.h"
+#include "util/fileio.h"
+#include "util/jsonerr.h"
+#include "util/paths.h"
+#include "docker/regname.h"
 
-/* ---- files ---- */
-
-int dockercfg_read_file(struct buf *b, const char *path, int *missing, struct err *e)
-{
-	char chunk[8192];
-	struct stat st;
-	ssize_t got;
-	int fd, rc = -1;
-
-	if (missing)
-		*missing = 0;
-	/* O_NONBLOCK: a FIFO must not hang us before fstat says what it is. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		if (errno == ENOENT && missing) {
-			*missing = 1;
-			return 0;
-		}
-		return err_set(e, "reading '%s': %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) < 0) {
-		err_set(e, "reading '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err_set(e, "reading '%s': not a regular file", path);
-		goto cleanup;
-	}
-	if ((unsigned long long)st.st_size > DOCKERCFG_FILE_MAX) {
-		err_set(e, "reading '%s': too large (more than %u bytes)", path, DOCKERCFG_FILE_MAX);
-		goto cleanup;
-	}
-	b->max = DOCKERCFG_FILE_MAX;
-	for (;;) {
-		got = read(fd, chunk, sizeof(chunk));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			err_set(e, "reading '%s': %s", path, strerror(errno));
-			goto cleanup;
-		}
-		if (got == 0)
-			break;
-		if (buf_append(b, chunk, (size_t)got) < 0) {
-			if (b->truncated)
-				err_set(e, "reading '%s': too large (more than %u bytes)", path,
-					DOCKERCFG_FILE_MAX);
-			else
-				err_set(e, "out of memory");
-			goto cleanup;
-		}
-	}
-	/* data is non-NULL even for an empty file */
-	if (buf_append(b, "", 0) < 0) {
-		err_set(e, "out of memory");
-		goto cleanup;
-	}
-	rc = 0;
-cleanup:
-	explicit_bzero(chunk, sizeof(chunk));
-	close(fd);
-	return rc;
-}
-
-const char *dockercfg_home_dir(void)
-{
-	const char *h = getenv("HOME");
-	struct passwd *pw;
-
-	if (h && *h)
-		return h;
-	pw = getpwuid(getuid());
-	return pw && pw->pw_dir ? pw->pw_dir : NULL;
-}
+/* ---- paths ---- */
 
 int dockercfg_dir(char *out, size_t n, const struct settings *s, struct err *e)
 {
@@ -98,7 +24,7 @@ int dockercfg_dir(char *out, size_t n, const struct settings *s, struct err *e)
 	if (d && *d) {
 		w = snprintf(out, n, "%s", d);
 	} else {
-		home = dockercfg_home_dir();
+		home = paths_home_dir();
 		if (!home)
 			return err_set(e, "cannot find the docker config dir: neither DOCKER_CONFIG nor HOME is set");
 		w = snprintf(out, n, "%s/.docker", home);
@@ -119,30 +45,6 @@ int dockercfg_default_path(char *out, size_t n, const struct settings *s, struct
 	if (w < 0 || (size_t)w >= n)
 		return err_set(e, "docker config path too long");
 	return 0;
-}
-
-void dockercfg_display_path(char *out, size_t n, const char *path)
-{
-	const char *home = getenv("HOME");
-	size_t hl = home ? strlen(home) : 0;
-
-	if (hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/')
-		snprintf(out, n, "~%s", path + hl);
-	else
-		snprintf(out, n, "%s", path);
-}
-
-void dockercfg_json_error(char *out, size_t n, const json_error_t *je)
-{
-	char text[JSON_ERROR_TEXT_LENGTH];
-	char *near;
-
-	snprintf(text, sizeof(text), "%s", je->text);
-	near = strstr(text, " near ");
-	if (near)
-		*near = '\0';
-	snprintf(out, n, "line %d column %d: %s", je->line, je->column, text);
-	explicit_bzero(text, sizeof(text));
 }
 
 /* ---- names ---- */
@@ -191,47 +93,13 @@ int dockercfg_helper_name_valid(const char *name)
 	return 1;
 }
 
-int dockercfg_find_on_path(const char *name, const char *path_env, char *out, size_t n)
-{
-	const char *p, *end;
-	char cand[PATH_MAX];
-	struct stat st;
-	size_t len;
-
-	if (!name || !*name || strchr(name, '/'))
-		return 0;
-	if (!path_env)
-		path_env = getenv("PATH");
-	if (!path_env)
-		return 0;
-	for (p = path_env;; p = end + 1) {
-		end = strchr(p, ':');
-		len = end ? (size_t)(end - p) : strlen(p);
-		/* An empty element means the current directory (Go's LookPath
-		 * refuses those results; so do we). */
-		if (len > 0 && len + strlen(name) + 2 <= sizeof(cand)) {
-			memcpy(cand, p, len);
-			cand[len] = '/';
-			memcpy(cand + len + 1, name, strlen(name) + 1);
-			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0) {
-				if (out && n)
-					snprintf(out, n, "%s", cand);
-				return 1;
-			}
-		}
-		if (!end)
-			break;
-	}
-	return 0;
-}
-
 const char *dockercfg_auto_store(const char *path_env)
 {
-	const char *store = dockercfg_find_on_path("pass", path_env, NULL, 0) ? "pass" : "secretservice";
+	const char *store = paths_find_on_path("pass", path_env, NULL, 0) ? "pass" : "secretservice";
 	char helper[64];
 
 	snprintf(helper, sizeof(helper), "docker-credential-%s", store);
-	return dockercfg_find_on_path(helper, path_env, NULL, 0) ? store : "";
+	return paths_find_on_path(helper, path_env, NULL, 0) ? store : "";
 }
 
 /* ---- auth ---- */
@@ -587,7 +455,7 @@ int dockercfg_load_text(struct dockercfg *cfg, const char *path, const char *tex
 	root = json_loadb(text, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
 	if (!root) {
 		cfg->broken = 1;
-		dockercfg_json_error(cfg->error, sizeof(cfg->error), &je);
+		jsonerr_format(cfg->error, sizeof(cfg->error), &je);
 		return 0;
 	}
 	if (json_is_null(root)) {
@@ -654,7 +522,7 @@ int dockercfg_load(struct dockercfg *cfg, const char *path, struct err *e)
 
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
 	cfg->exists = lstat(path, &st) == 0;
-	if (dockercfg_read_file(&b, path, &missing, &re) < 0) {
+	if (fileio_read(&b, path, DOCKERCFG_FILE_MAX, &missing, &re) < 0) {
 		if (strcmp(re.msg, "out of memory") == 0) {
 			buf_release(&b);
 			return err_set(e, "out of memory");
@@ -698,7 +566,7 @@ const struct dockercfg_entry *dockercfg_auth_lookup(const struct dockercfg *cfg,
 	if (hit)
 		return hit;
 	for (i = 0; i < cfg->nauths; i++) {
-		registry_key_hostname(cfg->auths[i].key, host, sizeof(host));
+		regname_docker_hostname(cfg->auths[i].key, host, sizeof(host));
 		if (strcmp(host, key) == 0) {
 			if (!first)
 				first = &cfg->auths[i];

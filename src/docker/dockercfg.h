@@ -9,10 +9,7 @@
  * with what it had decoded after a type or `auth` error.
  *
  * Field names match case-insensitively (Go's encoding/json, including its
- * Unicode folds of 'K' and 's'); the last occurrence wins.
- *
- * Also the shared file reader every config module uses: regular files
- * only, at most DOCKERCFG_FILE_MAX bytes. */
+ * Unicode folds of 'K' and 's'); the last occurrence wins. */
 #ifndef FIXKB_DOCKER_DOCKERCFG_H
 #define FIXKB_DOCKER_DOCKERCFG_H
 
@@ -20,12 +17,13 @@
 #include <limits.h>
 #include <stddef.h>
 
-#include "util/buf.h"
 #include "docker/credential.h"
 #include "util/err.h"
 #include "util/sensitive.h"
 #include "util/settings.h"
 
+/* The cap on every credential file the docker/ modules read (config.json,
+ * auth.json, the DOCKER_AUTH_CONFIG file): util/fileio refuses bigger. */
 #define DOCKERCFG_FILE_MAX (4u * 1024u * 1024u)
 
 struct dockercfg_entry {
@@ -62,9 +60,6 @@ struct dockercfg {
 
 /* docker's config dir: s->config_dir, $DOCKER_CONFIG, $HOME/.docker.
  * Returns -1 when none can be found or it does not fit. */
-/* $HOME, else the passwd entry's home directory, else NULL. */
-const char *dockercfg_home_dir(void);
-
 int dockercfg_dir(char *out, size_t n, const struct settings *s, struct err *e);
 /* <dir>/config.json. */
 int dockercfg_default_path(char *out, size_t n, const struct settings *s, struct err *e);
@@ -81,7 +76,7 @@ void dockercfg_release(struct dockercfg *cfg);
 /* Exact key, or NULL (borrowed). */
 const struct dockercfg_entry *dockercfg_auth_exact(const struct dockercfg *cfg, const char *key);
 /* docker's file-store lookup for a server key: the exact key, else the
- * first key whose hostname (registry_key_hostname) equals it. *nmatch gets
+ * first key whose hostname (regname_docker_hostname) equals it. *nmatch gets
  * how many keys matched by hostname (> 1: docker picks one at random). */
 const struct dockercfg_entry *dockercfg_auth_lookup(const struct dockercfg *cfg, const char *key,
 						    size_t *nmatch);
@@ -95,9 +90,6 @@ int dockercfg_entry_has_credential(const struct dockercfg_entry *en);
  * too), else "secretservice" when docker-credential-secretservice is;
  * else "". path_env NULL means getenv("PATH"). */
 const char *dockercfg_auto_store(const char *path_env);
-/* Finds an executable regular file `name` on path_env (NULL: $PATH);
- * 1 found (full path in out), 0 not. */
-int dockercfg_find_on_path(const char *name, const char *path_env, char *out, size_t n);
 
 /* Helper names safe to run: [A-Za-z0-9._-]+, not "." or "..". */
 int dockercfg_helper_name_valid(const char *name);
@@ -112,17 +104,5 @@ int dockercfg_field_eq(const char *jsonkey, const char *field);
  * empty user) or "illegal base64 data at input byte N". */
 int dockercfg_decode_auth(char *user, size_t usern, struct sensitive *pass,
 			  const char *auth, size_t authlen, struct err *e);
-
-/* Reads a whole file into b: -1 with "reading '<path>': not a regular
- * file" / "too large (more than N bytes)" / strerror. *missing is set
- * (and 0 returned) when it does not exist, if missing is not NULL. */
-int dockercfg_read_file(struct buf *b, const char *path, int *missing, struct err *e);
-
-/* A jansson parse error as "line L column C: <what>", without the
- * "near '<text>'" part jansson adds (the text may be a secret). */
-void dockercfg_json_error(char *out, size_t n, const json_error_t *je);
-
-/* "~/.docker/config.json" for display when path is under $HOME. */
-void dockercfg_display_path(char *out, size_t n, const char *path);
 
 #endif

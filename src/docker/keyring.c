@@ -266,96 +266,142 @@ static void check_default_collection(struct keyring_result *out, struct kctx *k,
 	g_object_unref(col);
 }
 
-int keyring_lookup(struct keyring_result *out, const char *server_key,
-		   double deadline_ms, struct err *e)
+static void set_no_bus(struct keyring_result *out)
 {
-	struct kctx k = { NULL, NULL, NULL, NULL, 0 };
-	GDBusConnection *bus = NULL;
-	SecretService *svc = NULL;
-	GHashTable *attrs = NULL;
-	GList *items = NULL, *l;
-	SecretItem *usable = NULL;
-	GAsyncResult *r;
-	GError *gerr = NULL;
-	double t0 = clock_now_ms(), left;
+	set_msg(out, KEYRING_NO_BUS, "%s",
+		getenv("DISPLAY") && *getenv("DISPLAY")
+		? "no session bus: DBUS_SESSION_BUS_ADDRESS is unset and there is no "
+		  "$XDG_RUNTIME_DIR/bus (the helper would try to autolaunch one with dbus-launch)"
+		: "no session bus: DBUS_SESSION_BUS_ADDRESS is unset and there is no "
+		  "$XDG_RUNTIME_DIR/bus; the helper fails with 'Cannot autolaunch D-Bus "
+		  "without X11 $DISPLAY'");
+}
 
-	(void)e;
-	*out = (struct keyring_result)KEYRING_RESULT_INIT;
-	if (!session_address(out->bus_address, sizeof(out->bus_address))) {
-		set_msg(out, KEYRING_NO_BUS, "%s",
-			getenv("DISPLAY") && *getenv("DISPLAY")
-			? "no session bus: DBUS_SESSION_BUS_ADDRESS is unset and there is no "
-			  "$XDG_RUNTIME_DIR/bus (the helper would try to autolaunch one with dbus-launch)"
-			: "no session bus: DBUS_SESSION_BUS_ADDRESS is unset and there is no "
-			  "$XDG_RUNTIME_DIR/bus; the helper fails with 'Cannot autolaunch D-Bus "
-			  "without X11 $DISPLAY'");
-		goto cleanup;
-	}
-	left = clock_left_ms(deadline_ms);
+/* Our private main context, pushed as the thread default, with a timer
+ * that cancels everything at the deadline. -1 (out says why) when no
+ * time is left. */
+static int kctx_start(struct kctx *k, struct keyring_result *out, double deadline_ms)
+{
+	double left = clock_left_ms(deadline_ms);
+
 	if (left <= 0) {
 		set_msg(out, KEYRING_TIMED_OUT, "no time left before the deadline");
-		goto cleanup;
+		return -1;
 	}
-	k.mc = g_main_context_new();
-	k.cancel = g_cancellable_new();
-	k.timer = g_timeout_source_new((guint)left + 1);
-	g_source_set_callback(k.timer, on_deadline, &k, NULL);
-	g_source_attach(k.timer, k.mc);
-	g_main_context_push_thread_default(k.mc);
+	k->mc = g_main_context_new();
+	k->cancel = g_cancellable_new();
+	k->timer = g_timeout_source_new((guint)left + 1);
+	g_source_set_callback(k->timer, on_deadline, k, NULL);
+	g_source_attach(k->timer, k->mc);
+	g_main_context_push_thread_default(k->mc);
+	return 0;
+}
 
-	g_bus_get(G_BUS_TYPE_SESSION, k.cancel, op_done, &k);
-	r = wait_op(&k);
+/* After kctx_start, once every object made on the context is released. */
+static void kctx_release(struct kctx *k)
+{
+	if (k->timer) {
+		g_source_destroy(k->timer);
+		g_source_unref(k->timer);
+	}
+	if (k->cancel)
+		g_object_unref(k->cancel);
+	if (k->mc) {
+		/* Let anything the cancelled calls queued run, then drop it. */
+		while (g_main_context_iteration(k->mc, FALSE))
+			;
+		if (k->res)
+			g_object_unref(k->res);
+		g_main_context_unref(k->mc);
+	}
+}
+
+/* The session bus, ours to unref; NULL (out says why) when unreachable. */
+static GDBusConnection *open_bus(struct keyring_result *out, struct kctx *k)
+{
+	GDBusConnection *bus;
+	GAsyncResult *r;
+	GError *gerr = NULL;
+
+	g_bus_get(G_BUS_TYPE_SESSION, k->cancel, op_done, k);
+	r = wait_op(k);
 	bus = g_bus_get_finish(r, &gerr);
 	g_object_unref(r);
 	if (!bus) {
-		fail_with(out, &k, gerr, KEYRING_BUS_UNREACHABLE, "connecting to the session bus");
-		goto cleanup;
+		fail_with(out, k, gerr, KEYRING_BUS_UNREACHABLE, "connecting to the session bus");
+		g_clear_error(&gerr);
+		return NULL;
 	}
 	/* The shared connection must not take fixkb down if the bus goes. */
 	g_dbus_connection_set_exit_on_close(bus, FALSE);
-	if (check_service(out, &k, bus) < 0)
-		goto cleanup;
+	return bus;
+}
+
+/* A Secret Service session, ours to unref; NULL (out says why). */
+static SecretService *open_service(struct keyring_result *out, struct kctx *k)
+{
+	SecretService *svc;
+	GAsyncResult *r;
+	GError *gerr = NULL;
 
 	secret_service_open(SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION,
-			    k.cancel, op_done, &k);
-	r = wait_op(&k);
+			    k->cancel, op_done, k);
+	r = wait_op(k);
 	svc = secret_service_open_finish(r, &gerr);
 	g_object_unref(r);
 	if (!svc) {
-		fail_with(out, &k, gerr, out->service_owned ? KEYRING_ERROR : KEYRING_NO_SERVICE,
+		fail_with(out, k, gerr, out->service_owned ? KEYRING_ERROR : KEYRING_NO_SERVICE,
 			  out->service_owned ? "opening the Secret Service"
 					     : "activating the Secret Service");
-		goto cleanup;
+		g_clear_error(&gerr);
 	}
+	return svc;
+}
 
-	/* What the helper's get searches: {server, docker_cli=1} (+ xdg:schema),
-	 * but without SECRET_SEARCH_UNLOCK: we never trigger a prompt. */
+/* What the helper's get searches: {server, docker_cli=1} (+ xdg:schema),
+ * but without SECRET_SEARCH_UNLOCK: we never trigger a prompt. *items
+ * (ours to free) and the counts in out; *usable is the first unlocked
+ * item, borrowed from *items. -1 (out says why) when the search fails. */
+static int search_items(struct keyring_result *out, struct kctx *k, SecretService *svc,
+			const char *server_key, GList **items, SecretItem **usable)
+{
+	GHashTable *attrs;
+	GAsyncResult *r;
+	GError *gerr = NULL;
+	GList *l;
+
 	attrs = secret_attributes_build(&docker_schema, "server", server_key,
 					"docker_cli", "1", NULL);
 	secret_service_search(svc, &docker_schema, attrs, SECRET_SEARCH_ALL,
-			      k.cancel, op_done, &k);
-	r = wait_op(&k);
-	items = secret_service_search_finish(svc, r, &gerr);
+			      k->cancel, op_done, k);
+	r = wait_op(k);
+	*items = secret_service_search_finish(svc, r, &gerr);
 	g_object_unref(r);
+	g_hash_table_unref(attrs);
 	if (gerr) {
-		fail_with(out, &k, gerr, KEYRING_ERROR, "searching the Secret Service");
-		goto cleanup;
+		fail_with(out, k, gerr, KEYRING_ERROR, "searching the Secret Service");
+		g_clear_error(&gerr);
+		return -1;
 	}
-	for (l = items; l; l = l->next) {
+	for (l = *items; l; l = l->next) {
 		out->items++;
 		if (secret_item_get_locked(l->data))
 			out->locked_items++;
-		else if (!usable)
-			usable = l->data;
+		else if (!*usable)
+			*usable = l->data;
 	}
-	if (usable) {
-		read_item(out, &k, usable);
-		goto cleanup;
-	}
-	check_default_collection(out, &k, svc);
+	return 0;
+}
+
+/* No unlocked item: locked items, a locked or missing default
+ * collection, or nothing for that server. */
+static void explain_unusable(struct keyring_result *out, struct kctx *k, SecretService *svc,
+			     const char *server_key)
+{
+	check_default_collection(out, k, svc);
 	if (out->status == KEYRING_TIMED_OUT || out->status == KEYRING_NO_COLLECTION ||
 	    out->message[0])
-		goto cleanup;
+		return;
 	if (out->locked_items)
 		set_msg(out, KEYRING_LOCKED, "%d matching item%s, all locked: "
 			"docker-credential-secretservice cannot unlock without a prompt and "
@@ -367,32 +413,46 @@ int keyring_lookup(struct keyring_result *out, const char *server_key,
 	else
 		set_msg(out, KEYRING_ABSENT, "no item for server '%s' in the Secret Service",
 			server_key);
+}
+
+int keyring_lookup(struct keyring_result *out, const char *server_key,
+		   double deadline_ms, struct err *e)
+{
+	struct kctx k = { NULL, NULL, NULL, NULL, 0 };
+	GDBusConnection *bus = NULL;
+	SecretService *svc = NULL;
+	GList *items = NULL;
+	SecretItem *usable = NULL;
+	double t0 = clock_now_ms();
+
+	(void)e;
+	*out = (struct keyring_result)KEYRING_RESULT_INIT;
+	if (!session_address(out->bus_address, sizeof(out->bus_address))) {
+		set_no_bus(out);
+		goto cleanup;
+	}
+	if (kctx_start(&k, out, deadline_ms) < 0)
+		goto cleanup;
+	bus = open_bus(out, &k);
+	if (!bus || check_service(out, &k, bus) < 0)
+		goto cleanup;
+	svc = open_service(out, &k);
+	if (!svc || search_items(out, &k, svc, server_key, &items, &usable) < 0)
+		goto cleanup;
+	if (usable)
+		read_item(out, &k, usable);
+	else
+		explain_unusable(out, &k, svc, server_key);
 cleanup:
 	if (k.mc)
 		g_main_context_pop_thread_default(k.mc);
-	g_clear_error(&gerr);
 	if (items)
 		g_list_free_full(items, g_object_unref);
-	if (attrs)
-		g_hash_table_unref(attrs);
 	if (svc)
 		g_object_unref(svc);
 	if (bus)
 		g_object_unref(bus);
-	if (k.timer) {
-		g_source_destroy(k.timer);
-		g_source_unref(k.timer);
-	}
-	if (k.cancel)
-		g_object_unref(k.cancel);
-	if (k.mc) {
-		/* Let anything the cancelled calls queued run, then drop it. */
-		while (g_main_context_iteration(k.mc, FALSE))
-			;
-		if (k.res)
-			g_object_unref(k.res);
-		g_main_context_unref(k.mc);
-	}
+	kctx_release(&k);
 	out->ms = clock_now_ms() - t0;
 	return 0;
 }

@@ -11,7 +11,7 @@
 #include "util/clock.h"
 #include "util/jsontext.h"
 #include "util/redact.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 #include "net/tokenresp.h"
 #include "net/url.h"
 
@@ -1275,7 +1275,7 @@ int tf_flow_start(struct tf_flow *f, struct http_client *hc, const struct tf_con
 	if (!f->cfg.ref[0])
 		snprintf(f->cfg.ref, sizeof(f->cfg.ref), "latest");
 	snprintf(f->host, sizeof(f->host), "%s",
-		 registry_is_docker_hub(cfg->registry) ? "registry-1.docker.io" : cfg->registry);
+		 regname_request_host(cfg->registry));
 	snprintf(f->scheme, sizeof(f->scheme), "%s", cfg->scheme[0] ? cfg->scheme : "https");
 	f->plain_http = strcmp(f->scheme, "http") == 0;
 	f->anonymous = !cfg->cred || (sensitive_is_empty(&cfg->cred->secret) &&

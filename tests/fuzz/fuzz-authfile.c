@@ -4,6 +4,7 @@
 #include "fuzz.h"
 
 #include "docker/authfile.h"
+#include "docker/regname.h"
 #include "util/sensitive.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -46,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct err le = ERR_INIT;
 			char norm[512];
 
-			authfile_normalise_key(f.auths[i].key, legacy, norm, sizeof(norm));
+			regname_cimage_key(f.auths[i].key, legacy, norm, sizeof(norm));
 			(void)authfile_lookup_key(&m, &f, f.auths[i].key, &le);
 			authfile_match_release(&m);
 		}

@@ -3,7 +3,7 @@
 #include "fuzz.h"
 
 #include "docker/dockercfg.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 #include "util/sensitive.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -17,7 +17,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const keys[] = {
-		"ghcr.io", "docker.io", DOCKER_HUB_AUTH_KEY, "registry.gitlab.com",
+		"ghcr.io", "docker.io", REGNAME_HUB_AUTH_KEY, "registry.gitlab.com",
 		"127.0.0.1:5000", "https://ghcr.io", "",
 	};
 	struct dockercfg cfg = DOCKERCFG_INIT;
@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char host[512];
 
 			fuzz_assert(cfg.auths[i].key);
-			registry_key_hostname(cfg.auths[i].key, host, sizeof(host));
+			regname_docker_hostname(cfg.auths[i].key, host, sizeof(host));
 			(void)dockercfg_entry_has_credential(&cfg.auths[i]);
 			fuzz_assert(strlen(cfg.auths[i].username) < sizeof(cfg.auths[i].username));
 		}

@@ -3,6 +3,7 @@
  * dockerfile_from_images_text; every image it returns is parsed again. */
 #include "fuzz.h"
 
+#include "docker/dockerfile.h"
 #include "docker/imageref.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -110,31 +110,11 @@ static void test_lookup(void)
 	authfile_release(&f);
 }
 
-static void test_normalise(void)
-{
-	static const struct { const char *in; int legacy; const char *out; } t[] = {
-		{ "https://quay.io/v2/", 0, "quay.io" },
-		{ "quay.io/ns", 0, "quay.io/ns" },
-		{ "quay.io/ns", 1, "quay.io" },
-		{ "docker.io", 0, "index.docker.io" },
-		{ "registry-1.docker.io", 0, "index.docker.io" },
-		{ "https://index.docker.io/v1/", 0, "index.docker.io" },
-	};
-	char out[256];
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		authfile_normalise_key(t[i].in, t[i].legacy, out, sizeof(out));
-		is_str(out, t[i].out, "normalise %s (legacy %d)", t[i].in, t[i].legacy);
-	}
-}
-
 int main(void)
 {
 	scratch_init();
 	test_chain();
 	test_lookup();
-	test_normalise();
 	scratch_done();
 	return tap_done();
 }

@@ -77,6 +77,13 @@ static void test_docker_precedence(void)
 	resolve(&p, "quay.io", CONSUMER_DOCKER);
 	is_str(cred_source_name(p.source), "credsStore", "credHelpers key with scheme does not apply");
 	ok(has_kind(&p, "mismatch"), "near-miss credHelpers key reported");
+	docker_cfg("{\"credHelpers\":{\"GHCR.io\":\"gh\"}}");
+	resolve(&p, "ghcr.io", CONSUMER_DOCKER);
+	ok(p.source == SRC_NONE && has_kind(&p, "mismatch"), "a credHelpers key differing in case is reported");
+	docker_cfg("{\"credHelpers\":{\"index.docker.io\":\"gh\",\"https://index.docker.io/v1/\":\"hub\"}}");
+	resolve(&p, "docker.io", CONSUMER_DOCKER);
+	is_str(p.helper, "hub", "Hub: the helper of the exact Hub key");
+	ok(has_kind(&p, "mismatch"), "and index.docker.io reported as not used");
 	docker_cfg("{\"credsStore\":\"desktop\",\"credHelpers\":{\"ghcr.io\":\"\"}}");
 	resolve(&p, "ghcr.io", CONSUMER_DOCKER);
 	is_str(cred_source_name(p.source), "none", "credHelpers \"\" means the file store");

@@ -109,6 +109,27 @@ static void test_forms_and_matching(void)
 	snprintf(json, sizeof(json), "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"%s\"}}}", canary_auth("alice"));
 	dac_decode(&d, json, &e);
 	ok(dac_cli_entry(&d, "docker.io") != NULL, "Hub key matches docker.io");
+	ok(dac_gitlab_matches(&d, "docker.io"), "runner: https://index.docker.io/v1/ is docker.io");
+	dac_release(&d);
+	/* The runner maps index.docker.io only behind a scheme, and never
+	 * registry-1.docker.io (gitlab-runner auth.go convertToRegistryPath). */
+	snprintf(json, sizeof(json), "{\"auths\":{\"index.docker.io\":{\"auth\":\"%s\"},"
+		 "\"registry-1.docker.io\":{\"auth\":\"%s\"}}}", canary_auth("alice"), canary_auth("bob"));
+	dac_decode(&d, json, &e);
+	ok(!dac_gitlab_matches(&d, "docker.io"), "runner: index.docker.io and registry-1.docker.io keys are not docker.io");
+	ok(dac_near_miss(&d, "docker.io", near, sizeof(near)) && strstr(near, "https://index.docker.io/v1/"),
+	   "CLI near miss names the Hub key: %s", near);
+	dac_release(&d);
+	snprintf(json, sizeof(json), "{\"auths\":{\"HTTPS://Index.Docker.IO/v1/\":{\"auth\":\"%s\"}}}",
+		 canary_auth("alice"));
+	dac_decode(&d, json, &e);
+	ok(dac_gitlab_matches(&d, "docker.io"), "runner: the scheme and host match in any case");
+	ok(dac_cli_entry(&d, "docker.io") == NULL, "CLI: only the exact Hub key");
+	dac_release(&d);
+	snprintf(json, sizeof(json), "{\"auths\":{\"GHCR.io\":{\"auth\":\"%s\"}}}", canary_auth("alice"));
+	dac_decode(&d, json, &e);
+	ok(dac_near_miss(&d, "ghcr.io", near, sizeof(near)) && strstr(near, "GHCR.io"),
+	   "near miss for a key differing in case: %s", near);
 	dac_release(&d);
 	dac_decode(&d, NULL, &e);
 	ok(!d.set, "unset");

@@ -436,6 +436,8 @@ static void test_registry_group(void)
 		{ "reg=localhost:5000/x", "localhost:5000" },
 		{ "reg=quay.io", "quay.io" },
 		{ "reg=https://Index.Docker.io/v1/", "docker.io" },
+		{ "reg=index.docker.io/library/alpine", "docker.io" },
+		{ "reg=Upper/x", "upper" },   /* docker's split: an upper-case first component is a host */
 	};
 	struct matcher *m = NULL;
 	struct err e = ERR_INIT;
