@@ -1,0 +1,182 @@
+#include "net/tokenmsg.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net/http.h"
+
+/* "401 Unauthorized"; the standard phrase when the server sent none
+ * (Go's resp.Status always has one). */
+static void status_text(char *out, size_t n, long status, const char *reason)
+{
+	const char *r = reason && *reason ? reason : http_status_text(status);
+
+	if (*r)
+		snprintf(out, n, "%ld %s", status, r);
+	else
+		snprintf(out, n, "%ld", status);
+}
+
+void tokenmsg_fetch(char *out, size_t n, int anonymous, const char *method, const char *url,
+		    long status, const char *reason)
+{
+	char st[160];
+
+	status_text(st, sizeof(st), status, reason);
+	snprintf(out, n, "failed to fetch %s token: unexpected status from %s request to %s: %s",
+		 anonymous ? "anonymous" : "oauth", method, url, st);
+}
+
+/* distribution's errcode defaults (the ones registries send):
+ * containerd core/remotes/docker/errdesc.go. */
+static const char *errcode_default(const char *code)
+{
+	static const char *const tab[][2] = {
+		{ "UNAUTHORIZED", "authentication required" },
+		{ "DENIED", "requested access to the resource is denied" },
+		{ "UNSUPPORTED", "The operation is unsupported." },
+		{ "TOOMANYREQUESTS", "too many requests" },
+		{ "UNAVAILABLE", "service unavailable" },
+		{ "NAME_UNKNOWN", "repository name not known to registry" },
+		{ "MANIFEST_UNKNOWN", "manifest unknown" },
+		{ "NAME_INVALID", "invalid repository name" },
+		{ "UNKNOWN", "unknown error" },
+		{ NULL, NULL },
+	};
+	size_t i;
+
+	for (i = 0; tab[i][0]; i++)
+		if (strcmp(tab[i][0], code) == 0)
+			return tab[i][1];
+	return NULL;
+}
+
+int tokenmsg_registry_error(char *out, size_t n, const char *body, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(body, len, 0, &je), *e0;
+	const char *code, *msg, *def;
+	char lc[64];
+	size_t i;
+	int rc = -1;
+
+	if (!j)
+		return -1;
+	e0 = json_array_get(json_object_get(j, "errors"), 0);
+	code = json_string_value(json_object_get(e0, "code"));
+	msg = json_string_value(json_object_get(e0, "message"));
+	if (!code)
+		goto cleanup;
+	/* ErrorCode.Error(): lower case, '_' -> ' ' (errcode.go). */
+	for (i = 0; code[i] && i + 1 < sizeof(lc); i++)
+		lc[i] = code[i] == '_' ? ' ' : (char)tolower((unsigned char)code[i]);
+	lc[i] = '\0';
+	def = errcode_default(code);
+	if (!msg || !*msg || (def && strcmp(def, msg) == 0))
+		snprintf(out, n, "%s", lc);
+	else
+		snprintf(out, n, "%s: %s", lc, msg);
+	rc = 0;
+cleanup:
+	json_decref(j);
+	return rc;
+}
+
+void tokenmsg_fetch_v024(char *out, size_t n, int anonymous, const char *method,
+			 const char *url, long status, const char *reason,
+			 const char *body, size_t len)
+{
+	char base[TOKENMSG_MAX], re[512], cut[260];
+	size_t l;
+
+	tokenmsg_fetch(base, sizeof(base), anonymous, method, url, status, reason);
+	if (anonymous || !body || !len) {
+		snprintf(out, n, "%s", base);
+		return;
+	}
+	if (tokenmsg_registry_error(re, sizeof(re), body, len) == 0) {
+		snprintf(out, n, "failed to fetch oauth token: %s", re);
+		return;
+	}
+	l = len > 256 ? 256 : len;
+	memcpy(cut, body, l);
+	cut[l] = '\0';
+	while (l && (cut[l - 1] == '\n' || cut[l - 1] == '\r' || cut[l - 1] == ' '))
+		cut[--l] = '\0';
+	for (size_t i = 0; i < l; i++)
+		if ((unsigned char)cut[i] < 0x20)
+			cut[i] = ' ';
+	snprintf(out, n, "%s: %s", base, cut);
+}
+
+/* The "details" string of {"details": "..."}, the older error form
+ * distribution's parseHTTPErrorResponse still reads; NULL if none. The
+ * result lives in *j (the caller's reference). */
+static const char *details_of(json_t **j, const char *body, size_t len)
+{
+	json_error_t je;
+	const char *d;
+
+	*j = len ? json_loadb(body, len, 0, &je) : NULL;
+	d = json_string_value(json_object_get(*j, "details"));
+	return d && *d ? d : NULL;
+}
+
+void tokenmsg_login(char *out, size_t n, const char *ping_url, long status, const char *reason,
+		    const char *body, size_t len)
+{
+	char re[512];
+	json_t *j = NULL;
+	const char *details = details_of(&j, body, len);
+
+	if (status == 401)
+		snprintf(out, n, "Get \"%s\": unauthorized: %s", ping_url,
+			 details ? details : "authentication required");
+	else if (len && tokenmsg_registry_error(re, sizeof(re), body, len) == 0)
+		snprintf(out, n, "Get \"%s\": %s", ping_url, re);
+	else
+		snprintf(out, n, "Get \"%s\": unexpected status %ld %s", ping_url, status, reason);
+	json_decref(j);
+}
+
+void tokenmsg_undecodable(char *out, size_t n, const char *why)
+{
+	snprintf(out, n, "unable to decode token response: %s", why);
+}
+
+void tokenmsg_bad_issued_at(char *out, size_t n, const char *issued_at)
+{
+	snprintf(out, n, "unable to decode token response: parsing time \"%.200s\" as "
+		 "\"2006-01-02T15:04:05Z07:00\": not RFC 3339", issued_at);
+}
+
+void tokenmsg_bad_realm(char *out, size_t n, const char *realm)
+{
+	snprintf(out, n, "invalid token auth challenge realm: %.900s", realm);
+}
+
+const char *tokenmsg_basic_missing(int containerd)
+{
+	return containerd ? "authorization failed: no basic auth credentials"
+			  : "failed to find supported auth scheme: not implemented";
+}
+
+void tokenmsg_pull_denied(char *out, size_t n, const char *error)
+{
+	snprintf(out, n, "pull access denied, repository does not exist or may require "
+		 "authorization: server message: %s: authorization failed",
+		 error && *error ? error : "insufficient_scope");
+}
+
+void tokenmsg_basic_refused(char *out, size_t n, int login, const char *url, const char *host,
+			    const char *ref, long status, const char *reason)
+{
+	if (login)
+		snprintf(out, n, "login attempt to %s failed with status: %ld %s", url, status,
+			 reason);
+	else
+		snprintf(out, n, "pulling from host %s failed with status code [manifests %s]: "
+			 "%ld %s", host, ref, status, reason);
+}
