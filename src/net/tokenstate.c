@@ -100,9 +100,13 @@ void tokenstate_issue(struct tf_flow *f, enum tf_state state, const char *method
 		      const char *url, enum tf_auth auth, const struct buf *body)
 {
 	struct http_req *r = &f->req;
+	char u[HTTP_URL_MAX];
 
+	/* url may be r->url (the same request again after a 405), which
+	 * http_req_init clears before it copies. */
+	snprintf(u, sizeof(u), "%s", url);
 	http_req_release(r);
-	http_req_init(r, method, url);
+	http_req_init(r, method, u);
 	f->state = state;
 	r->deadline_ms = f->cfg.deadline_ms;
 	r->trust = f->cfg.trust;
@@ -114,7 +118,7 @@ void tokenstate_issue(struct tf_flow *f, enum tf_state state, const char *method
 		r->accept = "application/json";
 	} else {
 		r->body_cap = HTTP_BODY_CAP_SMALL;
-		if (state != TF_ST_PING && strstr(url, "/manifests/"))
+		if (state != TF_ST_PING && strstr(u, "/manifests/"))
 			r->accept = MANIFEST_ACCEPT;
 	}
 	r->resp_body = (struct buf)BUF_INIT(r->body_cap);

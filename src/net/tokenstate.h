@@ -125,7 +125,8 @@ struct tf_flow {
 	void *arg;
 };
 
-/* Releases the previous request and sends the next one in state: auth
+/* Releases the previous request and sends the next one in state (url may
+ * be the previous request's own URL): auth
  * says what credential to attach (Basic: cfg.cred; Bearer: f->token);
  * body (may be NULL) is the OAuth2 form, which holds a secret (copied
  * into wiped memory). Its response goes to f->dispatch. */
