@@ -160,6 +160,9 @@ static const struct {
 	{ TF_NO_CREDENTIALS, PROBE_FAIL, "no_credentials", 1, NULL },
 	{ TF_NOT_FOUND, PROBE_WARN, "repo_not_found_or_private", 0, NULL },
 	{ TF_OUTAGE, PROBE_FAIL, "registry_outage", 1, NULL },
+	{ TF_RATE_LIMITED, PROBE_FAIL, "rate_limited", 1,
+	  "; wait before retrying (limits count per account or IP; authenticated pulls "
+	  "usually get more)" },
 	{ TF_NETWORK, PROBE_FAIL, "network_unreachable", 0, NULL },
 	{ TF_REFUSED, PROBE_ERROR, "refused_plain_http", 0, NULL },
 	/* the realm downgrades an https registry to plain http */

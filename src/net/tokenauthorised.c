@@ -128,6 +128,8 @@ void tokenauthorised_on_response(struct tf_flow *f, struct http_req *r)
 		tokenstate_finish(f, TF_NOT_FOUND, "authorised, but %s answered 404: the "
 				  "repository or tag does not exist",
 				  tokenstate_is_login(f) ? r->url : url);
+	} else if (r->status == 429) {
+		tokenstate_rate_limited(f, r);
 	} else {
 		tokenstate_finish(f, TF_OUTAGE, "%s %s answered %ld %s", r->method, r->url,
 				  r->status, r->reason);
@@ -144,6 +146,8 @@ void tokenauthorised_on_login(struct tf_flow *f, struct http_req *r)
 		tokenstate_finish(f, TF_TOKEN_REJECTED, "the registry refused the Basic "
 				  "credential: GET %s answered %ld %s", r->url, r->status,
 				  r->reason);
+	} else if (r->status == 429) {
+		tokenstate_rate_limited(f, r);
 	} else {
 		tokenstate_finish(f, TF_OUTAGE, "GET %s answered %ld %s", r->url, r->status,
 				  r->reason);

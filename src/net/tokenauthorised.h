@@ -6,7 +6,7 @@
  * merges them and fetches a token once more. 401/403 otherwise: an
  * expired stored token, a registry that rejects its own issuer's token
  * (error=invalid_token), or a token without access (scope denied; for
- * anonymous, no credentials). 404: not found. A
+ * anonymous, no credentials). 404: not found. 429: rate limited. A
  * redirect that dropped the credential is reported. Part of the token
  * flow (see net/tokenstate.h). */
 #ifndef FIXKB_NET_TOKENAUTHORISED_H

@@ -114,8 +114,8 @@ static void token_refused(struct tf_flow *f, const struct http_req *r)
 		tokenstate_finish(f, TF_OUTAGE, "the token endpoint failed: %s %s answered %ld %s",
 				  method, r->url, r->status, r->reason);
 	else if (r->status == 429)
-		tokenstate_finish(f, TF_OUTAGE, "the token endpoint is rate limiting: %s answered "
-				  "429", method);
+		tokenstate_finish(f, TF_RATE_LIMITED, "the token endpoint is rate limiting: %s "
+				  "answered 429 %s", method, r->reason);
 	else if (r->status == 404 &&
 		 (f->tried_post + f->tried_get >= 2 || anon || tokenstate_is_login(f)))
 		tokenstate_finish(f, TF_OUTAGE, "the token endpoint %s answered 404 to every "

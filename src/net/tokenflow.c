@@ -23,6 +23,7 @@ const char *tf_outcome_name(enum tf_outcome o)
 	case TF_NO_CREDENTIALS: return "no_credentials";
 	case TF_NOT_FOUND: return "not_found";
 	case TF_OUTAGE: return "outage";
+	case TF_RATE_LIMITED: return "rate_limited";
 	case TF_NETWORK: return "network";
 	case TF_TLS_UNTRUSTED: return "tls_untrusted_ca";
 	case TF_TLS_OTHER: return "tls_other";

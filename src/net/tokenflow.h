@@ -36,7 +36,7 @@
 #include "net/http.h"
 #include "net/tokenstate.h"
 
-/* "ok", "token_rejected", "outage", ... (the flow JSON's "outcome"). */
+/* "ok", "token_rejected", "rate_limited", ... (the flow JSON's "outcome"). */
 const char *tf_outcome_name(enum tf_outcome o);
 
 /* The real transport: libcurl through hc (borrowed; the caller runs

@@ -124,6 +124,16 @@ static const char *details_of(json_t **j, const char *body, size_t len)
 	return d && *d ? d : NULL;
 }
 
+/* The length of body[0..len)'s first line (no NUL needed). */
+static int first_line(const char *body, size_t len)
+{
+	size_t i = 0;
+
+	while (body && i < len && i < 1024 && body[i] != '\n' && body[i] != '\r' && body[i])
+		i++;
+	return (int)i;
+}
+
 void tokenmsg_login(char *out, size_t n, const char *ping_url, long status, const char *reason,
 		    const char *body, size_t len)
 {
@@ -136,6 +146,12 @@ void tokenmsg_login(char *out, size_t n, const char *ping_url, long status, cons
 			 details ? details : "authentication required");
 	else if (len && tokenmsg_registry_error(re, sizeof(re), body, len) == 0)
 		snprintf(out, n, "Get \"%s\": %s", ping_url, re);
+	else if (status == 429)
+		/* makeError: ErrorCodeTooManyRequests.WithMessage(details or
+		 * the body; its first line here, the message is one line). */
+		snprintf(out, n, "Get \"%s\": toomanyrequests: %.*s", ping_url,
+			 details ? (int)strlen(details) : first_line(body, len),
+			 details ? details : body ? body : "");
 	else
 		snprintf(out, n, "Get \"%s\": unexpected status %ld %s", ping_url, status, reason);
 	json_decref(j);

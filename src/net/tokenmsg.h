@@ -26,7 +26,9 @@
  * has none). containerd core/remotes/errors/errors.go
  * ErrUnexpectedStatus.Error, wrapped by core/remotes/docker/authorizer.go
  * doBearerAuth and BuildKit session/auth/authprovider/authprovider.go
- * FetchToken. */
+ * FetchToken. A 429 is worded the same: neither client special-cases it
+ * on the token request (containerd's retry on 429, resolver.go
+ * retryRequest, is for registry requests, not the token fetch). */
 void tokenmsg_fetch(char *out, size_t n, int anonymous, const char *method, const char *url,
 		    long status, const char *reason);
 
@@ -47,7 +49,8 @@ int tokenmsg_registry_error(char *out, size_t n, const char *body, size_t len);
 
 /* docker login's error when its token request fails, as the daemon wraps
  * it around the /v2/ request: `Get "<ping>": unauthorized: <details>` for
- * a 401; registry-error JSON as tokenmsg_registry_error; else
+ * a 401; registry-error JSON as tokenmsg_registry_error; for a 429
+ * `Get "<ping>": toomanyrequests: <details or body>`; else
  * `Get "<ping>": unexpected status <status> <reason>`. docker/cli
  * vendor/github.com/docker/distribution/registry/client/auth/session.go
  * fetchTokenWithBasicAuth -> registry/client/errors.go

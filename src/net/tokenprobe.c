@@ -229,6 +229,10 @@ void tokenprobe_on_response(struct tf_flow *f, struct http_req *r)
 				  r->url);
 		return;
 	}
+	if (r->status == 429) {
+		tokenstate_rate_limited(f, r);
+		return;
+	}
 	tokenstate_finish(f, TF_OUTAGE, "%s %s answered %ld %s", r->method, r->url, r->status,
 			  r->reason);
 }

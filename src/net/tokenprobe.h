@@ -8,8 +8,8 @@
  * service taken; a realm on another site, or plain http for an https
  * registry, is reported and gets no credential; the scopes are the
  * client's (net/tokenclient.h); then a stored registry token is sent as
- * it is, or the token is fetched (net/tokenfetch.h). A 404 or 403 ends
- * the flow. Part of the token flow (see net/tokenstate.h). */
+ * it is, or the token is fetched (net/tokenfetch.h). A 404, 403 or 429
+ * ends the flow. Part of the token flow (see net/tokenstate.h). */
 #ifndef FIXKB_NET_TOKENPROBE_H
 #define FIXKB_NET_TOKENPROBE_H
 

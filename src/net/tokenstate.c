@@ -76,6 +76,12 @@ void tokenstate_finish(struct tf_flow *f, enum tf_outcome o, const char *fmt, ..
 		f->on_finish(f, f->arg);
 }
 
+void tokenstate_rate_limited(struct tf_flow *f, const struct http_req *r)
+{
+	tokenstate_finish(f, TF_RATE_LIMITED, "the registry is rate limiting: %s %s answered "
+			  "429 %s", r->method, r->url, r->reason);
+}
+
 /* What the request carries besides its URL: the credential and the form. */
 static int attach(struct tf_flow *f, struct http_req *r, enum tf_auth auth,
 		  const struct buf *body)

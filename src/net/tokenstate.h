@@ -55,6 +55,7 @@ enum tf_outcome {
 	TF_NO_CREDENTIALS,    /* needs credentials; anonymous was refused */
 	TF_NOT_FOUND,         /* authorised, but the manifest/repository is unknown */
 	TF_OUTAGE,            /* 5xx, token endpoint 404 on every method, bad token response */
+	TF_RATE_LIMITED,      /* 429 Too Many Requests (token endpoint or registry) */
 	TF_NETWORK,
 	TF_TLS_UNTRUSTED,
 	TF_TLS_OTHER,
@@ -141,6 +142,10 @@ void tokenstate_finish(struct tf_flow *f, enum tf_outcome o, const char *fmt, ..
 /* Adds a warning (a printf line) to the flow's evidence. */
 void tokenstate_warn(struct tf_flow *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Ends the flow as TF_RATE_LIMITED for the registry's own 429 (Docker
+ * Hub's pull limit answers the manifest request so). */
+void tokenstate_rate_limited(struct tf_flow *f, const struct http_req *r);
 
 /* "<scheme>://<host><path>" of the registry. */
 void tokenstate_base_url(const struct tf_flow *f, char *out, size_t n, const char *path);

@@ -202,11 +202,18 @@ int main(void)
 	/* docker login's wording (distribution registry/client/errors.go) */
 	{
 		const char *d = "{\"details\":\"incorrect username or password\"}";
+		const char *tm = "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}";
 
 		tokenmsg_login(msg, sizeof(msg), "https://r/v2/", 401, "Unauthorized", d, strlen(d));
 		is_str(msg, "Get \"https://r/v2/\": unauthorized: incorrect username or password", "login 401: details");
 		tokenmsg_login(msg, sizeof(msg), "https://r/v2/", 401, "Unauthorized", "", 0);
 		is_str(msg, "Get \"https://r/v2/\": unauthorized: authentication required", "login 401: no body");
+		tokenmsg_login(msg, sizeof(msg), "https://r/v2/", 429, "Too Many Requests", tm, strlen(tm));
+		is_str(msg, "Get \"https://r/v2/\": toomanyrequests: slow down", "login 429: registry error JSON");
+		tokenmsg_login(msg, sizeof(msg), "https://r/v2/", 429, "Too Many Requests", "Rate exceeded\nmore", 18);
+		is_str(msg, "Get \"https://r/v2/\": toomanyrequests: Rate exceeded", "login 429: text body, first line");
+		tokenmsg_login(msg, sizeof(msg), "https://r/v2/", 429, "Too Many Requests", "{\"details\":\"wait\"}", 18);
+		is_str(msg, "Get \"https://r/v2/\": toomanyrequests: wait", "login 429: details");
 		tokenmsg_login(msg, sizeof(msg), "https://r/v2/", 503, "Service Unavailable", "<html>", 6);
 		is_str(msg, "Get \"https://r/v2/\": unexpected status 503 Service Unavailable", "login 503: not JSON");
 	}
