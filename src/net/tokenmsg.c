@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "net/http.h"
 
 /* "401 Unauthorized"; the standard phrase when the server sent none
@@ -84,33 +85,6 @@ cleanup:
 	return rc;
 }
 
-void tokenmsg_fetch_v024(char *out, size_t n, int anonymous, const char *method,
-			 const char *url, long status, const char *reason,
-			 const char *body, size_t len)
-{
-	char base[TOKENMSG_MAX], re[512], cut[260];
-	size_t l;
-
-	tokenmsg_fetch(base, sizeof(base), anonymous, method, url, status, reason);
-	if (anonymous || !body || !len) {
-		snprintf(out, n, "%s", base);
-		return;
-	}
-	if (tokenmsg_registry_error(re, sizeof(re), body, len) == 0) {
-		snprintf(out, n, "failed to fetch oauth token: %s", re);
-		return;
-	}
-	l = len > 256 ? 256 : len;
-	memcpy(cut, body, l);
-	cut[l] = '\0';
-	while (l && (cut[l - 1] == '\n' || cut[l - 1] == '\r' || cut[l - 1] == ' '))
-		cut[--l] = '\0';
-	for (size_t i = 0; i < l; i++)
-		if ((unsigned char)cut[i] < 0x20)
-			cut[i] = ' ';
-	snprintf(out, n, "%s: %s", base, cut);
-}
-
 /* The "details" string of {"details": "..."}, the older error form
  * distribution's parseHTTPErrorResponse still reads; NULL if none. The
  * result lives in *j (the caller's reference). */
@@ -155,6 +129,113 @@ void tokenmsg_login(char *out, size_t n, const char *ping_url, long status, cons
 	else
 		snprintf(out, n, "Get \"%s\": unexpected status %ld %s", ping_url, status, reason);
 	json_decref(j);
+}
+
+/* containerd's docker.Error text of one registry error e
+ * (core/remotes/docker/errcode.go): containerd registers only the six
+ * codes below (errdesc.go), any other is "unknown"; an error without a
+ * detail whose message is empty or the code's default is only the code
+ * (Errors.UnmarshalJSON), else "<code>: <message>"; BuildKit adds
+ * " - <detail>" for a string detail (errutil.go formattedDockerError). */
+static void containerd_error_text(struct buf *b, const json_t *e)
+{
+	static const char *const known[][2] = {
+		{ "UNKNOWN", "unknown error" },
+		{ "UNSUPPORTED", "The operation is unsupported." },
+		{ "UNAUTHORIZED", "authentication required" },
+		{ "DENIED", "requested access to the resource is denied" },
+		{ "UNAVAILABLE", "service unavailable" },
+		{ "TOOMANYREQUESTS", "too many requests" },
+	};
+	const char *code = json_string_value(json_object_get(e, "code"));
+	const char *msg = json_string_value(json_object_get(e, "message"));
+	const json_t *detail = json_object_get(e, "detail");
+	char lc[32];
+	size_t i, k = 0;
+
+	for (i = 0; code && i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(known[i][0], code) == 0)
+			k = i;
+	for (i = 0; known[k][0][i] && i + 1 < sizeof(lc); i++)
+		lc[i] = known[k][0][i] == '_' ? ' ' : (char)tolower((unsigned char)known[k][0][i]);
+	lc[i] = '\0';
+	buf_appends(b, lc);
+	if ((!detail || json_is_null(detail)) && (!msg || !*msg || strcmp(msg, known[k][1]) == 0))
+		return;
+	buf_appendf(b, ": %s", msg ? msg : "");
+	if (json_string_value(detail) && *json_string_value(detail))
+		buf_appendf(b, " - %s", json_string_value(detail));
+}
+
+/* BuildKit's formattedDockerError of body, when it holds registry errors
+ * ({"errors":[…]}, at least one): one error's text, or "errors:" then
+ * each one (upstream puts each on its own line; the message here is one
+ * line, so a space). -1 when body is not that. */
+static int containerd_errors(struct buf *b, const char *body, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(body, len, 0, &je), *errs = json_object_get(j, "errors"), *e;
+	size_t i;
+
+	if (!json_is_array(errs) || json_array_size(errs) == 0) {
+		json_decref(j);
+		return -1;
+	}
+	if (json_array_size(errs) > 1)
+		buf_appends(b, "errors:");
+	json_array_foreach(errs, i, e) {
+		if (json_array_size(errs) > 1)
+			buf_appends(b, " ");
+		containerd_error_text(b, e);
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* Control bytes (the body's line breaks) as spaces, trailing blanks cut:
+ * the message is one line. */
+static void one_line(char *s)
+{
+	size_t l = strlen(s);
+
+	for (size_t i = 0; i < l; i++)
+		if ((unsigned char)s[i] < 0x20)
+			s[i] = ' ';
+	while (l && s[l - 1] == ' ')
+		s[--l] = '\0';
+}
+
+void tokenmsg_fetch_v024(char *out, size_t n, int anonymous, const char *method,
+			 const char *url, long status, const char *reason,
+			 const char *body, size_t len)
+{
+	char base[TOKENMSG_MAX];
+	struct buf b = BUF_INIT(TOKENMSG_MAX);
+	json_t *j = NULL;
+	const char *details;
+
+	tokenmsg_fetch(base, sizeof(base), anonymous, method, url, status, reason);
+	if (anonymous || !body || !len) {
+		snprintf(out, n, "%s", base);
+		return;
+	}
+	if (containerd_errors(&b, body, len) == 0) {
+		snprintf(out, n, "failed to fetch oauth token: %s", b.data ? b.data : "");
+		goto cleanup;
+	}
+	/* verboseUnexpectedStatusError: {"details": "…"} gives its text;
+	 * any other body is shown, cut at 256 bytes. */
+	details = details_of(&j, body, len);
+	if (details)
+		buf_appends(&b, details);
+	else if (buf_append(&b, body, len > 256 ? 256 : len) == 0 && len > 256)
+		buf_appendf(&b, "... (%zu bytes truncated)", len - 256);
+	if (b.data)
+		one_line(b.data);
+	snprintf(out, n, "%s: %s", base, b.data ? b.data : "");
+cleanup:
+	json_decref(j);
+	buf_release(&b);
 }
 
 void tokenmsg_undecodable(char *out, size_t n, const char *why)

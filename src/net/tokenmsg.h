@@ -33,11 +33,15 @@ void tokenmsg_fetch(char *out, size_t n, int anonymous, const char *method, cons
 		    long status, const char *reason);
 
 /* BuildKit >= v0.24 (util/errutil/errutil.go WithDetails, d84b119),
- * credentialed errors only: registry-error JSON becomes "<code lower,
- * _ -> space>: <message>" (only the code when the message is the code's
- * default, containerd core/remotes/docker/errcode.go
- * Errors.UnmarshalJSON); any other body is appended after ": ", cut at
- * 256 bytes. Anonymous: the same as tokenmsg_fetch. */
+ * credentialed errors only. Registry-error JSON ({"errors":[…]}) becomes
+ * "failed to fetch oauth token: <code>[: <message>][ - <detail>]" in
+ * containerd's words (core/remotes/docker/errcode.go: "<code lower,
+ * _ -> space>", only the code when the message is the code's default and
+ * there is no detail; a code containerd does not register is "unknown").
+ * Otherwise the classic message, then ": " and the body's "details" string
+ * ({"details": "…"}) or the body itself, cut at 256 bytes with "... (N
+ * bytes truncated)". Line breaks become spaces. Anonymous: the same as
+ * tokenmsg_fetch. */
 void tokenmsg_fetch_v024(char *out, size_t n, int anonymous, const char *method,
 			 const char *url, long status, const char *reason,
 			 const char *body, size_t len);

@@ -182,11 +182,34 @@ int main(void)
 		is_str(msg, "failed to fetch oauth token: unauthorized", "v0.24: default message shows only the code");
 	}
 	{
+		static const struct { const char *body, *want, *name; } t[] = {
+			{ "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\"}]}",
+			  "failed to fetch oauth token: unknown: repository name not known to registry",
+			  "v0.24: a code containerd does not register is unknown" },
+			{ "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\",\"detail\":\"no pull\"}]}",
+			  "failed to fetch oauth token: denied: requested access to the resource is denied - no pull",
+			  "v0.24: a detail keeps the message and is appended" },
+			{ "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"service unavailable\",\"detail\":null}]}",
+			  "failed to fetch oauth token: unavailable", "v0.24: a null detail is no detail" },
+			{ "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"a\"},{\"code\":\"UNAUTHORIZED\"}]}",
+			  "failed to fetch oauth token: errors: denied: a unauthorized", "v0.24: several errors" },
+			{ "{\"errors\":[]}",
+			  "failed to fetch oauth token: unexpected status from GET request to u: 403 Forbidden: {\"errors\":[]}",
+			  "v0.24: no error in the list: the body" },
+		};
+
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			tokenmsg_fetch_v024(msg, sizeof(msg), 0, "GET", "u", 403, "Forbidden", t[i].body,
+					    strlen(t[i].body));
+			is_str(msg, t[i].want, "%s", t[i].name);
+		}
+	}
+	{
 		const char *body = "{\"details\": \"incorrect username or password\"}\n";
 
 		tokenmsg_fetch_v024(msg, sizeof(msg), 0, "GET", "u", 401, "Unauthorized", body, strlen(body));
 		is_str(msg, "failed to fetch oauth token: unexpected status from GET request to u: 401 "
-		       "Unauthorized: {\"details\": \"incorrect username or password\"}", "v0.24: other body appended");
+		       "Unauthorized: incorrect username or password", "v0.24: the details string appended");
 		tokenmsg_fetch_v024(msg, sizeof(msg), 1, "GET", "u", 401, "Unauthorized", body, strlen(body));
 		ok(strstr(msg, "details") == NULL, "v0.24: anonymous errors untouched");
 	}
@@ -196,7 +219,10 @@ int main(void)
 		memset(big, 'x', sizeof(big) - 1);
 		big[sizeof(big) - 1] = '\0';
 		tokenmsg_fetch_v024(msg, sizeof(msg), 0, "GET", "u", 500, "Internal Server Error", big, strlen(big));
-		is_int(strlen(strstr(msg, "Error: ") + 7), 256, "v0.24: body cut at 256 bytes");
+		is_str(strstr(msg, "Error: ") + 7 + 256, "... (343 bytes truncated)", "v0.24: body cut at 256 bytes, the rest counted");
+		tokenmsg_fetch_v024(msg, sizeof(msg), 0, "POST", "u", 404, "Not Found", "404 page not found\n", 19);
+		is_str(msg, "failed to fetch oauth token: unexpected status from POST request to u: 404 Not Found: "
+		       "404 page not found", "v0.24: a text body, its line break dropped");
 	}
 
 	/* docker login's wording (distribution registry/client/errors.go) */
