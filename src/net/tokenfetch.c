@@ -203,7 +203,6 @@ void tokenfetch_on_response(struct tf_flow *f, struct http_req *r, json_t *step)
 {
 	struct tokresp tr;
 	json_t *tok = json_object();
-	char url[HTTP_URL_MAX];
 
 	memset(&tr, 0, sizeof(tr));
 	json_object_set_new(step, "token_result", tok);
@@ -240,13 +239,7 @@ void tokenfetch_on_response(struct tf_flow *f, struct http_req *r, json_t *step)
 	if (tr.has_refresh_token && tokenstate_is_login(f))
 		tokenstate_warn(f, "the endpoint returned a refresh_token: docker login stores it "
 				"as identitytoken and clears the password");
-	if (tokenstate_is_login(f)) {
-		tokenstate_base_url(f, url, sizeof(url), "/v2/");
-		tokenstate_issue(f, TF_ST_AUTH_GET, "GET", url, TF_AUTH_BEARER, NULL);
-	} else {
-		tokenstate_manifest_url(f, url, sizeof(url));
-		tokenstate_issue(f, TF_ST_AUTH_HEAD, "HEAD", url, TF_AUTH_BEARER, NULL);
-	}
+	tokenstate_issue_registry(f, TF_ST_AUTH_GET, TF_ST_AUTH_HEAD, TF_AUTH_BEARER);
 cleanup:
 	tokresp_release(&tr);
 }

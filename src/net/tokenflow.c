@@ -112,7 +112,6 @@ static enum tf_outcome outcome_of(enum http_errclass c)
 static int http_fallback(struct tf_flow *f, const struct http_req *r, json_t *step)
 {
 	int first = f->state == TF_ST_PROBE_HEAD || f->state == TF_ST_PING;
-	char url[HTTP_URL_MAX];
 
 	if (!first || (r->errclass != HTTP_ERR_TLS_HTTP_MISMATCH && r->errclass != HTTP_ERR_TIMEOUT &&
 		       r->errclass != HTTP_ERR_PROTOCOL) ||
@@ -126,12 +125,8 @@ static int http_fallback(struct tf_flow *f, const struct http_req *r, json_t *st
 		? "https answered as plain http: retrying over http"
 		: "no TLS handshake on this port: retrying over http (loopback/insecure)"));
 	f->https_error = r->errclass;
-	if (f->state == TF_ST_PING)
-		tokenstate_base_url(f, url, sizeof(url), "/v2/");
-	else
-		tokenstate_manifest_url(f, url, sizeof(url));
-	tokenstate_issue(f, f->state, f->state == TF_ST_PING ? "GET" : "HEAD", url, TF_AUTH_NONE,
-			 NULL);
+	/* The first request again (login: GET /v2/; pull: HEAD manifest). */
+	tokenstate_issue_registry(f, TF_ST_PING, TF_ST_PROBE_HEAD, TF_AUTH_NONE);
 	return 1;
 }
 
@@ -180,8 +175,6 @@ static void on_done(struct http_req *r, void *arg)
 int tf_flow_start(struct tf_flow *f, struct tf_transport *t, const struct tf_config *cfg,
 		  void (*on_finish)(struct tf_flow *, void *), void *arg)
 {
-	char url[HTTP_URL_MAX];
-
 	memset(f, 0, sizeof(*f));
 	f->cfg = *cfg;
 	f->transport = t;
@@ -201,13 +194,7 @@ int tf_flow_start(struct tf_flow *f, struct tf_transport *t, const struct tf_con
 	f->plain_http = strcmp(f->scheme, "http") == 0;
 	f->anonymous = !cfg->cred || (sensitive_is_empty(&cfg->cred->secret) &&
 				      sensitive_is_empty(&cfg->cred->registry_token));
-	if (tokenstate_is_login(f)) {
-		tokenstate_base_url(f, url, sizeof(url), "/v2/");
-		tokenstate_issue(f, TF_ST_PING, "GET", url, TF_AUTH_NONE, NULL);
-	} else {
-		tokenstate_manifest_url(f, url, sizeof(url));
-		tokenstate_issue(f, TF_ST_PROBE_HEAD, "HEAD", url, TF_AUTH_NONE, NULL);
-	}
+	tokenstate_issue_registry(f, TF_ST_PING, TF_ST_PROBE_HEAD, TF_AUTH_NONE);
 	return 0;
 }
 

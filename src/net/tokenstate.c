@@ -143,3 +143,17 @@ void tokenstate_issue(struct tf_flow *f, enum tf_state state, const char *method
 	}
 	f->transport->send(f->transport, r);
 }
+
+void tokenstate_issue_registry(struct tf_flow *f, enum tf_state login_state,
+			       enum tf_state pull_state, enum tf_auth auth)
+{
+	char url[HTTP_URL_MAX];
+
+	if (tokenstate_is_login(f)) {
+		tokenstate_base_url(f, url, sizeof(url), "/v2/");
+		tokenstate_issue(f, login_state, "GET", url, auth, NULL);
+	} else {
+		tokenstate_manifest_url(f, url, sizeof(url));
+		tokenstate_issue(f, pull_state, "HEAD", url, auth, NULL);
+	}
+}

@@ -134,6 +134,11 @@ struct tf_flow {
 void tokenstate_issue(struct tf_flow *f, enum tf_state state, const char *method,
 		      const char *url, enum tf_auth auth, const struct buf *body);
 
+/* The registry request of a step: docker login's GET /v2/ in login_state,
+ * a pull's HEAD of the manifest in pull_state. */
+void tokenstate_issue_registry(struct tf_flow *f, enum tf_state login_state,
+			       enum tf_state pull_state, enum tf_auth auth);
+
 /* Ends the flow with outcome o and a printf summary, then runs on_finish.
  * Set f->message (what the client prints) before, when there is one. */
 void tokenstate_finish(struct tf_flow *f, enum tf_outcome o, const char *fmt, ...)
