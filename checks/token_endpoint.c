@@ -9,21 +9,22 @@
  * `docker login` does, which does not prove pull access.
  * Every registry in a batch runs concurrently on one libcurl multi handle
  * under one deadline. Secrets appear only as fingerprints. */
+#include "checks/token_endpoint.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/checks.h"
 #include "util/clock.h"
+#include "util/sensitive.h"
 #include "docker/credhelper.h"
 #include "docker/credplan.h"
 #include "docker/daemoncfg.h"
+#include "docker/imageref.h"
 #include "net/http.h"
 #include "net/trust.h"
+#include "net/url.h"
 #include "util/jsontext.h"
-#include "docker/imageref.h"
-#include "util/sensitive.h"
-#include "net/tokenflow.h"
 
 struct te_item {
 	const struct probe_ctx *ctx;
@@ -37,10 +38,238 @@ struct te_item {
 	char note[512];                       /* prefix for the detail, or "" */
 	json_t *evidence;
 	struct trust trust;
-	struct tf_check check;
+	struct token_endpoint_check check;
 	int started;
 	int done;                             /* result already set (no flow) */
 };
+
+/* ================= the check: credentialed, then anonymous ================= */
+
+/* A credential the endpoint or the registry refused: worth seeing whether
+ * anonymous access works (a stale credential shadowing a public image). */
+static int worth_anonymous(enum tf_outcome o)
+{
+	return o == TF_TOKEN_REJECTED || o == TF_EXPIRED || o == TF_SCOPE_DENIED;
+}
+
+static void main_done(struct tf_flow *f, void *arg)
+{
+	struct token_endpoint_check *k = arg;
+	struct tf_config cfg;
+
+	if (f->anonymous || !f->cfg.repo[0] || f->cfg.client == TOKENCLIENT_DOCKER_LOGIN ||
+	    !worth_anonymous(f->outcome))
+		return;
+	cfg = k->cfg;
+	cfg.cred = NULL;
+	snprintf(cfg.scheme, sizeof(cfg.scheme), "%s", f->scheme);
+	if (tf_flow_start(&k->anon, k->transport, &cfg, NULL, NULL) == 0)
+		k->anon_started = 1;
+	else
+		tf_flow_release(&k->anon);
+}
+
+int token_endpoint_check_start(struct token_endpoint_check *k, struct tf_transport *t,
+			       const struct tf_config *cfg)
+{
+	memset(k, 0, sizeof(*k));
+	k->cfg = *cfg;
+	k->transport = t;
+	return tf_flow_start(&k->main, t, cfg, main_done, k);
+}
+
+void token_endpoint_check_release(struct token_endpoint_check *k)
+{
+	if (!k)
+		return;
+	tf_flow_release(&k->main);
+	if (k->anon_started)
+		tf_flow_release(&k->anon);
+	k->anon_started = 0;
+}
+
+/* ================= the verdict ================= */
+
+/* Whether each client would accept the registry's transport: plain http
+ * (docker: loopback or insecure-registries), an untrusted certificate. */
+static json_t *clients_json(const struct tf_flow *f, const char *reg)
+{
+	json_t *o = json_object();
+	int loop = url_host_is_loopback(f->host), insecure = f->cfg.insecure_declared;
+	char m[768];
+
+	if (f->plain_http) {
+		snprintf(m, sizeof(m), "%s", loop ? "accepts plain http: 127.0.0.0/8 is an insecure "
+			 "registry by default" : insecure ? "accepts plain http: listed in daemon.json "
+			 "insecure-registries" : "refuses plain http (add it to daemon.json "
+			 "insecure-registries)");
+		json_object_set_new(o, "docker", json_string(m));
+		snprintf(m, sizeof(m), loop ? "falls back to plain http for loopback hosts" :
+			 "needs buildkitd.toml [registry.\"%s\"] http = true", reg);
+		json_object_set_new(o, "buildkit", json_string(m));
+		json_object_set_new(o, "containers/image", json_string(
+			"needs --tls-verify=false (or insecure = true for it in registries.conf)"));
+	} else if (f->outcome == TF_TLS_UNTRUSTED || f->outcome == TF_TLS_OTHER) {
+		if (loop || insecure)
+			snprintf(m, sizeof(m), "accepts: it skips TLS verification for insecure "
+				 "registries (%s)", loop ? "127.0.0.0/8 by default"
+				 : "daemon.json insecure-registries");
+		else
+			snprintf(m, sizeof(m), "refuses until the CA is in "
+				 "/etc/docker/certs.d/%s/ca.crt", reg);
+		json_object_set_new(o, "docker", json_string(m));
+		snprintf(m, sizeof(m), "refuses until buildkitd.toml has [registry.\"%s\"] "
+			 "ca=[\"/path/to/ca.crt\"] (or insecure = true)", reg);
+		json_object_set_new(o, "buildkit", json_string(m));
+		snprintf(m, sizeof(m), "refuses until the CA is in /etc/containers/certs.d/%s/ca.crt "
+			 "(or --cert-dir DIR, or --tls-verify=false)", reg);
+		json_object_set_new(o, "containers/image", json_string(m));
+	} else {
+		json_object_set_new(o, "docker", json_string("https with a verified certificate"));
+		json_object_set_new(o, "buildkit", json_string("https with a verified certificate"));
+		json_object_set_new(o, "containers/image", json_string("https with a verified certificate"));
+	}
+	return o;
+}
+
+/* The evidence both flows give: the client, the transport, the clients'
+ * acceptance, the flow (and the anonymous one). */
+static void flows_evidence(struct token_endpoint_check *k, json_t *evidence)
+{
+	const struct tf_flow *f = &k->main;
+
+	json_object_set_new(evidence, "client", json_string(tokenclient_name(f->cfg.client)));
+	json_object_set_new(evidence, "scheme", json_string(f->scheme));
+	json_object_set_new(evidence, "plain_http", json_boolean(f->plain_http));
+	json_object_set_new(evidence, "clients", clients_json(f, k->cfg.registry));
+	json_object_set_new(evidence, "flow", tf_flow_json(f));
+	if (k->anon_started)
+		json_object_set_new(evidence, "anonymous_flow", tf_flow_json(&k->anon));
+}
+
+/* Outcomes whose verdict is a fixed status and code, with the summary as
+ * the detail (and the client's message when with_message). */
+static const struct {
+	enum tf_outcome outcome;
+	enum probe_status status;
+	const char *code;
+	int with_message;
+	const char *advice;   /* appended, or NULL */
+} plain_verdicts[] = {
+	{ TF_NO_AUTH_NEEDED, PROBE_OK, "no_auth_required", 0, NULL },
+	{ TF_NO_CREDENTIALS, PROBE_FAIL, "no_credentials", 1, NULL },
+	{ TF_NOT_FOUND, PROBE_WARN, "repo_not_found_or_private", 0, NULL },
+	{ TF_OUTAGE, PROBE_FAIL, "registry_outage", 1, NULL },
+	{ TF_RATE_LIMITED, PROBE_FAIL, "rate_limited", 1,
+	  "; wait before retrying (limits count per account or IP; authenticated pulls "
+	  "usually get more)" },
+	{ TF_NETWORK, PROBE_FAIL, "network_unreachable", 0, NULL },
+	{ TF_REFUSED, PROBE_ERROR, "refused_plain_http", 0, NULL },
+	/* the realm downgrades an https registry to plain http */
+	{ TF_REALM_PLAIN_HTTP, PROBE_FAIL, "tls_http_mismatch", 0, NULL },
+	{ TF_REALM_OTHER_HOST, PROBE_ERROR, "realm_other_host", 0, NULL },
+};
+
+/* The credential was refused (token endpoint, registry) or expired: if
+ * anonymous access works, the credential shadows a public image. */
+static void credential_verdict(const struct token_endpoint_check *k, enum probe_status *status,
+			       char *code, size_t codelen, char *detail, size_t detaillen,
+			       const char *extra)
+{
+	const struct tf_flow *f = &k->main, *a = k->anon_started ? &k->anon : NULL;
+	int anon_ok = a && (a->outcome == TF_OK || a->outcome == TF_NO_AUTH_NEEDED);
+
+	*status = PROBE_FAIL;
+	if (anon_ok && f->outcome != TF_EXPIRED) {
+		snprintf(code, codelen, "shadowed_credentials");
+		snprintf(detail, detaillen, "anonymous pull of %s works but the stored credential "
+			 "fails (%s); %s sends the credential and never retries anonymously: fix "
+			 "or remove it (docker logout %s)%s", f->cfg.repo, f->summary,
+			 tokenclient_name(f->cfg.client), k->cfg.registry, extra);
+		return;
+	}
+	snprintf(code, codelen, "%s", f->outcome == TF_TOKEN_REJECTED ? "oauth_token_rejected"
+		 : f->outcome == TF_EXPIRED ? "expired_token" : "insufficient_scope_or_permission");
+	snprintf(detail, detaillen, "%s%s%s", f->summary, extra,
+		 anon_ok ? "; anonymous pull works" : "");
+}
+
+/* TLS failures: name the certificate and say how each client trusts it. */
+static void tls_verdict(const struct tf_flow *f, const char *reg, enum probe_status *status,
+			char *code, size_t codelen, char *detail, size_t detaillen)
+{
+	const char *subject = f->tls_subject[0] ? f->tls_subject : "?";
+	const char *issuer = f->tls_issuer[0] ? f->tls_issuer : "?";
+
+	*status = PROBE_FAIL;
+	if (f->outcome == TF_TLS_UNTRUSTED) {
+		snprintf(code, codelen, "tls_untrusted_ca");
+		snprintf(detail, detaillen, "%s presents a certificate (subject %s, issuer %s) that "
+			 "does not chain to a trusted CA: %s. Trust it: docker "
+			 "/etc/docker/certs.d/%s/ca.crt; BuildKit buildkitd.toml [registry.\"%s\"] "
+			 "ca=[\"/path/ca.crt\"]; podman /etc/containers/certs.d/%s/ca.crt",
+			 reg, subject, issuer, f->tls_error, reg, reg, reg);
+	} else if (f->outcome == TF_TLS_OTHER) {
+		snprintf(code, codelen, "tls_other");
+		snprintf(detail, detaillen, "TLS to %s failed: %s (certificate subject %s, issuer %s)",
+			 reg, f->tls_error, subject, issuer);
+	} else {
+		snprintf(code, codelen, "tls_http_mismatch");
+		snprintf(detail, detaillen, "%s speaks plain http where clients expect https (%s): "
+			 "serve TLS, or declare it insecure (daemon.json insecure-registries, "
+			 "buildkitd.toml http = true, --tls-verify=false)", reg, f->tls_error);
+	}
+}
+
+void token_endpoint_verdict(struct token_endpoint_check *k, enum probe_status *status,
+			    char *code, size_t codelen, char *detail, size_t detaillen,
+			    json_t *evidence)
+{
+	const struct tf_flow *f = &k->main;
+	char extra[TF_MSG_MAX + 64] = "";
+	size_t i;
+
+	tf_flow_settle(&k->main);
+	if (k->anon_started)
+		tf_flow_settle(&k->anon);
+	flows_evidence(k, evidence);
+	if (f->message[0])
+		snprintf(extra, sizeof(extra), "; the client reports: %s", f->message);
+	for (i = 0; i < sizeof(plain_verdicts) / sizeof(plain_verdicts[0]); i++) {
+		if (plain_verdicts[i].outcome != f->outcome)
+			continue;
+		*status = plain_verdicts[i].status;
+		snprintf(code, codelen, "%s", plain_verdicts[i].code);
+		snprintf(detail, detaillen, "%s%s%s", f->summary,
+			 plain_verdicts[i].with_message ? extra : "",
+			 plain_verdicts[i].advice ? plain_verdicts[i].advice : "");
+		return;
+	}
+	switch (f->outcome) {
+	case TF_OK:
+		*status = PROBE_OK;
+		snprintf(code, codelen, "%s", f->cfg.client == TOKENCLIENT_DOCKER_LOGIN ? "login_ok"
+										  : "token_ok");
+		snprintf(detail, detaillen, "%s%s", f->summary, f->plain_http
+			 ? " (plain http: containers/image needs --tls-verify=false)" : "");
+		return;
+	case TF_TOKEN_REJECTED:
+	case TF_SCOPE_DENIED:
+	case TF_EXPIRED:
+		credential_verdict(k, status, code, codelen, detail, detaillen, extra);
+		return;
+	case TF_TLS_UNTRUSTED:
+	case TF_TLS_OTHER:
+	case TF_TLS_HTTP_MISMATCH:
+		tls_verdict(f, k->cfg.registry, status, code, codelen, detail, detaillen);
+		return;
+	default:
+		break;
+	}
+	*status = PROBE_ERROR;
+	snprintf(code, codelen, "probe_error");
+	snprintf(detail, detaillen, "%s", f->summary[0] ? f->summary : "the flow did not finish");
+}
 
 static json_t *credential_json(struct te_item *it)
 {
@@ -149,21 +378,18 @@ static void resolve_credential(struct te_item *it)
 			 where, fp);
 }
 
-/* --client (validated by main.c); BuildKit's client path by default. */
-static enum tf_client client_from_settings(const struct settings *s)
+/* --client (validated by main.c); BuildKit's client path by default
+ * (and for a client without a token flow of its own here, podman). */
+static enum tokenclient client_from_settings(const struct settings *s)
 {
-	const char *c = s ? s->client : NULL;
+	enum tokenclient c = TOKENCLIENT_BUILDKIT;
 
-	if (c && strcmp(c, "buildkit-daemon") == 0)
-		return TF_CLIENT_BUILDKIT_DAEMON;
-	if (c && strcmp(c, "containerd") == 0)
-		return TF_CLIENT_CONTAINERD;
-	if (c && strcmp(c, "docker-login") == 0)
-		return TF_CLIENT_DOCKER_LOGIN;
-	return TF_CLIENT_BUILDKIT;
+	if (s && s->client)
+		(void)tokenclient_from_name(s->client, &c);
+	return c;
 }
 
-static void setup(struct te_item *it, struct http_client *hc)
+static void setup(struct te_item *it, struct tf_transport *t)
 {
 	const struct probe_ctx *ctx = it->ctx;
 	struct tf_config cfg;
@@ -187,7 +413,7 @@ static void setup(struct te_item *it, struct http_client *hc)
 		json_object_set_new(it->evidence, "image", json_string(ctx->image));
 		json_object_set_new(it->evidence, "mode", json_string("pull"));
 	} else {
-		cfg.client = TF_CLIENT_DOCKER_LOGIN;
+		cfg.client = TOKENCLIENT_DOCKER_LOGIN;
 		json_object_set_new(it->evidence, "mode", json_string("login"));
 		json_object_set_new(it->evidence, "mode_note", json_string(
 			"no image given: checked what docker login checks (GET /v2/ and the token "
@@ -220,7 +446,7 @@ static void setup(struct te_item *it, struct http_client *hc)
 	cfg.cred = it->use;
 	cfg.trust = &it->trust;
 	cfg.deadline_ms = ctx->deadline_ms;
-	if (tf_check_start(&it->check, hc, &cfg) < 0) {
+	if (token_endpoint_check_start(&it->check, t, &cfg) < 0) {
 		probe_result_set(it->res, PROBE_ERROR, "probe_error", "out of memory");
 		it->done = 1;
 		return;
@@ -236,8 +462,9 @@ static void conclude(struct te_item *it)
 
 	if (it->done || !it->started)
 		return;
-	login = it->check.cfg.client == TF_CLIENT_DOCKER_LOGIN;
-	tf_check_verdict(&it->check, &st, code, sizeof(code), detail, sizeof(detail), it->evidence);
+	login = it->check.cfg.client == TOKENCLIENT_DOCKER_LOGIN;
+	token_endpoint_verdict(&it->check, &st, code, sizeof(code), detail, sizeof(detail),
+			       it->evidence);
 	if (it->use)
 		probe_result_set(it->res, st, code, "%swith %s: %s%s", it->note, it->cred_line, detail,
 				 login && st == PROBE_OK ? " (no --image: pull access not checked)" : "");
@@ -252,7 +479,7 @@ static void conclude(struct te_item *it)
 static void release_item(struct te_item *it)
 {
 	if (it->started)
-		tf_check_release(&it->check);
+		token_endpoint_check_release(&it->check);
 	trust_release(&it->trust);
 	credential_release(&it->cred);
 	if (it->helper_ran)
@@ -264,6 +491,7 @@ static void token_endpoint_run_batch(const struct probe_ctx *ctxs, struct probe_
 				     size_t n)
 {
 	struct http_client hc;
+	struct tf_transport transport;
 	struct te_item *items = NULL;
 	struct err e = ERR_INIT;
 	double deadline = 0;
@@ -279,6 +507,7 @@ static void token_endpoint_run_batch(const struct probe_ctx *ctxs, struct probe_
 		free(items);
 		return;
 	}
+	tf_transport_http(&transport, &hc);
 	for (i = 0; i < n; i++) {
 		struct te_item *it = &items[i];
 
@@ -294,7 +523,7 @@ static void token_endpoint_run_batch(const struct probe_ctx *ctxs, struct probe_
 			it->done = 1;
 			continue;
 		}
-		setup(it, &hc);
+		setup(it, &transport);
 		if (ctxs[i].deadline_ms > deadline)
 			deadline = ctxs[i].deadline_ms;
 	}

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "net/tokenflow.h"
+#include "util/rfc3339.h"
 
 /* A non-empty string member, or NULL. */
 static const char *nonempty_string(const json_t *obj, const char *key)
@@ -76,7 +76,7 @@ void tokresp_parse(struct tokresp *out, const char *body, size_t len, int post)
 	if (ia) {
 		out->has_issued_at = 1;
 		snprintf(out->issued_at, sizeof(out->issued_at), "%s", ia);
-		if (!tf_rfc3339_valid(ia)) {
+		if (!rfc3339_valid(ia)) {
 			out->status = TOKRESP_BAD_ISSUED_AT;
 			goto done;
 		}

@@ -1,13 +1,13 @@
 /* tokenresp.h — a token endpoint's 2xx answer, decoded the way the
  * clients decode it, as a pure function of the body (fuzzed by
- * tests/fuzz/fuzz-tokenresp.c; used by tokenflow.c).
+ * tests/fuzz/fuzz-tokenresp.c; used by tokenfetch.c).
  *
  * containerd remotes/docker/auth/fetch.go and docker/distribution
  * registry/client/auth/session.go: the body must be a JSON object; an
  * OAuth2 POST answer must carry a non-empty access_token (token is
  * ignored there); a GET answer may use token or access_token, and
- * access_token wins. issued_at, when given, must be RFC 3339 or the whole
- * decode fails. expires_in absent, not an integer or < 1 counts as 60 s.
+ * access_token wins. issued_at, when given, must be RFC 3339
+ * (util/rfc3339.h) or the whole decode fails. expires_in absent, not an integer or < 1 counts as 60 s.
  * Only the first JSON value is read (json.Decoder.Decode): trailing bytes
  * do not matter. Why a body is not JSON is said as Go says it for an empty
  * body ("EOF"), a cut-off one ("unexpected EOF") and a stray first

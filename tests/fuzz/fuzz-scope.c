@@ -1,10 +1,10 @@
 /* fuzz-scope — registry token scopes (type:name:actions, names with
  * host:port) through scope_parse, a BuildKit scope_set and containerd's
- * and BuildKit's scope lists (tf_scopes_for). Lines are scopes. */
+ * and BuildKit's scope lists (tokenclient_scopes). Lines are scopes. */
 #include "fuzz.h"
 
 #include "net/scope.h"
-#include "net/tokenflow.h"
+#include "net/tokenclient.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -48,11 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scope_set_join(set, joined, sizeof(joined));
 	fuzz_assert(strlen(joined) < sizeof(joined));
 	(void)scope_pull(joined, sizeof(joined), lines[0]);
-	k = tf_scopes_for(TF_CLIENT_CONTAINERD, lines[0], lines + 1, n - 1, out, SCOPE_SET_MAX);
+	k = tokenclient_scopes(TOKENCLIENT_CONTAINERD, lines[0], lines + 1, n - 1, out, SCOPE_SET_MAX);
 	fuzz_assert(k <= SCOPE_SET_MAX);
 	for (i = 1; i < k; i++)
 		fuzz_assert(strcmp(out[i - 1], out[i]) < 0);
-	k = tf_scopes_for(TF_CLIENT_BUILDKIT, lines[0], lines + 1, n - 1, out, SCOPE_SET_MAX);
+	k = tokenclient_scopes(TOKENCLIENT_BUILDKIT, lines[0], lines + 1, n - 1, out, SCOPE_SET_MAX);
 	fuzz_assert(k <= SCOPE_SET_MAX);
 	free(set);
 	free(s);

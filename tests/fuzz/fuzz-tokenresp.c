@@ -1,8 +1,9 @@
 /* fuzz-tokenresp — what fixkb reads from a token endpoint and a registry
- * error body: the BuildKit >= 0.24 error text (tf_fetch_message_v024 on
- * the body), the redacted body excerpt kept as evidence
- * (redact_body, jsontext_string), issued_at (tf_rfc3339_valid), and
- * the realm a GET token URL is built on (tf_token_get_url), and the
+ * error body: the BuildKit >= 0.24 and docker login error texts
+ * (tokenmsg_fetch_v024, tokenmsg_login on the body), the redacted
+ * body excerpt kept as evidence (redact_body, jsontext_string),
+ * issued_at (rfc3339_valid), and
+ * the realm a GET token URL is built on (urlvalues_url), and the
  * decoding of the body as a token response for POST and GET
  * (tokresp_parse). Input: realm line, issued_at line, then the body. */
 #include "fuzz.h"
@@ -11,8 +12,10 @@
 #include "util/jsontext.h"
 #include "util/redact.h"
 #include "util/sensitive.h"
-#include "net/tokenflow.h"
+#include "net/tokenmsg.h"
 #include "net/tokenresp.h"
+#include "net/urlvalues.h"
+#include "util/rfc3339.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -22,16 +25,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static int count_pair(const char *key, const char *val, void *arg)
+{
+	(void)key;
+	(void)val;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct tf_kv kv[] = {
+	static const struct urlvalues_kv kv[] = {
 		{ "scope", "repository:fixkb/tiny:pull", 26 },
 		{ "service", "registry.example", 16 },
 		{ "account", "alice", 5 },
 	};
-	char msg[TF_MSG_MAX], url[HTTP_URL_MAX];
+	char msg[TOKENMSG_MAX], url[HTTP_URL_MAX];
 	const uint8_t *rest, *body;
-	size_t n1, n2, nrest, nbody;
+	size_t n1, n2, nrest, nbody, npairs = 0;
 	char *realm, *ia, *b;
 	struct buf vb = BUF_INIT(1 << 16);
 	json_t *j;
@@ -42,22 +53,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ia = fuzz_cstr(rest, n2);
 	b = fuzz_dup(body, nbody);
 
-	tf_fetch_message_v024(msg, sizeof(msg), 0, "POST", realm, 401, "Unauthorized", b, nbody);
+	tokenmsg_fetch_v024(msg, sizeof(msg), 0, "POST", realm, 401, "Unauthorized", b, nbody);
 	fuzz_assert(strlen(msg) < sizeof(msg));
-	tf_fetch_message_v024(msg, 40, 0, "GET", realm, 403, "", b, nbody);
+	tokenmsg_fetch_v024(msg, 40, 0, "GET", realm, 403, "", b, nbody);
 	fuzz_assert(strlen(msg) < 40);
-	tf_fetch_message_v024(msg, sizeof(msg), 1, "GET", realm, 500, "", b, nbody);
+	tokenmsg_fetch_v024(msg, sizeof(msg), 1, "GET", realm, 500, "", b, nbody);
+	tokenmsg_login(msg, sizeof(msg), realm, 429, "", b, nbody);
+	fuzz_assert(strlen(msg) < sizeof(msg));
+	tokenmsg_login(msg, sizeof(msg), realm, 401, "", b, nbody);
 	j = redact_body(b, nbody, 512);
 	fuzz_assert(j);
 	json_decref(j);
 	j = jsontext_string(b, nbody, 64);
 	fuzz_assert(json_is_string(j));
 	json_decref(j);
-	(void)tf_rfc3339_valid(ia);
-	if (tf_token_get_url(url, sizeof(url), realm, kv, 3) == 0)
+	(void)rfc3339_valid(ia);
+	if (urlvalues_url(url, sizeof(url), realm, kv, 3) == 0)
 		fuzz_assert(strlen(url) < sizeof(url));
-	(void)tf_token_get_url(url, 16, realm, kv, 1);
-	(void)tf_query_escape(&vb, b, nbody);
+	(void)urlvalues_url(url, 16, realm, kv, 1);
+	(void)urlvalues_escape(&vb, b, nbody);
+	(void)urlvalues_parse(b, nbody, count_pair, &npairs);
 	for (int post = 0; post <= 1; post++) {
 		struct tokresp tr;
 

@@ -178,6 +178,34 @@ probe --image "$T/$REPO:$TAG"
 is "$(pj code)" registry_outage "token endpoint 503: registry_outage"
 like "$(pj evidence.flow.message)" 'unexpected status from POST request to .*: 503' "503 on the POST is final (no fallback)"
 agree "issuer 503" "$T/$REPO:$TAG" --tls-verify=false
+echo "# --- the token endpoint rate limits (429): rate_limited, not an outage"
+ctl "$RIG_ISSUER_CTL" '{"status_5xx":null,"rate_limited":true}'
+off=$(log_mark "$RIG_TOKEN_LOG")
+probe --image "$T/$REPO:$TAG"
+is "$RUN_RC" 1 "token endpoint 429: exit 1"
+is "$(pj code)" rate_limited "token endpoint 429: rate_limited"
+is "$(pj evidence.flow.message)" \
+	"failed to fetch oauth token: unexpected status from POST request to $RIG_TOKEN_REALM: 429 Too Many Requests" \
+	"429 on the POST is final: BuildKit's message names the POST"
+is "$(pj evidence.flow.message_buildkit_v0_24)" \
+	"failed to fetch oauth token: toomanyrequests: token rate limit exceeded, retry later" \
+	"BuildKit >= 0.24 form: the registry error"
+like "$(pj detail)" 'wait before retrying' "says to wait"
+tl=$(log_since "$RIG_TOKEN_LOG" "$off")
+like "$(printf '%s\n' "$tl" | sed -n 1p)" "^TOKEN method=POST status=429 " "issuer log: POST 429"
+unlike "$tl" "method=GET" "issuer log: no GET fallback on 429"
+agree "issuer 429" "$T/$REPO:$TAG" --tls-verify=false
+nocreds
+probe --image "$T/$REPO:$TAG"
+is "$(pj code)" rate_limited "anonymous token request 429: rate_limited"
+like "$(pj evidence.flow.message)" '^failed to fetch anonymous token: unexpected status from GET request to .*: 429 Too Many Requests$' \
+	"anonymous wording"
+creds "$T" "$RIG_USER:$RIG_PASS"
+probe --registry "$T"
+is "$(pj code)" rate_limited "login mode, 429: rate_limited"
+is "$(pj evidence.flow.message)" "Get \"http://$T/v2/\": toomanyrequests: token rate limit exceeded, retry later" \
+	"docker login's wording"
+ctl "$RIG_ISSUER_CTL" '{"rate_limited":false}'
 ctl "$RIG_ISSUER_CTL" '{"status_5xx":null,"no_access":true}'
 probe --image "$T/$REPO:$TAG"
 is "$(pj code)" insufficient_scope_or_permission "token without access: insufficient_scope_or_permission"

@@ -129,6 +129,7 @@ DEFAULTS = {
     "deny_anonymous": False,  # GET without credentials -> 401 instead of an empty-access token
     "refresh_tokens": False,  # issue refresh_token on access_type=offline / offline_token=true
     "status_5xx": None,       # int: every token request (GET and POST) answers this status
+    "rate_limited": False,    # every token request answers 429 with Retry-After and TOOMANYREQUESTS
     "delay_ms": 0,            # sleep before answering a token request
     "expires_in": 300,        # expires_in in the response and exp - iat in the JWT
     "token_fields": "both",   # "both" | "token" | "access_token": which fields carry the JWT
@@ -163,7 +164,8 @@ class State:
             if k in INT_OR_NULL:
                 if v is not None and (not isinstance(v, int) or isinstance(v, bool) or not 100 <= v <= 599):
                     raise ValueError("%s must be an HTTP status or null" % k)
-            elif k in ("deny_anonymous", "refresh_tokens", "no_access", "bad_signature", "anonymous_pull"):
+            elif k in ("deny_anonymous", "refresh_tokens", "no_access", "bad_signature", "anonymous_pull",
+                       "rate_limited"):
                 if not isinstance(v, bool):
                     raise ValueError("%s must be true or false" % k)
             elif k in ("delay_ms", "expires_in"):
@@ -409,7 +411,14 @@ class Handler(BaseHTTPRequestHandler):
 
         user = None
         want_refresh = False
-        if st["status_5xx"]:
+        extra = None
+        if st["rate_limited"]:
+            # The distribution error form (errcode TOOMANYREQUESTS) with a
+            # Retry-After, as a rate-limiting token service answers.
+            status, extra = 429, {"Retry-After": "60"}
+            resp = {"errors": [{"code": "TOOMANYREQUESTS", "message": "token rate limit exceeded, retry later",
+                                "detail": None}]}
+        elif st["status_5xx"]:
             status, resp = st["status_5xx"], {"errors": [{"code": "UNAVAILABLE",
                                                           "message": "service unavailable", "detail": None}]}
         elif method == "POST" and st["post_status"]:
@@ -485,7 +494,7 @@ class Handler(BaseHTTPRequestHandler):
                          info["client_id"], info["access_type"], info["offline_token"], info["account"],
                          info["user"], info["auth"], u.path))
         ctype = "text/plain; charset=utf-8" if isinstance(resp, str) else "application/json"
-        self.send(status, resp, ctype)
+        self.send(status, resp, ctype, extra)
 
     def dispatch(self):
         path = urllib.parse.urlsplit(self.path).path

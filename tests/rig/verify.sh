@@ -233,6 +233,13 @@ rig_verify() {
 	is "$RV_CODE" 503 "ctl: status_5xx=503 (GET)"
 	rv_curl -X POST --data "$form" "$RIG_TOKEN_REALM"
 	is "$RV_CODE" 503 "ctl: status_5xx=503 (POST)"
+	rv_ctl "$CTL" '' '{"rate_limited":true}' >/dev/null
+	rv_curl -u "$U:$P" "$RIG_TOKEN_REALM?scope=$scope&service=$SVC"
+	is "$RV_CODE" 429 "ctl: rate_limited answers 429 (GET)"
+	is "$(rv_json "$RV_OUT" 'd["errors"][0]["code"]')" TOOMANYREQUESTS "ctl: rate_limited body is TOOMANYREQUESTS"
+	ok "ctl: rate_limited sends Retry-After" grep -qi '^Retry-After: 60' <<<"$RV_HDR"
+	rv_curl -X POST --data "$form" "$RIG_TOKEN_REALM"
+	is "$RV_CODE" 429 "ctl: rate_limited answers 429 (POST)"
 	rv_ctl "$CTL" /reset '{}' >/dev/null
 	rv_ctl "$CTL" '' '{"delay_ms":150}' >/dev/null
 	local t
