@@ -138,13 +138,16 @@ static int compile(struct di_pattern *p, struct err *e)
 	struct buf re = BUF_INIT(DI_LINE_MAX * 8);
 	const char *s = p->cleaned;
 	enum di_type type = DI_EXACT;
-	int i, rc = -1;
+	int i, rc = -1, in_class = 0;
 
 	buf_appends(&re, "^");
 	for (i = 0; *s; i++) {
 		unsigned char ch = (unsigned char)*s++;
 
-		if (ch == '*' && *s == '*') {
+		if (in_class && ch != ']') {
+			/* inside [...] the regexp takes the characters as they are */
+			buf_appendf(&re, "%c", ch);
+		} else if (ch == '*' && *s == '*') {
 			s++;
 			if (*s == '/')
 				s++;
@@ -176,6 +179,7 @@ static int compile(struct di_pattern *p, struct err *e)
 			}
 		} else if (ch == '[' || ch == ']') {
 			buf_appendf(&re, "%c", ch);
+			in_class = ch == '[';
 			type = DI_REGEX;
 		} else {
 			re_literal(&re, ch);

@@ -34,6 +34,19 @@ static void digest(char out[65], const char *user, const struct sensitive *secre
 	buf_release(&b);
 }
 
+/* Some stores hold the token in the username too ("auth" of
+ * "<token>:<token>"): such a username is shown as what it is, never
+ * itself. */
+static void hide_secret_username(struct inv_cred *c, const struct sensitive *secret)
+{
+	struct sensitive u = { c->username, strlen(c->username) };
+
+	if ((secret->len && u.len == secret->len && memcmp(u.data, secret->data, u.len) == 0))
+		snprintf(c->username, sizeof(c->username), "(the secret itself)");
+	else if (u.len && secretclass_prefix_class(&u))
+		snprintf(c->username, sizeof(c->username), "(a token)");
+}
+
 int inventory_add(struct inventory *inv, struct inv_cred **out, const struct inv_cred *where,
 		  const char *username, const struct sensitive *secret, enum secret_kind kind,
 		  const struct sensitive *registry_token, long long now)
@@ -65,6 +78,7 @@ int inventory_add(struct inventory *inv, struct inv_cred **out, const struct inv
 	snprintf(c->username, sizeof(c->username), "%s", username ? username : "");
 	c->kind = kind;
 	digest(c->digest, c->username, s);
+	hide_secret_username(c, s);
 	sensitive_fingerprint(s, c->fp);
 	secretclass_judge(&c->verdict, c->registry, c->username, s, kind, now);
 	if (inv->keep_secrets) {
