@@ -70,8 +70,10 @@ static void add_job(struct resolver *rv, const char *helper, const char *key, in
 		snprintf(j->registry, sizeof(j->registry), "%s", key);
 	j->file = file;
 	j->why = why;
-	j->line = stores_line_of(&rv->hs->f[file], strcmp(why, "credHelpers") == 0 ? key :
-				 "credsStore", strcmp(why, "credHelpers") != 0);
+	if (strcmp(why, "credHelpers") == 0)
+		j->line = stores_line_of(&rv->hs->f[file], "credHelpers", key, 0);
+	else
+		j->line = stores_line_of(&rv->hs->f[file], NULL, "credsStore", 1);
 }
 
 /* credsStore (or the auto-selected store): every registry, Docker Hub too. */

@@ -18,25 +18,39 @@ int stores_key_registry(const char *key, char *out, size_t n)
 	return registry_normalise(host, out, n, &e) < 0 ? -1 : 0;
 }
 
-int stores_line_of(const struct hfile *f, const char *needle, int nocase)
+/* The first quoted occurrence of needle in [t, end), or NULL; *line is
+ * advanced over the newlines passed. */
+static const char *find_quoted(const char *t, const char *end, const char *needle, int nocase,
+			       int *line)
 {
-	const char *t = f->text.data, *end;
 	char quoted[600];
 	size_t ql;
+
+	snprintf(quoted, sizeof(quoted), "\"%s\"", needle);
+	ql = strlen(quoted);
+	for (; t + ql <= end; t++) {
+		if ((nocase ? strncasecmp(t, quoted, ql) : strncmp(t, quoted, ql)) == 0)
+			return t;
+		if (*t == '\n')
+			(*line)++;
+	}
+	return NULL;
+}
+
+int stores_line_of(const struct hfile *f, const char *anchor, const char *needle, int nocase)
+{
+	const char *t = f->text.data, *end;
 	int line = 1;
 
 	if (!t || !needle || !*needle)
 		return 0;
-	snprintf(quoted, sizeof(quoted), "\"%s\"", needle);
-	ql = strlen(quoted);
 	end = t + f->text.len;
-	for (; t + ql <= end; t++) {
-		if (*t == '\n')
-			line++;
-		if ((nocase ? strncasecmp(t, quoted, ql) : strncmp(t, quoted, ql)) == 0)
-			return line;
+	if (anchor) {
+		t = find_quoted(t, end, anchor, 1, &line);
+		if (!t)
+			return 0;
 	}
-	return 0;
+	return find_quoted(t, end, needle, nocase, &line) ? line : 0;
 }
 
 static int add_file(struct home_stores *hs, const char *path, const char *root)
@@ -299,7 +313,7 @@ static int docker_entries(struct audit_report *r, const struct home_stores *hs,
 
 		if (!dockercfg_entry_has_credential(en) || stores_key_registry(en->key, reg, sizeof(reg)) < 0)
 			continue;
-		line = stores_line_of(f, en->key, 0);
+		line = stores_line_of(f, "auths", en->key, 0);
 		id = !sensitive_is_empty(&en->identity_token);
 		cred_where(&w, f, STORE_DOCKER_CONFIG, en->key, reg, line);
 		if (inventory_add(inv, &c, &w, en->username, id ? &en->identity_token : &en->password,
@@ -337,7 +351,7 @@ static int authfile_entries(struct audit_report *r, const struct home_stores *hs
 		}
 		if (m.hit != AUTHFILE_AUTH)
 			continue;
-		line = stores_line_of(f, key, 0);
+		line = stores_line_of(f, f->legacy ? NULL : "auths", key, 0);
 		id = !sensitive_is_empty(&m.identity_token);
 		cred_where(&w, f, f->legacy ? STORE_LEGACY : STORE_AUTHFILE, key, reg, line);
 		rc = inventory_add(inv, &c, &w, m.username, id ? &m.identity_token : &m.password,

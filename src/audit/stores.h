@@ -69,9 +69,10 @@ void stores_release(struct home_stores *hs);
 int stores_check(struct home_stores *hs, struct inventory *inv, struct audit_report *r,
 		 long long now);
 
-/* The line of the first occurrence of "needle" (quoted, field names
- * compared without case) in a file's text; 0 when absent. */
-int stores_line_of(const struct hfile *f, const char *needle, int nocase);
+/* The line of the first occurrence of "needle" (quoted; nocase: field
+ * names compared without case) in a file's text, after the first "anchor"
+ * (a field name, without case) when anchor is not NULL; 0 when absent. */
+int stores_line_of(const struct hfile *f, const char *anchor, const char *needle, int nocase);
 
 /* Normalised registry of a config key ("https://index.docker.io/v1/" →
  * "docker.io"); 0, or -1 when the key names no registry. */
