@@ -74,6 +74,7 @@ int inventory_add(struct inventory *inv, struct inv_cred **out, const struct inv
 	*c = *where;
 	c->cred = (struct credential)CREDENTIAL_INIT;
 	memset(c->used_by, 0, sizeof(c->used_by));
+	memset(c->read_by, 0, sizeof(c->read_by));
 	c->online[0] = '\0';
 	snprintf(c->username, sizeof(c->username), "%s", username ? username : "");
 	c->kind = kind;
@@ -270,16 +271,21 @@ static int shadow_one(struct audit_report *r, const struct inventory *inv, const
 	char subject[800];
 	struct audit_loc loc;
 	size_t i, j, n = 0, distinct = 0;
-	int rc, idle = 0, empty_plan = 0;
+	int rc, empty_plan = 0;
 
-	for (i = 0; i < inv->nplans; i++)
-		empty_plan |= strcmp(inv->plans[i].registry, reg) == 0 && !inv->plans[i].yields;
+	/* a client whose helper has nothing, while a store it reads holds one */
+	for (i = 0; i < inv->nplans; i++) {
+		const struct inv_plan *p = &inv->plans[i];
+
+		for (j = 0; !p->yields && strcmp(p->registry, reg) == 0 && j < inv->n; j++)
+			empty_plan |= strcmp(inv->v[j].registry, reg) == 0 &&
+				      inv->v[j].read_by[p->consumer] && !inv->v[j].used_by[p->consumer];
+	}
 	for (i = 0; i < inv->n; i++) {
 		if (strcmp(inv->v[i].registry, reg) != 0)
 			continue;
 		if (!first)
 			first = &inv->v[i];
-		idle |= !inv->v[i].used_by[CONSUMER_DOCKER] && !inv->v[i].used_by[CONSUMER_CONTAINERS];
 		n++;
 		for (j = 0; j < i; j++)
 			if (strcmp(inv->v[j].registry, reg) == 0 &&
@@ -287,8 +293,9 @@ static int shadow_one(struct audit_report *r, const struct inventory *inv, const
 				break;
 		distinct += j == i;
 	}
-	/* different secrets, or one that a helper with nothing hides */
-	if (!(distinct >= 2 || (idle && empty_plan)))
+	/* different secrets, or a helper hiding a store (it replaces auths
+	 * even when it has nothing) */
+	if (!(distinct >= 2 || empty_plan))
 		return 0;
 	shadow_story(&story, inv, reg, &unused);
 	inventory_cred_loc(&loc, unused ? unused : first, user, subject, sizeof(subject));

@@ -43,6 +43,7 @@ struct inv_cred {
 	char fp[SENSITIVE_FP_MAX];
 	struct secret_verdict verdict;
 	int used_by[CONSUMER_COUNT];
+	int read_by[CONSUMER_COUNT];      /* the consumer reads this store at all */
 	char online[32];                  /* --online: "valid", "rejected", "expired", "unknown" */
 	struct credential cred;           /* --online only; wiped on release */
 };

@@ -418,6 +418,28 @@ static int plan_other_containers(struct resolver *rv, const char *reg)
 	return rc;
 }
 
+/* Which stores each consumer reads at all: docker its config.json and
+ * DOCKER_AUTH_CONFIG, containers/image its chain. */
+static void mark_read(struct resolver *rv)
+{
+	const struct home_stores *hs = rv->hs;
+	size_t i, k;
+
+	for (i = 0; i < rv->inv->n; i++) {
+		struct inv_cred *c = &rv->inv->v[i];
+
+		c->read_by[CONSUMER_DOCKER] = c->store == STORE_ENV || c->store == STORE_HELPER ||
+			(c->store == STORE_DOCKER_CONFIG && hs->docker >= 0 &&
+			 strcmp(c->file, hs->f[hs->docker].path) == 0);
+		for (k = 0; k < hs->nchain; k++)
+			if (c->store != STORE_HELPER && c->store != STORE_ENV &&
+			    strcmp(c->file, hs->f[hs->chain[k]].path) == 0)
+				c->read_by[CONSUMER_CONTAINERS] = 1;
+		if (c->store == STORE_HELPER)
+			c->read_by[CONSUMER_CONTAINERS] = 1;
+	}
+}
+
 int resolve_plans(struct resolver *rv)
 {
 	const char *reg;
@@ -425,6 +447,7 @@ int resolve_plans(struct resolver *rv)
 	int c;
 
 	collect_registries(rv);
+	mark_read(rv);
 	for (i = 0; i < json_array_size(rv->registries); i++) {
 		reg = json_string_value(json_array_get(rv->registries, i));
 		if (rv->hs->home->current) {
