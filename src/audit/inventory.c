@@ -284,8 +284,9 @@ static int shadow_one(struct audit_report *r, const struct inventory *inv, const
 	for (i = 0; i < inv->n; i++) {
 		if (strcmp(inv->v[i].registry, reg) != 0)
 			continue;
-		if (!first)
-			first = &inv->v[i];
+		if (!first || (first->store != STORE_DOCKER_CONFIG &&
+			       inv->v[i].store == STORE_DOCKER_CONFIG))
+			first = &inv->v[i];   /* point at docker's config when no store is idle */
 		n++;
 		for (j = 0; j < i; j++)
 			if (strcmp(inv->v[j].registry, reg) == 0 &&
