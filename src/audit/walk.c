@@ -179,8 +179,11 @@ static int classify(struct walker *w, int dfd, struct dirlist *d, const char *na
 		return list_add(d, name, ENT_SUBDIR);
 	}
 	w->r->files++;
-	if (type != DT_REG && type != DT_LNK)
+	if (type != DT_REG && type != DT_LNK) {
+		if (dockerfile_is_name(name) || is_candidate(name))
+			audit_note(w->r, w->path, "'%s/%s': not a regular file; not read", w->path, name);
 		return 0;
+	}
 	if (strcmp(name, ".gitignore") == 0 && type == DT_REG)
 		d->has_gitignore = 1;
 	else if (dockerfile_is_name(name))
