@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "docker/dockercfg.h"
+#include "net/http.h"
 #include "util/buf.h"
 #include "util/crypto.h"
 
@@ -48,40 +49,13 @@ void audit_report_release(struct audit_report *r)
 
 void audit_display_text(char *out, size_t n, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t i = 0, w = 0, l, k;
-
 	if (n == 0)
 		return;
-	while (p[i] && w + 1 < n) {
-		/* the length of a valid UTF-8 sequence at p+i, or 0 */
-		if (p[i] < 0x80)
-			l = 1;
-		else if (p[i] >= 0xc2 && p[i] <= 0xdf)
-			l = 2;
-		else if (p[i] >= 0xe0 && p[i] <= 0xef)
-			l = 3;
-		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
-			l = 4;
-		else
-			l = 0;
-		for (k = 1; l && k < l; k++)
-			if ((p[i + k] & 0xc0) != 0x80)
-				l = 0;
-		if (l == 3 && ((p[i] == 0xe0 && p[i + 1] < 0xa0) || (p[i] == 0xed && p[i + 1] > 0x9f)))
-			l = 0;
-		if (l == 4 && ((p[i] == 0xf0 && p[i + 1] < 0x90) || (p[i] == 0xf4 && p[i + 1] > 0x8f)))
-			l = 0;
-		if (l == 0 || (l == 1 && (p[i] < 0x20 || p[i] == 0x7f)) || w + l >= n) {
-			out[w++] = '?';
-			i++;
-			continue;
-		}
-		memcpy(out + w, p + i, l);
-		w += l;
-		i += l;
-	}
-	out[w] = '\0';
+	snprintf(out, n, "%s", s ? s : "");
+	http_sanitize_utf8(out);   /* also a character cut in half at the end */
+	for (; *out; out++)
+		if (*out == 0x7f)
+			*out = '?';
 }
 
 static void uri_escape(char *out, size_t n, size_t *w, const char *s)
@@ -341,7 +315,7 @@ static int finding_cmp(const void *a, const void *b)
 		      json_string_value(json_object_get(fb, "id")));
 }
 
-static json_t *sorted_findings(const json_t *arr)
+json_t *audit_json_sorted(const json_t *arr, int (*cmp)(const void *, const void *))
 {
 	size_t n = json_array_size(arr), i;
 	json_t **v = calloc(n ? n : 1, sizeof(*v)), *out = json_array();
@@ -353,7 +327,7 @@ static json_t *sorted_findings(const json_t *arr)
 	}
 	for (i = 0; i < n; i++)
 		v[i] = json_array_get(arr, i);
-	qsort(v, n, sizeof(*v), finding_cmp);
+	qsort(v, n, sizeof(*v), cmp);
 	for (i = 0; i < n; i++)
 		json_array_append(out, v[i]);
 	free(v);
@@ -423,7 +397,7 @@ json_t *audit_report_json(struct audit_report *r, enum audit_severity fail_on, i
 			"scope", "users", r->users, "contexts", r->contexts,
 			"all_users", all_users, "online", online,
 			"rules", audit_rules_json(),
-			"findings", sorted_findings(r->findings),
+			"findings", audit_json_sorted(r->findings, finding_cmp),
 			"summary", summary_json(r, fail_on),
 			"suppressed", r->suppressed, "credentials", r->credentials,
 			"walk", walk, "notes", r->notes,

@@ -98,6 +98,10 @@ void audit_path_uri(char *out, size_t n, const char *path, const char *cwd);
 json_t *audit_report_json(struct audit_report *r, enum audit_severity fail_on, int all_users,
 			  int online);
 
+/* A new array holding arr's items (new references) in qsort order; cmp
+ * gets two `const json_t *const *`. NULL on OOM. */
+json_t *audit_json_sorted(const json_t *arr, int (*cmp)(const void *, const void *));
+
 /* 1 when a finding at or above fail_on was reported (not suppressed). */
 int audit_report_failed(const struct audit_report *r, enum audit_severity fail_on);
 

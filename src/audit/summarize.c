@@ -202,27 +202,6 @@ static int host_cmp(const void *a, const void *b)
 			      json_string_value(json_object_get(hb, "file")));
 }
 
-/* A sorted copy of arr (or of obj's values), each rule's host set as a
- * sorted list. */
-static json_t *sorted(json_t *items, int (*cmp)(const void *, const void *))
-{
-	size_t n = json_array_size(items), i;
-	json_t **v = calloc(n ? n : 1, sizeof(*v)), *out = json_array();
-
-	if (!v || !out) {
-		free(v);
-		json_decref(out);
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		v[i] = json_array_get(items, i);
-	qsort(v, n, sizeof(*v), cmp);
-	for (i = 0; i < n; i++)
-		json_array_append(out, v[i]);
-	free(v);
-	return out;
-}
-
 static json_t *rules_list(json_t *rules)
 {
 	json_t *arr = json_array(), *v, *hosts, *list, *out;
@@ -232,12 +211,12 @@ static json_t *rules_list(json_t *rules)
 		hosts = json_array();
 		json_object_foreach(json_object_get(v, "hosts"), h, list)
 			json_array_append_new(hosts, json_string(h));
-		list = sorted(hosts, str_cmp);
+		list = audit_json_sorted(hosts, str_cmp);
 		json_decref(hosts);
 		json_object_set_new(v, "hosts", list ? list : json_array());
 		json_array_append(arr, v);
 	}
-	out = sorted(arr, rule_cmp);
+	out = audit_json_sorted(arr, rule_cmp);
 	json_decref(arr);
 	return out;
 }
@@ -262,14 +241,14 @@ int audit_summarize(json_t **out, int *failed, const char *dir, enum audit_sever
 		err_set(e, "--summarize '%s': no *.json report in it", dir);
 		goto cleanup;
 	}
-	files = sorted(sm.files, str_cmp);
+	files = audit_json_sorted(sm.files, str_cmp);
 	for (i = 0; files && i < json_array_size(files); i++)
 		if (add_report(&sm, json_string_value(json_array_get(files, i)), e) < 0)
 			goto cleanup;
 	*out = json_pack("{s:s, s:s, s:I, s:s, s:b, s:o, s:o}", "fixkb", FIXKB_VERSION,
 			 "command", "audit-summary", "reports", (json_int_t)json_array_size(files),
 			 "fail_on", audit_severity_name(fail_on), "failed", sm.failed,
-			 "rules", rules_list(sm.rules), "hosts", sorted(sm.hosts, host_cmp));
+			 "rules", rules_list(sm.rules), "hosts", audit_json_sorted(sm.hosts, host_cmp));
 	*failed = sm.failed;
 	rc = *out ? 0 : err_set(e, "out of memory");
 cleanup:

@@ -86,6 +86,19 @@ static void display(const struct walker *w, const char *path, char *out, size_t 
 		snprintf(out, n, "%s", path);
 }
 
+/* A finding's location for the file `full` found by this walk; shown
+ * must outlive loc. */
+static void file_loc(const struct walker *w, struct audit_loc *loc, const char *full,
+		     char *shown, size_t n)
+{
+	display(w, full, shown, n);
+	memset(loc, 0, sizeof(*loc));
+	loc->user = w->o->home ? w->o->home->user : NULL;
+	loc->path = full;
+	loc->display = shown;
+	loc->ident = full + w->rootlen + (full[w->rootlen] == '/');
+}
+
 /* w->path + "/" + name into out. */
 static int child_path(const struct walker *w, const char *name, char *out, size_t n)
 {
@@ -320,12 +333,7 @@ static int push_context(struct walker *w, int dfd, const struct dirlist *d, size
 	}
 	w->r->dockerfiles++;
 	child_path(w, ename(d, i), full, sizeof(full));
-	display(w, full, shown, sizeof(shown));
-	memset(&loc, 0, sizeof(loc));
-	loc.user = w->o->home ? w->o->home->user : NULL;
-	loc.path = full;
-	loc.display = shown;
-	loc.ident = full + w->rootlen + (full[w->rootlen] == '/');
+	file_loc(w, &loc, full, shown, sizeof(shown));
 	rc = dockerfile_audit(w->r, &loc, b.data, b.len, &scan);
 	buf_release(&b);
 	if (rc < 0 || w->nctx >= WALK_CONTEXTS_MAX)
@@ -348,14 +356,9 @@ static int context_finding(struct walker *w, const struct ctxlevel *c, const cha
 	struct audit_loc loc;
 
 	snprintf(df, sizeof(df), "%.*s/%s", (int)c->base, w->path, c->dockerfile);
-	display(w, full, shown, sizeof(shown));
 	display(w, df, dfshown, sizeof(dfshown));
 	snprintf(subject, sizeof(subject), "%s: %s", c->dockerfile, rel);
-	memset(&loc, 0, sizeof(loc));
-	loc.user = w->o->home ? w->o->home->user : NULL;
-	loc.path = full;
-	loc.display = shown;
-	loc.ident = full + w->rootlen + (full[w->rootlen] == '/');
+	file_loc(w, &loc, full, shown, sizeof(shown));
 	loc.subject = subject;
 	if (c->copy_all_line)
 		snprintf(tail, sizeof(tail), "the COPY/ADD of the whole context at %s:%d puts it in "
@@ -382,12 +385,7 @@ static size_t credentials_held(struct walker *w, const char *name, const char *f
 	int r;
 
 	if (shellrc_is_env_name(name)) {
-		display(w, full, shown, sizeof(shown));
-		memset(&loc, 0, sizeof(loc));
-		loc.user = w->o->home ? w->o->home->user : NULL;
-		loc.path = full;
-		loc.display = shown;
-		loc.ident = full + w->rootlen + (full[w->rootlen] == '/');
+		file_loc(w, &loc, full, shown, sizeof(shown));
 		r = shellrc_scan_text(w->r, &loc, b->data, b->len, 1);
 		if (r < 0)
 			w->oom = 1;

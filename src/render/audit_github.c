@@ -3,30 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "render/render_ci.h"
+
 static const char *js(const json_t *o, const char *k)
 {
 	const char *v = json_string_value(json_object_get(o, k));
 
 	return v ? v : "";
-}
-
-/* Workflow commands: data escapes % CR LF; properties also : and ,. */
-static void escape(FILE *f, const char *s, int property)
-{
-	for (; *s; s++) {
-		if (*s == '%')
-			fputs("%25", f);
-		else if (*s == '\r')
-			fputs("%0D", f);
-		else if (*s == '\n')
-			fputs("%0A", f);
-		else if (property && *s == ':')
-			fputs("%3A", f);
-		else if (property && *s == ',')
-			fputs("%2C", f);
-		else
-			fputc(*s, f);
-	}
 }
 
 /* The relative URI back to a path (%XX decoded). */
@@ -65,7 +48,7 @@ void audit_render_github(FILE *f, const json_t *doc)
 		if (*uri && strncmp(uri, "file://", 7) != 0) {
 			fputs("file=", f);
 			uri_path(path, sizeof(path), uri);
-			escape(f, path, 1);
+			render_github_escape(f, path, 1);
 			line = json_integer_value(json_object_get(it, "line"));
 			if (line > 0)
 				fprintf(f, ",line=%lld", (long long)line);
@@ -73,9 +56,9 @@ void audit_render_github(FILE *f, const json_t *doc)
 		}
 		snprintf(title, sizeof(title), "fixkb audit: %s (%s)", js(it, "rule"), sev);
 		fputs("title=", f);
-		escape(f, title, 1);
+		render_github_escape(f, title, 1);
 		fputs("::", f);
-		escape(f, js(it, "message"), 0);
+		render_github_escape(f, js(it, "message"), 0);
 		fputc('\n', f);
 	}
 }
