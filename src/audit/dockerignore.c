@@ -314,15 +314,19 @@ int dockerignore_parse(struct dockerignore *d, const char *text, size_t len, str
 			nl = end;
 		if (first && nl - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 			p += 3;
-		if (nl - p > DI_LINE_MAX)
+		if (nl - p > DI_LINE_MAX) {
+			dockerignore_release(d);
 			return err_set(e, "a line is longer than %d bytes (bufio.Scanner: token too long)",
 				       DI_LINE_MAX);
+		}
 		if (d->n >= DOCKERIGNORE_MAX_PATTERNS)
 			break;
 		if (!read_line(line, sizeof(line), p, (size_t)(nl - p)))
 			continue;
-		if (add_pattern(d, line, &cap, e) < 0)
+		if (add_pattern(d, line, &cap, e) < 0) {
+			dockerignore_release(d);
 			return -1;
+		}
 	}
 	set_only_prefix(d);
 	return 0;

@@ -57,9 +57,9 @@ struct dockerignore {
 
 #define DOCKERIGNORE_INIT { NULL, 0, 0, 1 }
 
-/* Parses an ignore file held in memory. -1 with e set when BuildKit would
- * refuse it (an illegal "!" alone, a malformed pattern): that build fails
- * before it sends anything. */
+/* Parses an ignore file held in memory. -1 with e set (and d released:
+ * it excludes nothing) when BuildKit would refuse it (an illegal "!" alone,
+ * a malformed pattern): that build fails before it sends anything. */
 int dockerignore_parse(struct dockerignore *d, const char *text, size_t len, struct err *e);
 void dockerignore_release(struct dockerignore *d);
 
