@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "docker/dockercfg.h"
+#include "util/paths.h"
 
 static void user_name(uid_t uid, char *out, size_t n)
 {
@@ -22,7 +22,7 @@ static void user_name(uid_t uid, char *out, size_t n)
 
 int homes_current(struct audit_home *h, struct err *e)
 {
-	const char *home = dockercfg_home_dir();
+	const char *home = paths_home_dir();
 
 	memset(h, 0, sizeof(*h));
 	h->uid = getuid();

@@ -4,14 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docker/daemoncfg.h"
 #include "net/http.h"
+#include "net/trust.h"
 #include "net/tokenflow.h"
 #include "util/clock.h"
 
 struct online_item {
 	struct inv_cred *c;          /* the first entry holding this credential */
 	const char *user;
-	struct http_trust trust;
+	struct trust trust;
 	struct tf_check check;
 	int started;
 };
@@ -57,12 +59,12 @@ static void start_one(struct online_item *it, struct http_client *hc, const stru
 	cfg.client = TF_CLIENT_DOCKER_LOGIN;
 	snprintf(cfg.registry, sizeof(cfg.registry), "%s", it->c->registry);
 	cfg.cred = &it->c->cred;
-	if (http_trust_load(&it->trust, s, it->c->registry, &e) < 0)
+	if (trust_load(&it->trust, s, it->c->registry, &e) < 0)
 		return;
 	cfg.trust = &it->trust;
-	cfg.insecure_declared = http_registry_declared_insecure(it->c->registry, file, sizeof(file));
+	cfg.insecure_declared = daemoncfg_declares_insecure(it->c->registry, file, sizeof(file));
 	for (i = 0; i < s->insecure_registries.n && !cfg.insecure_declared; i++)
-		cfg.insecure_declared = http_insecure_entry_matches(s->insecure_registries.items[i],
+		cfg.insecure_declared = daemoncfg_insecure_entry_matches(s->insecure_registries.items[i],
 								    it->c->registry);
 	cfg.deadline_ms = deadline_ms;
 	if (tf_check_start(&it->check, hc, &cfg) == 0)
@@ -130,7 +132,7 @@ static int run_window(struct audit_report *r, struct online_item *items, size_t 
 			rc = -1;
 		if (items[i].started)
 			tf_check_release(&items[i].check);
-		http_trust_release(&items[i].trust);
+		trust_release(&items[i].trust);
 	}
 	http_client_release(&hc);
 	return rc;

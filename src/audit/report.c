@@ -9,7 +9,9 @@
 
 #include "config.h"
 #include "docker/dockercfg.h"
-#include "net/http.h"
+#include "util/fileio.h"
+#include "util/jsonerr.h"
+#include "util/jsontext.h"
 #include "util/buf.h"
 #include "util/crypto.h"
 
@@ -52,7 +54,7 @@ void audit_display_text(char *out, size_t n, const char *s)
 	if (n == 0)
 		return;
 	snprintf(out, n, "%s", s ? s : "");
-	http_sanitize_utf8(out);   /* also a character cut in half at the end */
+	jsontext_sanitize_utf8(out);   /* also a character cut in half at the end */
 	for (; *out; out++)
 		if (*out == 0x7f)
 			*out = '?';
@@ -246,7 +248,7 @@ int audit_report_load_baseline(struct audit_report *r, const char *file, struct 
 
 	if (!set)
 		return err_set(e, "out of memory");
-	if (dockercfg_read_file(&b, file, &missing, e) < 0)
+	if (fileio_read(&b, file, DOCKERCFG_FILE_MAX, &missing, e) < 0)
 		goto cleanup;
 	if (missing) {
 		err_set(e, "baseline '%s': no such file", file);
@@ -254,7 +256,7 @@ int audit_report_load_baseline(struct audit_report *r, const char *file, struct 
 	}
 	doc = json_loadb(b.data ? b.data : "", b.len, 0, &je);
 	if (!doc) {
-		dockercfg_json_error(where, sizeof(where), &je);
+		jsonerr_format(where, sizeof(where), &je);
 		err_set(e, "baseline '%s' is not JSON: %s", file, where);
 		goto cleanup;
 	}

@@ -5,7 +5,8 @@
 
 #include "docker/credhelper.h"
 #include "docker/dockerauthcfg.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
+#include "util/paths.h"
 #include "util/clock.h"
 
 void resolve_release(struct resolver *rv)
@@ -83,9 +84,10 @@ static void store_jobs(struct resolver *rv, int file, const char *store, const c
 	const char *key;
 	size_t i;
 
-	add_registry(rv, DOCKER_HUB_REGISTRY);
+	add_registry(rv, REGNAME_HUB);
 	for (i = 0; i < json_array_size(rv->registries); i++) {
-		key = registry_auth_key(json_string_value(json_array_get(rv->registries, i)));
+		key = regname_auth_key(json_string_value(json_array_get(rv->registries, i)),
+				       REGNAME_DOCKER_CLI);
 		if (!dockercfg_helper_for(cfg, key))
 			add_job(rv, store, key, file, why);
 	}
@@ -211,7 +213,7 @@ static int helper_runnable(struct resolver *rv, struct helper_job *j)
 		return helper_missing(rv, j, "is not a helper name docker can run") < 0 ? -1 : 0;
 	}
 	snprintf(prog, sizeof(prog), "docker-credential-%s", j->helper);
-	if (!dockercfg_find_on_path(prog, NULL, NULL, 0)) {
+	if (!paths_find_on_path(prog, NULL, NULL, 0)) {
 		j->outcome = JOB_FAILED;
 		return helper_missing(rv, j, "is not on PATH") < 0 ? -1 : 0;
 	}
@@ -374,7 +376,7 @@ static int plan_other_docker(struct resolver *rv, const char *reg)
 	const struct home_stores *hs = rv->hs;
 	const struct dockercfg *cfg;
 	const struct dockercfg_entry *en;
-	const char *key = registry_auth_key(reg), *helper, *store;
+	const char *key = regname_auth_key(reg, REGNAME_DOCKER_CLI), *helper, *store;
 	size_t nm = 0;
 
 	if (hs->docker < 0 || !hs->f[hs->docker].exists)

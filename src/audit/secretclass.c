@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "docker/regname.h"
 #include "net/jwt.h"
 
 enum vendor { VENDOR_NONE, VENDOR_GITHUB, VENDOR_DOCKER, VENDOR_GITLAB };
@@ -46,7 +47,7 @@ static enum vendor registry_vendor(const char *registry)
 {
 	if (strcmp(registry, "ghcr.io") == 0 || strcmp(registry, "docker.pkg.github.com") == 0)
 		return VENDOR_GITHUB;
-	if (strcmp(registry, "docker.io") == 0)
+	if (strcmp(registry, REGNAME_HUB) == 0)
 		return VENDOR_DOCKER;
 	if (strcmp(registry, "registry.gitlab.com") == 0)
 		return VENDOR_GITLAB;

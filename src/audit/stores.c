@@ -7,15 +7,15 @@
 #include <unistd.h>
 
 #include "audit/safefs.h"
-#include "docker/imageref.h"
+#include "docker/regname.h"
 
 int stores_key_registry(const char *key, char *out, size_t n)
 {
 	char host[512];
 	struct err e = ERR_INIT;
 
-	registry_key_hostname(key, host, sizeof(host));
-	return registry_normalise(host, out, n, &e) < 0 ? -1 : 0;
+	regname_docker_hostname(key, host, sizeof(host));
+	return regname_normalise(host, out, n, &e) < 0 ? -1 : 0;
 }
 
 /* The first quoted occurrence of needle in [t, end), or NULL; *line is
@@ -278,14 +278,14 @@ static int plaintext(struct audit_report *r, const struct home_stores *hs, const
 static int hub_key(struct audit_report *r, const struct home_stores *hs, const struct hfile *f,
 		   const char *key, int line)
 {
-	struct audit_loc loc = { hs->home->user, f->path, f->display, NULL, line, "docker.io", key };
+	struct audit_loc loc = { hs->home->user, f->path, f->display, NULL, line, REGNAME_HUB, key };
 
-	if (strcmp(key, DOCKER_HUB_AUTH_KEY) == 0)
+	if (strcmp(key, REGNAME_HUB_AUTH_KEY) == 0)
 		return 0;
 	return audit_add(r, RULE_HUB_KEY_UNREAD, &loc, NULL,
 			 "Docker Hub credentials under '%s' in %s: docker and BuildKit read Hub "
 			 "credentials only under '%s' (podman and buildah do read this one)",
-			 key, f->display, DOCKER_HUB_AUTH_KEY);
+			 key, f->display, REGNAME_HUB_AUTH_KEY);
 }
 
 static void cred_where(struct inv_cred *w, const struct hfile *f, enum inv_store store,
@@ -324,7 +324,7 @@ static int docker_entries(struct audit_report *r, const struct home_stores *hs,
 			      c->kind == SECRET_REGISTRY_TOKEN ? "registry token" :
 			      en->has_auth ? "password (base64 in \"auth\")" : "password", c->fp, line) < 0)
 			return -1;
-		if (strcmp(reg, DOCKER_HUB_REGISTRY) == 0 && hub_key(r, hs, f, en->key, line) < 0)
+		if (strcmp(reg, REGNAME_HUB) == 0 && hub_key(r, hs, f, en->key, line) < 0)
 			return -1;
 	}
 	return 0;

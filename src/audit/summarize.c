@@ -12,7 +12,7 @@
 #include "audit/report.h"
 #include "audit/safefs.h"
 #include "config.h"
-#include "docker/dockercfg.h"
+#include "util/jsonerr.h"
 #include "util/buf.h"
 
 struct summ {
@@ -83,7 +83,7 @@ static json_t *load_report(const char *path, struct err *e)
 	doc = json_loadb(b.data, b.len, 0, &je);
 	buf_release(&b);
 	if (!doc) {
-		dockercfg_json_error(where, sizeof(where), &je);
+		jsonerr_format(where, sizeof(where), &je);
 		err_set(e, "'%s' is not JSON: %s", path, where);
 	}
 	return doc;
