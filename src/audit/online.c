@@ -14,7 +14,7 @@ struct online_item {
 	struct inv_cred *c;          /* the first entry holding this credential */
 	const char *user;
 	struct trust trust;
-	struct tf_check check;
+	struct tf_flow flow;
 	int started;
 };
 
@@ -47,7 +47,7 @@ static void copy_outcome(struct online_set *sets, size_t nsets, struct inv_cred 
 		}
 }
 
-static void start_one(struct online_item *it, struct http_client *hc, const struct settings *s,
+static void start_one(struct online_item *it, struct tf_transport *tr, const struct settings *s,
 		      double deadline_ms)
 {
 	struct tf_config cfg;
@@ -56,7 +56,7 @@ static void start_one(struct online_item *it, struct http_client *hc, const stru
 	int i;
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.client = TF_CLIENT_DOCKER_LOGIN;
+	cfg.client = TOKENCLIENT_DOCKER_LOGIN;
 	snprintf(cfg.registry, sizeof(cfg.registry), "%s", it->c->registry);
 	cfg.cred = &it->c->cred;
 	if (trust_load(&it->trust, s, it->c->registry, &e) < 0)
@@ -67,8 +67,9 @@ static void start_one(struct online_item *it, struct http_client *hc, const stru
 		cfg.insecure_declared = daemoncfg_insecure_entry_matches(s->insecure_registries.items[i],
 								    it->c->registry);
 	cfg.deadline_ms = deadline_ms;
-	if (tf_check_start(&it->check, hc, &cfg) == 0)
-		it->started = 1;
+	it->started = 1;   /* released either way */
+	if (tf_flow_start(&it->flow, tr, &cfg, NULL, NULL) < 0)
+		it->flow.outcome = TF_INTERNAL;
 }
 
 static int conclude(struct audit_report *r, struct online_item *it)
@@ -76,7 +77,7 @@ static int conclude(struct audit_report *r, struct online_item *it)
 	struct inv_cred *c = it->c;
 	char subject[800];
 	struct audit_loc loc;
-	const struct tf_flow *f = &it->check.main;
+	const struct tf_flow *f = &it->flow;
 
 	if (!it->started) {
 		snprintf(c->online, sizeof(c->online), "unknown");
@@ -84,7 +85,7 @@ static int conclude(struct audit_report *r, struct online_item *it)
 			   c->registry);
 		return 0;
 	}
-	tf_flow_settle(&it->check.main);
+	tf_flow_settle(&it->flow);
 	inventory_cred_loc(&loc, c, it->user, subject, sizeof(subject));
 	switch (f->outcome) {
 	case TF_OK:
@@ -116,6 +117,7 @@ static int run_window(struct audit_report *r, struct online_item *items, size_t 
 		      const struct settings *s, double deadline_ms)
 {
 	struct http_client hc;
+	struct tf_transport tr;
 	struct err e = ERR_INIT;
 	size_t i;
 	int rc = 0;
@@ -124,14 +126,15 @@ static int run_window(struct audit_report *r, struct online_item *items, size_t 
 		audit_note(r, NULL, "--online: %s", e.msg);
 		return 0;
 	}
+	tf_transport_http(&tr, &hc);
 	for (i = 0; i < n; i++)
-		start_one(&items[i], &hc, s, deadline_ms);
+		start_one(&items[i], &tr, s, deadline_ms);
 	http_client_run(&hc, deadline_ms);
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && conclude(r, &items[i]) < 0)
 			rc = -1;
 		if (items[i].started)
-			tf_check_release(&items[i].check);
+			tf_flow_release(&items[i].flow);
 		trust_release(&items[i].trust);
 	}
 	http_client_release(&hc);

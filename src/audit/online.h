@@ -1,6 +1,6 @@
 /* online.h — `fixkb audit --online`: each stored credential checked at
  * its registry's token endpoint, the way docker login checks it
- * (src/net/tokenflow.c, TF_CLIENT_DOCKER_LOGIN: GET /v2/, then the realm
+ * (src/net/tokenflow.c, TOKENCLIENT_DOCKER_LOGIN: GET /v2/, then the realm
  * with Basic, or a refresh-token POST for an identity token; no scope, so
  * valid means "the registry accepts it", not "it may pull everything").
  *
