@@ -5,9 +5,12 @@ set -euo pipefail
 
 BUILD_PKGS="gcc meson ninja-build pkg-config libcurl4-openssl-dev libjansson-dev libssl-dev libsecret-1-dev libvectorscan-dev libpcre2-dev python3"
 # Real components the tests run against (tests/rig): registry, skopeo, keyring, helpers, pass;
-# and the hardening runs of scripts/test.sh: clang + libFuzzer (scripts/fuzz.sh), valgrind.
+# the audit's (t4000: JSON and SARIF schema validation; t4060: the Ansible playbook run with
+# ansible-playbook -c local); and the hardening runs of scripts/test.sh: clang + libFuzzer
+# (scripts/fuzz.sh), valgrind.
 TEST_PKGS="docker-registry apache2-utils skopeo umoci gnome-keyring libsecret-tools dbus dbus-bin
  golang-docker-credential-helpers pass gnupg curl openssl ca-certificates
+ python3-jsonschema ansible-core
  clang libclang-rt-14-dev valgrind"
 
 want="$BUILD_PKGS"

@@ -27,11 +27,3 @@ int cmd_fix(int argc, char **argv, const struct settings *s)
 		       "Prints the remediation plan and a diff of every file it would touch; "
 		       "only --apply writes.", argc, argv);
 }
-
-int cmd_audit(int argc, char **argv, const struct settings *s)
-{
-	(void)s;
-	return pending("audit", "fixkb audit [--context DIR]... [--format F] [--fail-on low|medium|high]",
-		       "Audits a developer machine or build context for credential risks.",
-		       argc, argv);
-}

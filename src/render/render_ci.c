@@ -11,8 +11,7 @@ static const char *jstr(const json_t *o, const char *k)
 	return v ? v : "";
 }
 
-/* Workflow commands: data escapes % CR LF; properties also : and ,. */
-static void github_escape(FILE *f, const char *s, int property)
+void render_github_escape(FILE *f, const char *s, int property)
 {
 	for (; *s; s++) {
 		if (*s == '%')
@@ -55,15 +54,15 @@ void render_github(FILE *out, const json_t *findings, const char *file)
 		fprintf(out, "::%s ", strcmp(jstr(f, "severity"), "warn") == 0 ? "warning" : "error");
 		if (file) {
 			fputs("file=", out);
-			github_escape(out, file, 1);
+			render_github_escape(out, file, 1);
 			if (line > 0)
 				fprintf(out, ",line=%lld", (long long)line);
 			fputc(',', out);
 		}
 		fputs("title=", out);
-		github_escape(out, title, 1);
+		render_github_escape(out, title, 1);
 		fputs("::", out);
-		github_escape(out, msg, 0);
+		render_github_escape(out, msg, 0);
 		fputc('\n', out);
 	}
 }

@@ -12,6 +12,10 @@
  * finding's "line" member, when present, becomes line=. */
 void render_github(FILE *out, const json_t *findings, const char *file);
 
+/* Writes s as GitHub workflow-command text: data escapes % CR LF, a
+ * property value (property != 0) also ':' and ','. */
+void render_github_escape(FILE *out, const char *s, int property);
+
 /* A SARIF log with one run: a rule per KB entry (or cause) met, a result
  * per finding located at `file` (and its line) when given. New reference. */
 json_t *render_sarif(const json_t *findings, const char *file);

@@ -22,12 +22,19 @@ for c in doctor explain fix audit kb probe; do
 	like "$RUN_OUT" "^usage: fixkb $c" "$c --help shows its usage"
 done
 
-for c in fix audit; do
+for c in fix; do
 	run_fixkb "$c"
 	is "$RUN_RC" 2 "$c (not built yet) exits 2"
 	like "$RUN_ERR" "not built yet" "$c says it is not built yet"
 	is "$RUN_OUT" "" "$c prints nothing on stdout"
 done
+
+# audit of an empty home and an empty directory: nothing to report.
+mkdir -p "$TEST_DIR/empty"
+(cd "$TEST_DIR/empty" && run_fixkb audit && echo "$RUN_RC" > "$TEST_DIR/audit.rc")
+is "$(cat "$TEST_DIR/audit.rc")" 0 "audit of an empty home and directory exits 0"
+run_fixkb audit --fail-on severe
+is "$RUN_RC" 2 "audit --fail-on with an unknown severity is a usage error"
 
 # explain reads standard input by default; /dev/null holds no failure.
 run_fixkb explain

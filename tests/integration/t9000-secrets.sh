@@ -47,6 +47,8 @@ COMMANDS=(
 	"audit --context {CTX} --format json"
 	"audit --context {CTX} --format sarif"
 	"audit --context {CTX} --format github"
+	"audit --context {CTX} -v"
+	"audit --context {CTX} --online --timeout 4 --format json -v"
 	"kb list"
 	"kb list --format json -v"
 	"kb show {ID}"
