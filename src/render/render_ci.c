@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "cause.h"
 #include "config.h"
 
 static const char *jstr(const json_t *o, const char *k)
@@ -51,7 +52,7 @@ void render_github(FILE *out, const json_t *findings, const char *file)
 
 		snprintf(title, sizeof(title), "fixkb: %s (%s)", code, jstr(f, "cause"));
 		finding_message(msg, sizeof(msg), f);
-		fprintf(out, "::%s ", strcmp(jstr(f, "severity"), "warn") == 0 ? "warning" : "error");
+		fprintf(out, "::%s ", severity_ci_level(severity_from_name(jstr(f, "severity"))));
 		if (file) {
 			fputs("file=", out);
 			render_github_escape(out, file, 1);
@@ -89,7 +90,7 @@ json_t *render_sarif(const json_t *findings, const char *file)
 		}
 		finding_message(msg, sizeof(msg), f);
 		res = json_pack("{s:s, s:s, s:{s:s}}", "ruleId", rule,
-				"level", strcmp(jstr(f, "severity"), "warn") == 0 ? "warning" : "error",
+				"level", severity_ci_level(severity_from_name(jstr(f, "severity"))),
 				"message", "text", msg);
 		if (file) {
 			json_t *region = line > 0 ? json_pack("{s:I}", "startLine", line) : NULL;
