@@ -4,6 +4,7 @@
 
 #include "cause.h"
 #include "config.h"
+#include "render/report.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -108,4 +109,20 @@ json_t *render_sarif(const json_t *findings, const char *file)
 			 "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
 			 "version", "2.1.0", "runs", "tool", "driver", "name", "fixkb",
 			 "version", FIXKB_VERSION, "rules", rules, "results", results);
+}
+
+int render_ci(FILE *out, enum out_format format, const json_t *findings, const char *file)
+{
+	json_t *sarif;
+
+	if (format == FORMAT_GITHUB) {
+		render_github(out, findings, file);
+		return 1;
+	}
+	if (format != FORMAT_SARIF)
+		return 0;
+	sarif = render_sarif(findings, file);
+	report_print_json(out, sarif);
+	json_decref(sarif);
+	return 1;
 }

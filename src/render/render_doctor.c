@@ -72,22 +72,16 @@ void render_doctor(FILE *out, const struct settings *s, const struct doctor_repo
 {
 	json_t *doc;
 
-	switch (s->format) {
-	case FORMAT_JSON:
-		doc = doctor_json(r);
-		report_print_json(out, doc);
-		json_decref(doc);
-		break;
-	case FORMAT_GITHUB:
-		render_github(out, r->findings->json, NULL);
-		break;
-	case FORMAT_SARIF:
-		doc = render_sarif(r->findings->json, r->dockerfile);
-		report_print_json(out, doc);
-		json_decref(doc);
-		break;
-	case FORMAT_TEXT:
+	/* SARIF results sit in the --context Dockerfile; GitHub annotations
+	 * name no file (a finding is about a registry, not a line). */
+	if (render_ci(out, s->format, r->findings->json,
+		      s->format == FORMAT_SARIF ? r->dockerfile : NULL))
+		return;
+	if (s->format != FORMAT_JSON) {
 		print_text(out, s, r);
-		break;
+		return;
 	}
+	doc = doctor_json(r);
+	report_print_json(out, doc);
+	json_decref(doc);
 }

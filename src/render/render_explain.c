@@ -75,22 +75,13 @@ void render_explain(FILE *out, const struct settings *s, const struct explain_re
 {
 	json_t *doc;
 
-	switch (s->format) {
-	case FORMAT_JSON:
-		doc = explain_json(r);
-		report_print_json(out, doc);
-		json_decref(doc);
-		break;
-	case FORMAT_GITHUB:
-		render_github(out, r->findings, r->logname);
-		break;
-	case FORMAT_SARIF:
-		doc = render_sarif(r->findings, r->logname);
-		report_print_json(out, doc);
-		json_decref(doc);
-		break;
-	case FORMAT_TEXT:
+	if (render_ci(out, s->format, r->findings, r->logname))
+		return;
+	if (s->format != FORMAT_JSON) {
 		print_text(out, s, r);
-		break;
+		return;
 	}
+	doc = explain_json(r);
+	report_print_json(out, doc);
+	json_decref(doc);
 }
