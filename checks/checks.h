@@ -6,6 +6,9 @@
  * every secret replaced by its fingerprint, and structured evidence.
  * The engine (src/engine.c) times it and enforces what it needs.
  *
+ * Whether a probe runs is the engine's decision (engine_run_for): what
+ * it needs (enum probe_needs), and its own applies() rule when it has one.
+ *
  * Adding a probe: write checks/<name>.c exporting only
  * `const struct probe probe_<name>`, add it to checks/registry.c (sorted
  * by name), to checks/meson.build, and document it in docs/probes/<name>.md.
@@ -59,6 +62,12 @@ struct probe {
 	 * registry concurrently under one deadline). NULL: the engine calls
 	 * run() for each in turn. */
 	void (*run_batch)(const struct probe_ctx *ctxs, struct probe_result *res, size_t n);
+	/* Optional: does the probe have anything to say for ctx (registry,
+	 * image, settings)? Read-only and fast (no helper, no network). The
+	 * engine asks it before engine_run_for runs the probe; when it says
+	 * no, the probe is not run and leaves no record. NULL: it always
+	 * applies. engine_run (fixkb probe NAME) does not ask. */
+	int (*applies)(const struct probe_ctx *ctx);
 };
 
 /* Sets status, code and a printf-formatted detail in one call. */

@@ -233,4 +233,5 @@ const struct probe probe_config_auth = {
 	2000,
 	run,
 	NULL,
+	NULL,   /* applies to every registry */
 };

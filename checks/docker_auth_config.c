@@ -3,6 +3,7 @@
 #include "checks/checks.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "docker/dockerauthcfg.h"
@@ -71,6 +72,13 @@ cleanup:
 	dac_release(&d);
 }
 
+/* Only when the variable is set (even empty): otherwise there is nothing to check. */
+static int applies(const struct probe_ctx *ctx)
+{
+	(void)ctx;
+	return getenv("DOCKER_AUTH_CONFIG") != NULL;
+}
+
 const struct probe probe_docker_auth_config = {
 	"docker_auth_config",
 	"whether DOCKER_AUTH_CONFIG is accepted by docker CLI >= 28.3 and the GitLab runner",
@@ -78,4 +86,5 @@ const struct probe probe_docker_auth_config = {
 	1000,
 	run,
 	NULL,
+	applies,
 };

@@ -131,6 +131,21 @@ static void run(const struct probe_ctx *ctx, struct probe_result *res)
 		cred_plan_release(&plans[c]);
 }
 
+/* Only when a consumer's plan for the registry uses the secretservice
+ * helper: doctor and explain must not blame a keyring nobody reads. */
+static int applies(const struct probe_ctx *ctx)
+{
+	struct cred_plan plans[CONSUMER_COUNT] = { CRED_PLAN_INIT, CRED_PLAN_INIT };
+	const char *key = NULL, *used_by = NULL;
+	int c, yes = 0;
+
+	if (ctx->registry)
+		helper_use(ctx, plans, &key, &used_by, &yes);
+	for (c = 0; c < CONSUMER_COUNT; c++)
+		cred_plan_release(&plans[c]);
+	return yes;
+}
+
 const struct probe probe_keyring = {
 	.name = "keyring",
 	.summary = "read docker-credential-secretservice's item from the Secret Service (D-Bus)",
@@ -138,4 +153,5 @@ const struct probe probe_keyring = {
 	.deadline_ms = 3000,
 	.run = run,
 	.run_batch = NULL,
+	.applies = applies,
 };

@@ -2,57 +2,83 @@
 
 #include <string.h>
 
-struct cause_row {
-	const char *code;
-	const char *describe;
+/* Only plaintext credentials are a warning: the build works, the secret
+ * sits in a file unencrypted. Every other cause makes a build fail. */
+static const struct cause_info causes[] = {
+	{ "oauth_token_rejected", "credentials were sent and the token endpoint refused them", SEVERITY_FAIL },
+	{ "no_credentials", "no credentials are configured for this registry", SEVERITY_FAIL },
+	{ "expired_token", "the token or identity token has expired", SEVERITY_FAIL },
+	{ "insufficient_scope_or_permission", "credentials are valid but not allowed this repository or action", SEVERITY_FAIL },
+	{ "helper_missing", "the configured credential helper is not installed", SEVERITY_FAIL },
+	{ "helper_failed", "the credential helper is installed but failing", SEVERITY_FAIL },
+	{ "config_malformed", "a docker or containers auth file cannot be parsed", SEVERITY_FAIL },
+	{ "plaintext_credentials", "credentials are stored unencrypted in a config file", SEVERITY_WARN },
+	{ "docker_auth_config_malformed", "DOCKER_AUTH_CONFIG cannot be used", SEVERITY_FAIL },
+	{ "rate_limited", "the registry is rate-limiting requests", SEVERITY_FAIL },
+	{ "tls_untrusted_ca", "the registry's certificate is signed by an untrusted CA", SEVERITY_FAIL },
+	{ "tls_http_mismatch", "http is spoken where https is expected, or the reverse", SEVERITY_FAIL },
+	{ "tls_other", "TLS fails for another reason (expired, wrong host name)", SEVERITY_FAIL },
+	{ "buildkit_secret_missing", "a build secret (--secret) is missing", SEVERITY_FAIL },
+	{ "buildkit_ssh_agent", "the build's SSH agent forwarding (--ssh) is missing", SEVERITY_FAIL },
+	{ "git_ssh_in_build", "git over ssh inside RUN has no credentials", SEVERITY_FAIL },
+	{ "repo_not_found_or_private", "the repository does not exist or is private", SEVERITY_FAIL },
+	{ "shadowed_credentials", "valid credentials exist but another source wins", SEVERITY_FAIL },
+	{ "registry_outage", "the registry or its token service failed", SEVERITY_FAIL },
+	{ "network_unreachable", "the registry cannot be reached", SEVERITY_FAIL },
 };
 
-static const struct cause_row causes[] = {
-	{ "oauth_token_rejected", "credentials were sent and the token endpoint refused them" },
-	{ "no_credentials", "no credentials are configured for this registry" },
-	{ "expired_token", "the token or identity token has expired" },
-	{ "insufficient_scope_or_permission", "credentials are valid but not allowed this repository or action" },
-	{ "helper_missing", "the configured credential helper is not installed" },
-	{ "helper_failed", "the credential helper is installed but failing" },
-	{ "config_malformed", "a docker or containers auth file cannot be parsed" },
-	{ "plaintext_credentials", "credentials are stored unencrypted in a config file" },
-	{ "docker_auth_config_malformed", "DOCKER_AUTH_CONFIG cannot be used" },
-	{ "rate_limited", "the registry is rate-limiting requests" },
-	{ "tls_untrusted_ca", "the registry's certificate is signed by an untrusted CA" },
-	{ "tls_http_mismatch", "http is spoken where https is expected, or the reverse" },
-	{ "tls_other", "TLS fails for another reason (expired, wrong host name)" },
-	{ "buildkit_secret_missing", "a build secret (--secret) is missing" },
-	{ "buildkit_ssh_agent", "the build's SSH agent forwarding (--ssh) is missing" },
-	{ "git_ssh_in_build", "git over ssh inside RUN has no credentials" },
-	{ "repo_not_found_or_private", "the repository does not exist or is private" },
-	{ "shadowed_credentials", "valid credentials exist but another source wins" },
-	{ "registry_outage", "the registry or its token service failed" },
-	{ "network_unreachable", "the registry cannot be reached" },
-};
+size_t cause_count(void)
+{
+	return sizeof(causes) / sizeof(causes[0]);
+}
 
-const char *const cause_codes[] = {
-	"oauth_token_rejected", "no_credentials", "expired_token",
-	"insufficient_scope_or_permission", "helper_missing", "helper_failed",
-	"config_malformed", "plaintext_credentials", "docker_auth_config_malformed",
-	"rate_limited", "tls_untrusted_ca", "tls_http_mismatch", "tls_other",
-	"buildkit_secret_missing", "buildkit_ssh_agent", "git_ssh_in_build",
-	"repo_not_found_or_private", "shadowed_credentials", "registry_outage",
-	"network_unreachable", NULL,
-};
+const struct cause_info *cause_at(size_t i)
+{
+	return i < cause_count() ? &causes[i] : NULL;
+}
 
-const char *cause_describe(const char *code)
+const struct cause_info *cause_find(const char *code)
 {
 	size_t i;
 
 	if (!code)
 		return NULL;
-	for (i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
+	for (i = 0; i < cause_count(); i++)
 		if (strcmp(causes[i].code, code) == 0)
-			return causes[i].describe;
+			return &causes[i];
 	return NULL;
 }
 
 int cause_is_valid(const char *code)
 {
-	return cause_describe(code) != NULL;
+	return cause_find(code) != NULL;
+}
+
+const char *cause_describe(const char *code)
+{
+	const struct cause_info *c = cause_find(code);
+
+	return c ? c->describe : NULL;
+}
+
+enum severity cause_severity(const char *code)
+{
+	const struct cause_info *c = cause_find(code);
+
+	return c ? c->severity : SEVERITY_FAIL;
+}
+
+const char *severity_name(enum severity s)
+{
+	return s == SEVERITY_WARN ? "warn" : "fail";
+}
+
+enum severity severity_from_name(const char *name)
+{
+	return name && strcmp(name, "warn") == 0 ? SEVERITY_WARN : SEVERITY_FAIL;
+}
+
+const char *severity_ci_level(enum severity s)
+{
+	return s == SEVERITY_WARN ? "warning" : "error";
 }

@@ -11,6 +11,7 @@ void engine_init(struct engine *en, const struct settings *s)
 {
 	memset(en, 0, sizeof(*en));
 	en->settings = s;
+	en->table = probe_table;
 	en->start_ms = clock_now_ms();
 	en->deadline_ms = en->start_ms + s->timeout_s * 1000.0;
 }
@@ -41,13 +42,11 @@ static const char *unmet_need(const struct engine *en, const struct probe *p,
 	return NULL;
 }
 
-const struct probe_record *engine_run(struct engine *en, const struct probe *p,
-				      const char *registry, const char *image)
+/* A new empty record for p and registry, owned by the engine; NULL on OOM. */
+static struct probe_record *new_record(struct engine *en, const struct probe *p,
+				       const char *registry)
 {
 	struct probe_record *r, **grown;
-	struct probe_ctx ctx;
-	const char *why;
-	double t0, own;
 
 	if (en->n == en->cap) {
 		size_t ncap = en->cap ? en->cap * 2 : 16;
@@ -64,32 +63,214 @@ const struct probe_record *engine_run(struct engine *en, const struct probe *p,
 	r->probe = p;
 	snprintf(r->registry, sizeof(r->registry), "%s", registry ? registry : "");
 	en->records[en->n++] = r;
+	return r;
+}
 
-	why = unmet_need(en, p, registry);
+/* Records a skip (unmet need) or an error (the run's deadline passed)
+ * instead of running; 0 when the probe may run. */
+static int refuse(const struct engine *en, const struct probe *p, const char *registry,
+		  double now, struct probe_record *r)
+{
+	const char *why = unmet_need(en, p, registry);
+
 	if (why) {
 		r->res.evidence = json_object();
 		probe_result_set(&r->res, PROBE_SKIP, "unmet_need", "%s", why);
-		return r;
+		return 1;
 	}
-	t0 = clock_now_ms();
-	if (t0 >= en->deadline_ms) {
+	if (now >= en->deadline_ms) {
 		r->res.evidence = json_object();
 		probe_result_set(&r->res, PROBE_ERROR, "run_deadline",
 				 "not run: the run's deadline (--timeout %.1fs) had passed",
 				 en->settings->timeout_s);
-		return r;
+		return 1;
 	}
-	own = t0 + p->deadline_ms;
-	ctx.settings = en->settings;
-	ctx.registry = registry && *registry ? registry : NULL;
-	ctx.image = image;
-	ctx.deadline_ms = own < en->deadline_ms ? own : en->deadline_ms;
+	return 0;
+}
+
+static void fill_ctx(const struct engine *en, const struct probe *p, const char *registry,
+		     const char *image, double t0, struct probe_ctx *ctx)
+{
+	double own = t0 + p->deadline_ms;
+
+	ctx->settings = en->settings;
+	ctx->registry = registry && *registry ? registry : NULL;
+	ctx->image = image;
+	ctx->deadline_ms = own < en->deadline_ms ? own : en->deadline_ms;
+}
+
+const struct probe_record *engine_run(struct engine *en, const struct probe *p,
+				      const char *registry, const char *image)
+{
+	struct probe_record *r = new_record(en, p, registry);
+	struct probe_ctx ctx;
+	double t0;
+
+	if (!r)
+		return NULL;
+	t0 = clock_now_ms();
+	if (refuse(en, p, registry, t0, r))
+		return r;
+	fill_ctx(en, p, registry, image, t0, &ctx);
 	p->run(&ctx, &r->res);
 	r->res.ms = clock_now_ms() - t0;
 	if (!r->res.evidence)
 		r->res.evidence = json_object();
 	return r;
 }
+
+int engine_run_batch(struct engine *en, const struct probe *p,
+		     const char *const *registries, const char *const *images, size_t n)
+{
+	struct probe_record **recs = NULL;
+	struct probe_result *res = NULL;
+	struct probe_ctx *ctxs = NULL;
+	size_t i, nrun = 0;
+	double t0;
+	int rc = -1;
+
+	if (!p->run_batch) {
+		for (i = 0; i < n; i++)
+			if (!engine_run(en, p, registries[i], images ? images[i] : NULL))
+				return -1;
+		return 0;
+	}
+	recs = calloc(n ? n : 1, sizeof(*recs));
+	ctxs = calloc(n ? n : 1, sizeof(*ctxs));
+	res = calloc(n ? n : 1, sizeof(*res));
+	if (!recs || !ctxs || !res)
+		goto cleanup;
+	t0 = clock_now_ms();
+	for (i = 0; i < n; i++) {
+		struct probe_record *r = new_record(en, p, registries[i]);
+
+		if (!r)
+			goto cleanup;
+		/* An unmet need or a passed deadline is recorded now; the
+		 * rest run together. */
+		if (refuse(en, p, registries[i], t0, r))
+			continue;
+		recs[nrun] = r;
+		fill_ctx(en, p, r->registry, images ? images[i] : NULL, t0, &ctxs[nrun]);
+		nrun++;
+	}
+	if (nrun)
+		p->run_batch(ctxs, res, nrun);
+	for (i = 0; i < nrun; i++) {
+		recs[i]->res = res[i];
+		recs[i]->res.ms = res[i].ms > 0 ? res[i].ms : clock_now_ms() - t0;
+		if (!recs[i]->res.evidence)
+			recs[i]->res.evidence = json_object();
+	}
+	rc = 0;
+cleanup:
+	free(recs);
+	free(ctxs);
+	free(res);
+	return rc;
+}
+
+/* ---- engine_run_for: which probes run ---- */
+
+static const struct probe *lookup(const struct engine *en, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && en->table[i]; i++)
+		if (strcmp(en->table[i]->name, name) == 0)
+			return en->table[i];
+	return NULL;
+}
+
+/* Does the target ask for p, and does p apply there? */
+static int wanted(const struct engine *en, const struct engine_target *t,
+		  const struct probe *p)
+{
+	struct probe_ctx ctx;
+	size_t j;
+	int asked = 0;
+
+	for (j = 0; j < t->nprobes && !asked; j++)
+		asked = lookup(en, t->probes[j]) == p;
+	if (!asked || (t->local_only && (p->needs & NEEDS_NETWORK)))
+		return 0;
+	if (!p->applies)
+		return 1;
+	fill_ctx(en, p, t->registry, t->image, clock_now_ms(), &ctx);
+	return p->applies(&ctx) != 0;
+}
+
+/* Was p asked for before position (i, j)? Then its batch has run. */
+static int asked_before(const struct engine *en, const struct engine_target *t,
+			size_t i, size_t j, const struct probe *p)
+{
+	size_t a, b;
+
+	for (a = 0; a <= i; a++)
+		for (b = 0; b < (a == i ? j : t[a].nprobes); b++)
+			if (lookup(en, t[a].probes[b]) == p)
+				return 1;
+	return 0;
+}
+
+/* p, once, for every target from `from` on that wants it. */
+static int run_batched(struct engine *en, const struct engine_target *t, size_t n,
+		       size_t from, const struct probe *p)
+{
+	const char **regs = calloc(n, sizeof(*regs)), **images = calloc(n, sizeof(*images));
+	size_t i, m = 0;
+	int rc = -1;
+
+	if (!regs || !images)
+		goto cleanup;
+	for (i = from; i < n; i++) {
+		if (!wanted(en, &t[i], p))
+			continue;
+		regs[m] = t[i].registry;
+		images[m] = t[i].image;
+		m++;
+	}
+	rc = m ? engine_run_batch(en, p, regs, images, m) : 0;
+cleanup:
+	free(regs);
+	free(images);
+	return rc;
+}
+
+int engine_run_for(struct engine *en, const struct engine_target *t, size_t n,
+		   struct err *e)
+{
+	const struct probe *p;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < t[i].nprobes; j++)
+			if (!lookup(en, t[i].probes[j]))
+				return err_set(e, "unknown probe '%s' (asked for %s)",
+					       t[i].probes[j] ? t[i].probes[j] : "(null)",
+					       t[i].registry ? t[i].registry : "the machine");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < t[i].nprobes; j++) {
+			p = lookup(en, t[i].probes[j]);
+			if (p->run_batch || asked_before(en, &t[i], 0, j, p) || !wanted(en, &t[i], p))
+				continue;
+			if (!engine_run(en, p, t[i].registry, t[i].image))
+				return err_set(e, "out of memory");
+		}
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < t[i].nprobes; j++) {
+			p = lookup(en, t[i].probes[j]);
+			if (!p->run_batch || asked_before(en, t, i, j, p))
+				continue;
+			if (run_batched(en, t, n, i, p) < 0)
+				return err_set(e, "out of memory");
+		}
+	}
+	return 0;
+}
+
+/* ---- records ---- */
 
 const struct probe_record *engine_find(const struct engine *en, const char *name,
 				       const char *registry)
@@ -132,77 +313,4 @@ json_t *engine_probes_json(const struct engine *en)
 	for (i = 0; i < en->n; i++)
 		json_array_append_new(a, probe_record_json(en->records[i]));
 	return a;
-}
-
-int engine_run_batch(struct engine *en, const struct probe *p,
-		     const char *const *registries, const char *const *images, size_t n)
-{
-	struct probe_record **recs = NULL;
-	struct probe_result *res = NULL;
-	struct probe_ctx *ctxs = NULL;
-	size_t i, nrun = 0;
-	double t0, own;
-	int rc = -1;
-
-	if (!p->run_batch) {
-		for (i = 0; i < n; i++)
-			if (!engine_run(en, p, registries[i], images ? images[i] : NULL))
-				return -1;
-		return 0;
-	}
-	recs = calloc(n ? n : 1, sizeof(*recs));
-	ctxs = calloc(n ? n : 1, sizeof(*ctxs));
-	res = calloc(n ? n : 1, sizeof(*res));
-	if (!recs || !ctxs || !res)
-		goto cleanup;
-	t0 = clock_now_ms();
-	own = t0 + p->deadline_ms;
-	for (i = 0; i < n; i++) {
-		const char *why;
-		struct probe_record *r;
-
-		/* engine_run() with an unmet need or a passed deadline records
-		 * the skip/error itself; the rest are batched. */
-		why = unmet_need(en, p, registries[i]);
-		if (why || t0 >= en->deadline_ms) {
-			if (!engine_run(en, p, registries[i], images ? images[i] : NULL))
-				goto cleanup;
-			continue;
-		}
-		if (en->n == en->cap) {
-			size_t ncap = en->cap ? en->cap * 2 : 16;
-			struct probe_record **grown = realloc(en->records, ncap * sizeof(*grown));
-
-			if (!grown)
-				goto cleanup;
-			en->records = grown;
-			en->cap = ncap;
-		}
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			goto cleanup;
-		r->probe = p;
-		snprintf(r->registry, sizeof(r->registry), "%s", registries[i]);
-		en->records[en->n++] = r;
-		recs[nrun] = r;
-		ctxs[nrun].settings = en->settings;
-		ctxs[nrun].registry = r->registry;
-		ctxs[nrun].image = images ? images[i] : NULL;
-		ctxs[nrun].deadline_ms = own < en->deadline_ms ? own : en->deadline_ms;
-		nrun++;
-	}
-	if (nrun)
-		p->run_batch(ctxs, res, nrun);
-	for (i = 0; i < nrun; i++) {
-		recs[i]->res = res[i];
-		recs[i]->res.ms = res[i].ms > 0 ? res[i].ms : clock_now_ms() - t0;
-		if (!recs[i]->res.evidence)
-			recs[i]->res.evidence = json_object();
-	}
-	rc = 0;
-cleanup:
-	free(recs);
-	free(ctxs);
-	free(res);
-	return rc;
 }

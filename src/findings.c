@@ -140,7 +140,9 @@ json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 	json_object_set_new(f, "cause", json_string(sp->cause));
 	json_object_set_new(f, "registry", *registry ? json_string(registry) : json_null());
 	json_object_set_new(f, "image", sp->image && *sp->image ? json_string(sp->image) : json_null());
-	json_object_set_new(f, "severity", json_string(sp->severity ? sp->severity : "fail"));
+	json_object_set_new(f, "severity", json_string(sp->severity ?
+			    severity_name(severity_from_name(sp->severity)) :
+			    severity_name(cause_severity(sp->cause))));
 	json_object_set_new(f, "summary", json_string(cause_describe(sp->cause)));
 	if (entry) {
 		json_object_set_new(f, "title", json_string(kb_text_get(&entry->title, s->lang)));
@@ -193,9 +195,7 @@ json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 
 static int severity_order(const json_t *f)
 {
-	const char *sev = json_string_value(json_object_get(f, "severity"));
-
-	return sev && strcmp(sev, "warn") == 0 ? 1 : 0;
+	return severity_from_name(json_string_value(json_object_get(f, "severity"))) == SEVERITY_WARN;
 }
 
 int findings_build(struct findings *f, const struct kb *kb, const struct engine *en,

@@ -27,7 +27,7 @@ struct findings {
 struct finding_spec {
 	const struct kb_entry *entry;
 	const char *cause;                    /* a cause code */
-	const char *severity;                 /* "fail" or "warn" */
+	const char *severity;                 /* "fail" or "warn"; NULL: the cause's (cause.h) */
 	const char *registry;                 /* normalised, or NULL */
 	const char *image;                    /* or NULL */
 	const struct probe_record *trigger;   /* the probe that found it, or NULL */

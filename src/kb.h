@@ -4,9 +4,16 @@
  * Every entry is validated against the schema compiled into the binary
  * (kb/schema.json, embedded; a schema.json inside a kb directory is not
  * consulted, so the typed accessors can rely on it) and then checked
- * semantically: id equals path, cause is a cause code, probe and action
- * names exist, workaround ids are unique, regexes compile and match their
- * examples, conditions name a known probe or context fact.
+ * semantically (kb_check.c): id equals path, cause is a cause code, probe
+ * and action names exist, workaround ids are unique, command placeholders
+ * are known, conditions name a tied probe or a context fact. kb lint (the
+ * *_lint loaders, kb_check_text) also compiles every signature exactly as
+ * explain runs it and runs its examples through the matcher
+ * (sigcompile.h sig_check); kb_load leaves that to explain, whose own
+ * compile names a signature it cannot run by file and JSON pointer.
+ *
+ * Files: kb.c (the struct, its memory, access), kb_load.c (directory,
+ * installed, embedded), kb_build.c (the typed view), kb_check.c (checks).
  *
  * Ownership: struct kb owns every parsed document and every array below;
  * each const char * in the structs is borrowed from a json_t the kb owns
@@ -86,7 +93,7 @@ struct kb_version {
 
 struct kb_signature {
 	const char *literal;          /* must occur in any matching line */
-	const char *regex;            /* POSIX ERE */
+	const char *regex;            /* PCRE2, groups numbered from 1 (sigcompile.h) */
 	int cap_registry;             /* capture group numbers, 0 = none */
 	int cap_status;
 	int cap_url;
@@ -140,7 +147,8 @@ int kb_context_fact_known(const char *fact);
 /* Resolves and loads the KB: $FIXKB_KB_DIR if set and non-empty, else the
  * installed directory (FIXKB_INSTALLED_KB_DIR) if it exists, else the copy
  * embedded in the binary. Any invalid entry fails the load, naming the
- * file and field. *out belongs to the caller (kb_free). */
+ * file and field (signatures are not compiled: see above). *out belongs
+ * to the caller (kb_free). */
 int kb_load(struct kb **out, struct err *e);
 
 /* Called once per problem with the file, the field (a JSON pointer such as
@@ -159,9 +167,16 @@ int kb_load_dir(struct kb **out, const char *dir, kb_problem_fn fn, void *ctx,
 /* The embedded copy only. */
 int kb_load_embedded(struct kb **out, struct err *e);
 
-/* Validates one entry's text as if it were the file <rel> ("cat/slug.json")
- * of a kb directory; reports through fn. Returns the number of problems.
- * For tests and tools. */
+/* kb lint: kb_load_dir and kb_load_embedded plus the signature checks
+ * (compiled as explain compiles them, examples run through the matcher).
+ * The embedded one reports its problems through fn too. */
+int kb_load_dir_lint(struct kb **out, const char *dir, kb_problem_fn fn, void *ctx,
+		     struct err *e);
+int kb_load_embedded_lint(struct kb **out, kb_problem_fn fn, void *ctx, struct err *e);
+
+/* Validates one entry's text as kb lint would, as if it were the file
+ * <rel> ("cat/slug.json") of a kb directory; reports through fn. Returns
+ * the number of problems. For tests and tools. */
 size_t kb_check_text(const char *rel, const char *text, size_t len, kb_problem_fn fn,
 		     void *ctx);
 
@@ -182,6 +197,21 @@ const struct kb_entry *kb_find_by_cause(const struct kb *kb, const char *cause,
 					const char *probe);
 /* Does the entry tie this probe? */
 int kb_entry_has_probe(const struct kb_entry *en, const char *probe);
+
+/* ---- building a kb: for the loaders (kb_load.c, kb_build.c) only ---- */
+
+struct kb *kb_new(void);                       /* NULL on OOM; kb_free it */
+/* Zeroed memory that lives as long as the kb; NULL on OOM. */
+void *kb_alloc(struct kb *kb, size_t n, size_t size);
+char *kb_strdup(struct kb *kb, const char *s);
+/* Room for one more entry (zeroed, not yet counted); NULL on OOM. Valid
+ * until the next kb_entry_slot. */
+struct kb_entry *kb_entry_slot(struct kb *kb);
+/* The slot, filled from doc, becomes the next entry; the kb keeps a
+ * reference to doc. */
+void kb_entry_commit(struct kb *kb, json_t *doc);
+void kb_sort(struct kb *kb);                   /* by id */
+void kb_set_origin(struct kb *kb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The text in lang; zh falls back to en when absent. NULL when both are. */
 const char *kb_text_get(const struct kb_text *t, enum out_lang lang);

@@ -361,7 +361,7 @@ static int kb_lint(const struct settings *s, const char *dir)
 	struct lint_state ls = { NULL, 0 };
 	struct kb *kb = NULL;
 	struct err e = ERR_INIT;
-	const char *env = getenv("FIXKB_KB_DIR");
+	const char *env = getenv("FIXKB_KB_DIR"), *where;
 	json_t *doc;
 	int rc;
 
@@ -369,34 +369,29 @@ static int kb_lint(const struct settings *s, const char *dir)
 		dir = env;
 	else if (!dir && is_directory(FIXKB_INSTALLED_KB_DIR))
 		dir = FIXKB_INSTALLED_KB_DIR;
-	if (!dir) {
-		if (kb_load_embedded(&kb, &e) < 0) {
-			printf("%s\n", e.msg);
-			return EXIT_PROBLEMS;
-		}
-		printf("kb lint: %zu entries valid (%s)\n", kb_count(kb), kb_origin(kb));
-		kb_free(kb);
-		return EXIT_OK;
-	}
-	if (!is_directory(dir))
+	if (dir && !is_directory(dir))
 		return msg_error("kb lint: '%s' is not a directory", dir);
 	if (s->format == FORMAT_JSON)
 		ls.problems = json_array();
-	rc = kb_load_dir(&kb, dir, lint_problem, &ls, &e);
+	if (dir)
+		rc = kb_load_dir_lint(&kb, dir, lint_problem, &ls, &e);
+	else
+		rc = kb_load_embedded_lint(&kb, lint_problem, &ls, &e);
 	if (rc < 0 && !kb) {
 		json_decref(ls.problems);
 		return msg_error("kb lint: %s", e.msg);
 	}
+	where = dir ? dir : kb_origin(kb);
 	if (s->format == FORMAT_JSON) {
 		doc = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "fixkb", FIXKB_VERSION,
-				"command", "kb lint", "dir", dir, "valid", (json_int_t)kb_count(kb),
+				"command", "kb lint", "dir", where, "valid", (json_int_t)kb_count(kb),
 				"problem_count", (json_int_t)ls.n, "problems", ls.problems);
 		print_doc(doc);
 	} else if (ls.n) {
 		printf("kb lint: %zu problem%s; %zu valid entr%s in %s\n", ls.n, ls.n == 1 ? "" : "s",
-		       kb_count(kb), kb_count(kb) == 1 ? "y" : "ies", dir);
+		       kb_count(kb), kb_count(kb) == 1 ? "y" : "ies", where);
 	} else {
-		printf("kb lint: %zu entries valid (%s)\n", kb_count(kb), dir);
+		printf("kb lint: %zu entries valid (%s)\n", kb_count(kb), where);
 	}
 	kb_free(kb);
 	return ls.n ? EXIT_PROBLEMS : EXIT_OK;
@@ -417,10 +412,12 @@ static int sub_help(const char *sub)
 	else
 		printf("usage: fixkb kb lint [DIR] [--format text|json]\n\n"
 		       "Validates every DIR/<category>/<slug>.json against kb/schema.json (built\n"
-		       "into fixkb) and the cause, probe and action tables. Prints one\n"
-		       "'file: field: problem' line per problem and exits 1 if there is any;\n"
-		       "exits 0 with the number of valid entries otherwise. Without DIR it\n"
-		       "lints the kb fixkb would load ($FIXKB_KB_DIR, installed, built in).\n");
+		       "into fixkb) and the cause, probe and action tables, and compiles every\n"
+		       "signature as explain runs it (PCRE2 through the matcher), each example\n"
+		       "read as a log line. Prints one 'file: field: problem' line per problem\n"
+		       "and exits 1 if there is any; exits 0 with the number of valid entries\n"
+		       "otherwise. Without DIR it lints the kb fixkb would load ($FIXKB_KB_DIR,\n"
+		       "installed, built in).\n");
 	return EXIT_OK;
 }
 

@@ -2,7 +2,9 @@
 
 #include <string.h>
 
+#include "cause.h"
 #include "config.h"
+#include "render/report.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -51,7 +53,7 @@ void render_github(FILE *out, const json_t *findings, const char *file)
 
 		snprintf(title, sizeof(title), "fixkb: %s (%s)", code, jstr(f, "cause"));
 		finding_message(msg, sizeof(msg), f);
-		fprintf(out, "::%s ", strcmp(jstr(f, "severity"), "warn") == 0 ? "warning" : "error");
+		fprintf(out, "::%s ", severity_ci_level(severity_from_name(jstr(f, "severity"))));
 		if (file) {
 			fputs("file=", out);
 			render_github_escape(out, file, 1);
@@ -89,7 +91,7 @@ json_t *render_sarif(const json_t *findings, const char *file)
 		}
 		finding_message(msg, sizeof(msg), f);
 		res = json_pack("{s:s, s:s, s:{s:s}}", "ruleId", rule,
-				"level", strcmp(jstr(f, "severity"), "warn") == 0 ? "warning" : "error",
+				"level", severity_ci_level(severity_from_name(jstr(f, "severity"))),
 				"message", "text", msg);
 		if (file) {
 			json_t *region = line > 0 ? json_pack("{s:I}", "startLine", line) : NULL;
@@ -107,4 +109,20 @@ json_t *render_sarif(const json_t *findings, const char *file)
 			 "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
 			 "version", "2.1.0", "runs", "tool", "driver", "name", "fixkb",
 			 "version", FIXKB_VERSION, "rules", rules, "results", results);
+}
+
+int render_ci(FILE *out, enum out_format format, const json_t *findings, const char *file)
+{
+	json_t *sarif;
+
+	if (format == FORMAT_GITHUB) {
+		render_github(out, findings, file);
+		return 1;
+	}
+	if (format != FORMAT_SARIF)
+		return 0;
+	sarif = render_sarif(findings, file);
+	report_print_json(out, sarif);
+	json_decref(sarif);
+	return 1;
 }

@@ -143,4 +143,31 @@ like "$RUN_ERR" 'FIXKB_KB_DIR' "and the message says which kb"
 run_fixkb kb lint "$TEST_DIR/nonexistent"
 is "$RUN_RC" 2 "lint of a missing dir exits 2"
 
+# --- lint compiles each signature as explain runs it (PCRE2 through the
+# matcher, examples read as log lines), not with POSIX regcomp ---
+SIG="$TEST_DIR/sigkb"
+mkdir -p "$SIG/cicd"
+BAD="$SIG"
+mk cicd/pcre-only 'r = d["signatures"][0]; r["regex"] = r["regex"].replace("oauth token:", "oauth token**:")'
+mk cicd/literal-not-required 'd["signatures"][0]["literal"] = "401 Unauthorized"'
+run_fixkb kb lint "$SIG"
+is "$RUN_RC" 1 "a regex POSIX accepts and PCRE2 rejects fails lint"
+like "$RUN_OUT" "$SIG/cicd/pcre-only.json: /signatures/0/regex: does not compile as explain compiles it \\(PCRE2, captures named: .*\\(\\?<registry>.*quantifier does not follow a repeatable item" \
+	"pcre-only: file, JSON pointer, the regex explain compiles and PCRE2's message"
+like "$RUN_OUT" "$SIG/cicd/literal-not-required.json: /signatures/0/examples/1: does not contain the literal \"401 Unauthorized\".*the literal is not required by the regex" \
+	"a literal the regex does not require: file, pointer, example"
+run_fixkb kb lint "$SIG" --format json
+is "$(json_get "$RUN_OUT" problem_count)" "2" "json: one problem each"
+
+# kb list/show/doctor load without compiling signatures; explain compiles
+# them and names the one it cannot run.
+rm "$SIG/cicd/literal-not-required.json"
+FIXKB_KB_DIR="$SIG" run_fixkb kb list
+is "$RUN_RC" 0 "kb list does not compile signatures"
+printf 'ERROR: failed to solve: failed to fetch oauth token: denied: denied\n' > "$TEST_DIR/log.txt"
+FIXKB_KB_DIR="$SIG" run_fixkb explain --offline "$TEST_DIR/log.txt"
+is "$RUN_RC" 2 "explain with a signature PCRE2 rejects: exit 2"
+like "$RUN_ERR" "$SIG/cicd/pcre-only.json: /signatures/0: regex: quantifier does not follow a repeatable item" \
+	"explain names the entry's file and signature"
+
 done_testing

@@ -1,0 +1,302 @@
+#include "explain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cause.h"
+#include "findings.h"
+#include "util/redact.h"
+
+/* BuildKit's "[internal] load metadata for <image>" step: a token error
+ * for that registry is a base-image pull, which no RUN-step fix reaches. */
+static const struct matcher_pattern metadata_pattern = {
+	0, "load metadata for ", "load metadata for (?<registry>[^ ]+)"
+};
+
+int explain_new(struct explain **out, const struct kb *kb, struct err *e)
+{
+	struct explain *x = calloc(1, sizeof(*x));
+
+	*out = NULL;
+	if (!x)
+		return err_set(e, "out of memory");
+	if (sig_set_compile(&x->sigs, kb, &metadata_pattern, 1, e) < 0) {
+		free(x);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+void explain_free(struct explain *x)
+{
+	if (!x)
+		return;
+	sig_set_release(&x->sigs);
+	free(x);
+}
+
+/* Messages that say the failing request pulls a base image. */
+static int is_base_image_pull(const char *msg, size_t len)
+{
+	static const char *const marks[] = {
+		"resolve source metadata", "load metadata for", "pull access denied",
+		"failed to pull image", "error pulling image", "reading manifest",
+		"Error response from daemon: Get", "initializing source", NULL,
+	};
+	size_t i;
+
+	for (i = 0; marks[i]; i++)
+		if (memmem(msg, len, marks[i], strlen(marks[i])))
+			return 1;
+	return 0;
+}
+
+/* A metadata line: remember its registry once. */
+static void note_pulled(struct explain *x, const char *registry)
+{
+	size_t i;
+
+	for (i = 0; i < x->npulled; i++)
+		if (strcmp(x->pulled[i], registry) == 0)
+			return;
+	if (registry[0] && x->npulled < EXPLAIN_MAX_PULLED)
+		snprintf(x->pulled[x->npulled++], ENGINE_REGISTRY_MAX, "%s", registry);
+}
+
+static void hit_fill(struct explain_hit *h, const struct kb_entry *entry, const char *registry,
+		     const struct matcher_match *mm)
+{
+	memset(h, 0, sizeof(*h));
+	h->entry = entry;
+	snprintf(h->registry, sizeof(h->registry), "%s", registry);
+	matcher_match_copy(mm, &mm->cap[MATCHER_CAP_STATUS], h->status, sizeof(h->status));
+	matcher_match_copy(mm, &mm->cap[MATCHER_CAP_METHOD], h->method, sizeof(h->method));
+	if (mm->cap[MATCHER_CAP_URL].set) {
+		char raw[sizeof(h->url)];
+
+		matcher_match_copy(mm, &mm->cap[MATCHER_CAP_URL], raw, sizeof(raw));
+		redact_text(raw, strlen(raw), h->url, sizeof(h->url));
+	}
+	redact_text(mm->msg, mm->msg_len, h->line_text, sizeof(h->line_text));
+	h->line = mm->line;
+	h->count = 1;
+	h->base_image = is_base_image_pull(mm->msg, mm->msg_len);
+}
+
+static int on_match(const struct matcher_match *mm, void *arg)
+{
+	struct explain *x = arg;
+	const struct sig_ref *ref = &x->sigs.refs[mm->pattern];
+	char registry[ENGINE_REGISTRY_MAX] = "";
+	struct explain_hit *h;
+	size_t i;
+
+	if (matcher_match_registry(mm, registry, sizeof(registry)) < 0)
+		registry[0] = '\0';
+	if (!ref->entry) {
+		note_pulled(x, registry);
+		return 0;
+	}
+	for (i = 0; i < x->n; i++) {
+		h = &x->hits[i];
+		if (h->entry == ref->entry && strcmp(h->registry, registry) == 0) {
+			h->count++;
+			h->base_image |= is_base_image_pull(mm->msg, mm->msg_len);
+			return 0;
+		}
+	}
+	if (x->n == EXPLAIN_MAX_FINDINGS) {
+		x->dropped++;
+		return 0;
+	}
+	hit_fill(&x->hits[x->n++], ref->entry, registry, mm);
+	return 0;
+}
+
+/* One line matched by a specific entry (docker-credential-pass failing)
+ * and a generic one of the same cause (any helper failing): keep the
+ * most confident, which the KB makes the specific one. */
+static void drop_generic_duplicates(struct explain *x)
+{
+	size_t i, j, o = 0;
+
+	for (i = 0; i < x->n; i++) {
+		const struct explain_hit *h = &x->hits[i];
+		int weaker = 0;
+
+		for (j = 0; j < x->n && !weaker; j++) {
+			const struct explain_hit *g = &x->hits[j];
+
+			if (j == i || g->line != h->line || strcmp(g->registry, h->registry) != 0 ||
+			    strcmp(g->entry->cause, h->entry->cause) != 0)
+				continue;
+			weaker = g->entry->confidence > h->entry->confidence ||
+				 (g->entry->confidence == h->entry->confidence && j < i);
+		}
+		if (!weaker)
+			x->hits[o++] = *h;
+	}
+	x->n = o;
+}
+
+int explain_scan(struct explain *x, FILE *fp, double deadline_ms, struct err *e)
+{
+	size_t i, k;
+	int rc;
+
+	memset(&x->st, 0, sizeof(x->st));
+	rc = matcher_scan_stream_until(x->sigs.m, NULL, fp, deadline_ms, on_match, x, &x->st, e);
+	if (rc < 0)
+		return -1;
+	x->partial = rc == MATCHER_DEADLINE;
+	drop_generic_duplicates(x);
+	for (i = 0; i < x->n; i++)
+		for (k = 0; k < x->npulled; k++)
+			if (strcmp(x->hits[i].registry, x->pulled[k]) == 0)
+				x->hits[i].base_image = 1;
+	return 0;
+}
+
+/* ---- probes ---- */
+
+/* The probes of the table tied to any entry met for registry, in table
+ * order; returns how many were put in names. */
+static size_t tied_probes(const struct explain *x, const char *registry,
+			  const struct probe *const *table, const char **names)
+{
+	size_t i, t, n = 0;
+
+	for (t = 0; table[t]; t++) {
+		int tied = 0;
+
+		for (i = 0; i < x->n && !tied; i++)
+			tied = strcmp(x->hits[i].registry, registry) == 0 &&
+			       kb_entry_has_probe(x->hits[i].entry, table[t]->name);
+		if (tied)
+			names[n++] = table[t]->name;
+	}
+	return n;
+}
+
+int explain_run_probes(const struct explain *x, struct engine *en, struct err *e)
+{
+	struct engine_target want[EXPLAIN_MAX_FINDINGS];
+	const char **names;
+	size_t i, j, ntable = 0, n = 0;
+	int rc;
+
+	while (en->table[ntable])
+		ntable++;
+	names = calloc(EXPLAIN_MAX_FINDINGS * (ntable ? ntable : 1), sizeof(*names));
+	if (!names)
+		return err_set(e, "out of memory");
+	for (i = 0; i < x->n; i++) {
+		int seen = 0;
+
+		if (!x->hits[i].registry[0])
+			continue;
+		for (j = 0; j < n; j++)
+			seen |= strcmp(want[j].registry, x->hits[i].registry) == 0;
+		if (seen)
+			continue;
+		memset(&want[n], 0, sizeof(want[n]));
+		want[n].registry = x->hits[i].registry;
+		want[n].probes = names + n * ntable;
+		want[n].nprobes = tied_probes(x, want[n].registry, en->table, names + n * ntable);
+		n++;
+	}
+	rc = engine_run_for(en, want, n, e);
+	free(names);
+	return rc;
+}
+
+/* ---- ranking and findings ---- */
+
+/* Does any probe for this registry report the entry's cause? */
+static int evidence_agrees(const struct engine *en, const struct explain_hit *h)
+{
+	size_t i;
+
+	for (i = 0; i < en->n; i++) {
+		const struct probe_record *r = en->records[i];
+
+		if (strcmp(r->registry, h->registry) == 0 &&
+		    (r->res.status == PROBE_FAIL || r->res.status == PROBE_WARN) &&
+		    strcmp(r->res.code, h->entry->cause) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Best first: evidence agreement, then the line (an earlier error is the
+ * root more often than a later one), then the entry's confidence. */
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct explain_hit *x = a, *y = b;
+
+	if (x->agrees != y->agrees)
+		return y->agrees - x->agrees;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->entry->confidence != y->entry->confidence)
+		return x->entry->confidence > y->entry->confidence ? -1 : 1;
+	return strcmp(x->entry->id, y->entry->id);
+}
+
+/* Log lines are arbitrary bytes; JSON strings must be UTF-8. */
+static json_t *utf8_or_note(const char *text)
+{
+	json_t *j = json_string(text);
+
+	return j ? j : json_string("(line is not valid UTF-8)");
+}
+
+static json_t *hit_finding(const struct explain_hit *h, const struct engine *en,
+			   const struct settings *s, struct err *e)
+{
+	struct finding_spec sp;
+	json_t *f;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.entry = h->entry;
+	sp.cause = h->entry->cause;
+	sp.severity = severity_name(cause_severity(h->entry->cause));
+	sp.registry = h->registry[0] ? h->registry : NULL;
+	sp.base_image = h->base_image;
+	f = finding_new(&sp, en, s, e);
+	if (!f)
+		return NULL;
+	json_object_set_new(f, "line", json_integer((json_int_t)h->line));
+	json_object_set_new(f, "matched", utf8_or_note(h->line_text));
+	json_object_set_new(f, "occurrences", json_integer((json_int_t)h->count));
+	json_object_set_new(f, "status", h->status[0] ? json_string(h->status) : json_null());
+	json_object_set_new(f, "method", h->method[0] ? json_string(h->method) : json_null());
+	json_object_set_new(f, "url", h->url[0] ? json_string(h->url) : json_null());
+	json_object_set_new(f, "evidence_agrees", json_boolean(h->agrees));
+	return f;
+}
+
+json_t *explain_findings(struct explain *x, const struct engine *en,
+			 const struct settings *s, struct err *e)
+{
+	json_t *findings = json_array(), *f;
+	size_t i;
+
+	if (!findings) {
+		err_set(e, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < x->n; i++)
+		x->hits[i].agrees = evidence_agrees(en, &x->hits[i]);
+	qsort(x->hits, x->n, sizeof(x->hits[0]), hit_cmp);
+	for (i = 0; i < x->n; i++) {
+		f = hit_finding(&x->hits[i], en, s, e);
+		if (!f) {
+			json_decref(findings);
+			return NULL;
+		}
+		json_array_append_new(findings, f);
+	}
+	return findings;
+}
