@@ -279,88 +279,76 @@ static int walk(json_t **parent, const char **keys, json_t *root, const struct p
 	return 0;
 }
 
+/* Where a path leads: its parent object (NULL: a level is missing and
+ * create was not set), the member's key there (NULL: absent), and the
+ * keys of the levels above. */
+struct spot {
+	struct path pa;
+	const char *keys[JSONEDIT_DEPTH_MAX];
+	json_t *parent;
+	const char *key;
+};
+
+static int locate(struct spot *sp, json_t *root, const char *path, int create, struct err *e)
+{
+	sp->key = NULL;
+	sp->parent = NULL;
+	sp->pa.buf = NULL;
+	if (parse_path(&sp->pa, path, e) < 0 || walk(&sp->parent, sp->keys, root, &sp->pa, create, e) < 0)
+		return -1;
+	if (!sp->parent)
+		return 0;
+	return find_key(&sp->key, sp->parent, &sp->pa.s[sp->pa.n - 1], e);
+}
+
 int jsonedit_get(json_t **out, json_t *root, const char *path, struct err *e)
 {
-	struct path pa;
-	const char *keys[JSONEDIT_DEPTH_MAX], *k;
-	json_t *parent;
-	int rc = -1;
+	struct spot sp;
+	int rc = locate(&sp, root, path, 0, e);
 
-	*out = NULL;
-	if (parse_path(&pa, path, e) < 0 || walk(&parent, keys, root, &pa, 0, e) < 0)
-		goto cleanup;
-	rc = 0;
-	if (!parent)
-		goto cleanup;
-	if (find_key(&k, parent, &pa.s[pa.n - 1], e) < 0) {
-		rc = -1;
-		goto cleanup;
-	}
-	if (k) {
-		*out = json_object_get(parent, k);
-		rc = 1;
-	}
-cleanup:
-	free(pa.buf);
-	return rc;
+	*out = rc == 0 && sp.key ? json_object_get(sp.parent, sp.key) : NULL;
+	free(sp.pa.buf);
+	return rc < 0 ? -1 : *out != NULL;
 }
 
 int jsonedit_set(json_t *root, const char *path, json_t *value, struct err *e)
 {
-	struct path pa;
-	const char *keys[JSONEDIT_DEPTH_MAX], *k;
-	json_t *parent;
-	int rc = -1;
+	struct spot sp;
+	int rc = locate(&sp, root, path, 1, e);
 
-	if (parse_path(&pa, path, e) < 0 || walk(&parent, keys, root, &pa, 1, e) < 0 ||
-	    find_key(&k, parent, &pa.s[pa.n - 1], e) < 0) {
+	if (rc < 0)
 		json_decref(value);
-		goto cleanup;
-	}
-	if (k)
-		rc = json_object_set_new(parent, k, value) < 0 ? err_set(e, "out of memory") : 0;
+	else if (sp.key)
+		rc = json_object_set_new(sp.parent, sp.key, value) < 0 ? err_set(e, "out of memory") : 0;
 	else
-		rc = add_member(parent, keys, pa.n - 1, pa.s[pa.n - 1].name, value, e);
-cleanup:
-	free(pa.buf);
+		rc = add_member(sp.parent, sp.keys, sp.pa.n - 1, sp.pa.s[sp.pa.n - 1].name, value, e);
+	free(sp.pa.buf);
 	return rc;
 }
 
 /* A top-level map docker writes with omitempty, now empty: docker's next
  * save drops it, so does this. */
-static void prune_empty(json_t *root, const struct path *pa, const char *top)
+static void prune_empty(json_t *root, const char *top)
 {
 	json_t *v = json_object_get(root, top);
 
-	if (pa->n == 2 && json_is_object(v) && json_object_size(v) == 0 &&
+	if (json_is_object(v) && json_object_size(v) == 0 &&
 	    rank_in(map_fields, top) > 0)   /* not auths (index 0), which docker always writes */
 		json_object_del(root, top);
 }
 
 int jsonedit_delete(json_t *root, const char *path, struct err *e)
 {
-	struct path pa;
-	const char *keys[JSONEDIT_DEPTH_MAX], *k;
-	json_t *parent;
-	int rc = -1;
+	struct spot sp;
+	int rc = locate(&sp, root, path, 0, e);
 
-	if (parse_path(&pa, path, e) < 0 || walk(&parent, keys, root, &pa, 0, e) < 0)
-		goto cleanup;
-	rc = 0;
-	if (!parent)
-		goto cleanup;
-	if (find_key(&k, parent, &pa.s[pa.n - 1], e) < 0) {
-		rc = -1;
-		goto cleanup;
-	}
-	if (k) {
-		json_object_del(parent, k);
-		if (pa.n == 2)
-			prune_empty(root, &pa, keys[0]);
+	if (rc == 0 && sp.key) {
+		json_object_del(sp.parent, sp.key);
+		if (sp.pa.n == 2)
+			prune_empty(root, sp.keys[0]);
 		rc = 1;
 	}
-cleanup:
-	free(pa.buf);
+	free(sp.pa.buf);
 	return rc;
 }
 
