@@ -95,21 +95,31 @@ struct core {
 	long n, m;
 };
 
+/* The trace keeps, for each d, the furthest x on each diagonal k of d's
+ * parity (k = -d, -d+2, .., d): row d starts at d(d+1)/2. */
+static size_t row_at(long d)
+{
+	return (size_t)d * (size_t)(d + 1) / 2;
+}
+
+static long trace_x(const int *trace, long d, long k)
+{
+	return trace[row_at(d) + (size_t)((k + d) / 2)];
+}
+
 /* Follows the trace back from (n, m), marking the removed and added lines. */
-static void backtrack(const struct core *c, const long *trace, long d, unsigned char *cha,
+static void backtrack(const struct core *c, const int *trace, long d, unsigned char *cha,
 		      unsigned char *chb)
 {
 	long x = c->n, y = c->m, k, pk, px;
-	const long *vp;
 
 	for (; d > 0; d--) {
-		vp = trace + (d - 1) * (d - 1) + (d - 1);   /* index 0 is k = 0 of row d-1 */
 		k = x - y;
-		if (k == -d || (k != d && vp[k - 1] < vp[k + 1]))
+		if (k == -d || (k != d && trace_x(trace, d - 1, k - 1) < trace_x(trace, d - 1, k + 1)))
 			pk = k + 1;
 		else
 			pk = k - 1;
-		px = vp[pk];
+		px = trace_x(trace, d - 1, pk);
 		if (pk == k + 1)
 			chb[px - pk] = 1;   /* came down: b[prev_y] added */
 		else
@@ -119,17 +129,17 @@ static void backtrack(const struct core *c, const long *trace, long d, unsigned 
 	}
 }
 
-/* trace grows to hold rows 0..d ((d+1)^2 entries). */
-static int trace_grow(long **trace, size_t *cap, long d)
+/* trace grows to hold rows 0..d. */
+static int trace_grow(int **trace, size_t *cap, long d)
 {
-	size_t want = (size_t)(d + 1) * (size_t)(d + 1), ncap = *cap ? *cap : 64;
-	long *t;
+	size_t want = row_at(d + 1), ncap = *cap ? *cap : 64;
+	int *t;
 
 	if (want <= *cap)
 		return 0;
 	while (ncap < want)
 		ncap *= 2;
-	t = realloc(*trace, ncap * sizeof(long));
+	t = realloc(*trace, ncap * sizeof(int));
 	if (!t)
 		return -1;
 	*trace = t;
@@ -138,11 +148,11 @@ static int trace_grow(long **trace, size_t *cap, long d)
 }
 
 /* 1 when an edit of at most max steps was found and marked, 0 when not,
- * -1 out of memory. Row d of the trace (k = -d..d) is at trace + d*d. */
+ * -1 out of memory. */
 static int myers(const struct core *c, unsigned char *cha, unsigned char *chb, long max)
 {
 	long d, k, x, y, off = max + 1, *v = calloc((size_t)(2 * max + 3), sizeof(long));
-	long *trace = NULL;
+	int *trace = NULL;
 	size_t cap = 0;
 	int found = 0;
 
@@ -162,11 +172,10 @@ static int myers(const struct core *c, unsigned char *cha, unsigned char *chb, l
 			while (x < c->n && y < c->m && c->a[x] == c->b[y])
 				x++, y++;
 			v[off + k] = x;
+			trace[row_at(d) + (size_t)((k + d) / 2)] = (int)x;
 			if (x >= c->n && y >= c->m)
 				found = 1;
 		}
-		for (k = -d; k <= d; k++)
-			trace[d * d + k + d] = v[off + k];
 		if (found)
 			backtrack(c, trace, d, cha, chb);
 	}

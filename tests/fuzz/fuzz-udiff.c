@@ -34,7 +34,7 @@ static size_t text_line(const char *a, size_t an, size_t at)
 static void apply(struct buf *out, const char *a, size_t an, const char *d, size_t dn)
 {
 	const char *p = d, *end = d + dn;
-	size_t at = 0, l, tl, lo;
+	size_t at = 0, ln = 0, l, tl, lo;   /* at: bytes of a used; ln: its lines */
 
 	if (dn == 0)
 		goto tail;
@@ -47,9 +47,10 @@ static void apply(struct buf *out, const char *a, size_t an, const char *d, size
 		lo = s == 0 ? 0 : s - 1;
 		if (strncmp(p, "@@ -0,0 ", 8) == 0 || (strstr(p, ",0 +") && (size_t)(strstr(p, ",0 +") - p) < line_len(p, end)))
 			lo = s;   /* an empty range names the line before it */
-		fuzz_assert(lo >= at);
+		fuzz_assert(lo >= ln);
 		fuzz_assert(buf_append(out, a + at, 0) == 0);
-		while (at < lo) {
+		for (; ln < lo; ln++) {
+			fuzz_assert(at < an);
 			tl = text_line(a, an, at);
 			fuzz_assert(buf_append(out, a + at, tl) == 0);
 			at += tl;
@@ -64,6 +65,8 @@ static void apply(struct buf *out, const char *a, size_t an, const char *d, size
 			}
 			int nonl = p + l + 1 < end && p[l + 1] == '\\';
 			if (*p == ' ' || *p == '-') {
+				fuzz_assert(at < an);
+				ln++;
 				tl = text_line(a, an, at);
 				fuzz_assert(tl == l - 1 + !nonl && memcmp(a + at, p + 1, l - 1) == 0);
 				if (*p == ' ')
