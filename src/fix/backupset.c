@@ -13,7 +13,8 @@
 
 #include "config.h"
 #include "util/crypto.h"
-#include "docker/dockercfg.h"
+#include "util/fileio.h"
+#include "util/jsonerr.h"
 #include "fix/atomicfile.h"
 #include "fix/gojson.h"
 
@@ -334,7 +335,7 @@ static int read_last(struct backupset *bs, const char *statedir, struct err *e)
 
 	if (backupset_lock_path(last, sizeof(last), statedir) < 0)
 		return err_set(e, "state directory: path too long");
-	if (dockercfg_read_file(&b, last, &missing, e) < 0)
+	if (fileio_read(&b, last, BACKUPSET_ID_MAX + 2, &missing, e) < 0)
 		return -1;
 	if (missing) {
 		rc = 0;
@@ -369,7 +370,7 @@ int backupset_load_last(struct backupset *bs, const char *statedir, struct err *
 		return err_set(e, "backup directory: path too long");
 	snprintf(mpath, sizeof(mpath), "%s/manifest.json", bs->dir);
 	rc = -1;
-	if (dockercfg_read_file(&b, mpath, &missing, e) < 0)
+	if (fileio_read(&b, mpath, MANIFEST_MAX, &missing, e) < 0)
 		goto cleanup;
 	if (missing) {
 		err_set(e, "'%s': missing (the backup set named by '%s/last' is gone)", mpath, statedir);
@@ -377,7 +378,7 @@ int backupset_load_last(struct backupset *bs, const char *statedir, struct err *
 	}
 	m = json_loadb(b.data, b.len, 0, &je);
 	if (!m) {
-		dockercfg_json_error(why, sizeof(why), &je);
+		jsonerr_format(why, sizeof(why), &je);
 		err_set(e, "'%s': %s", mpath, why);
 		goto cleanup;
 	}
@@ -396,7 +397,7 @@ int backupset_read_backup(const struct backupset *bs, size_t i, struct buf *out,
 	if (i >= bs->n || !bs->files[i].backup)
 		return err_set(e, "no backup of file %zu in set %s", i, bs->id);
 	snprintf(path, sizeof(path), "%s/%s", bs->dir, bs->files[i].backup);
-	if (dockercfg_read_file(out, path, &missing, e) < 0)
+	if (fileio_read(out, path, BACKUPSET_FILE_MAX, &missing, e) < 0)
 		return -1;
 	if (missing)
 		return err_set(e, "the backup '%s' of '%s' is gone", path, bs->files[i].target);

@@ -48,6 +48,8 @@
 #include "util/err.h"
 
 #define BACKUPSET_ID_MAX 64
+/* The largest file a set backs up (fix/writeset.h writes no larger). */
+#define BACKUPSET_FILE_MAX (4u * 1024u * 1024u)
 
 struct backupset_file {
 	char *path;          /* as the caller named it (owned) */

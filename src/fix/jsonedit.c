@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/jsonerr.h"
 #include "docker/dockercfg.h"
 #include "fix/gojson.h"
 
@@ -377,7 +378,7 @@ int jsonedit_parse(json_t **root, const char *name, const char *text, size_t len
 	/* Go's json.Decoder reads the first value and ignores what follows. */
 	v = json_loadb(text, len, JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK, &je);
 	if (!v) {
-		dockercfg_json_error(why, sizeof(why), &je);
+		jsonerr_format(why, sizeof(why), &je);
 		return err_set(e, "'%s': %s", name, why);
 	}
 	if (!json_is_object(v)) {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "docker/dockercfg.h"
+#include "util/paths.h"
 #include "fix/atomicfile.h"
 
 int statedir_path(char *out, size_t n, struct err *e)
@@ -14,7 +14,7 @@ int statedir_path(char *out, size_t n, struct err *e)
 	if (x && x[0] == '/') {
 		w = snprintf(out, n, "%s/fixkb", x);
 	} else {
-		home = dockercfg_home_dir();
+		home = paths_home_dir();
 		if (!home || home[0] != '/')
 			return err_set(e, "cannot find fixkb's state directory: neither XDG_STATE_HOME "
 				       "nor HOME is set to an absolute path");

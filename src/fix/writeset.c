@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 
 #include "util/crypto.h"
-#include "docker/dockercfg.h"
+#include "util/fileio.h"
+#include "util/paths.h"
 #include "fix/atomicfile.h"
 #include "fix/masktext.h"
 #include "fix/statedir.h"
@@ -114,7 +115,9 @@ static int read_one(struct writeset_file *f, struct err *e)
 	struct stat st;
 	int missing;
 
-	if (dockercfg_read_file(&f->old, f->target, &missing, e) < 0)
+	buf_release(&f->old);
+	f->old = (struct buf)BUF_INIT(WRITESET_FILE_MAX);
+	if (fileio_read(&f->old, f->target, WRITESET_FILE_MAX, &missing, e) < 0)
 		return -1;
 	f->existed = !missing;
 	f->mode = 0;
@@ -198,7 +201,7 @@ int writeset_diff(const struct writeset *ws, struct buf *out, struct err *e)
 
 		if (f->change == WRITESET_KEEP)
 			continue;
-		dockercfg_display_path(name, sizeof(name), f->path);
+		paths_display(name, sizeof(name), f->path);
 		if (mask(&a, f, &f->old, e) < 0 || mask(&b, f, &f->new_text, e) < 0 ||
 		    udiff_text(out, name[0] == '/' ? name + 1 : name, a.data ? a.data : "", a.len,
 			       b.data ? b.data : "", b.len, e) < 0)
@@ -316,7 +319,7 @@ static int holds_new(const struct writeset_file *f, struct err *e)
 	char have[65], want[65];
 	int missing, same;
 
-	if (dockercfg_read_file(&now, f->target, &missing, e) < 0)
+	if (fileio_read(&now, f->target, WRITESET_FILE_MAX, &missing, e) < 0)
 		return -1;
 	if (f->change == WRITESET_REMOVE) {
 		buf_release(&now);

@@ -49,7 +49,7 @@
 #define WRITESET_SECRET 0x2u   /* holds credentials: created 0600 in a 0700 dir (else 0644, 0755) */
 
 /* The largest file a set reads or writes. */
-#define WRITESET_FILE_MAX (4u * 1024u * 1024u)
+#define WRITESET_FILE_MAX BACKUPSET_FILE_MAX
 
 enum writeset_change { WRITESET_KEEP, WRITESET_REPLACE, WRITESET_REMOVE };
 
@@ -97,7 +97,7 @@ void writeset_remove(struct writeset *ws, size_t i);
 size_t writeset_changes(const struct writeset *ws);
 
 /* Appends the unified diff of every file that changes, each side masked
- * (fix/masktext.h), named as dockercfg_display_path shows it. */
+ * (fix/masktext.h), named as paths_display shows it. */
 int writeset_diff(const struct writeset *ws, struct buf *out, struct err *e);
 
 /* Applies the changes as described above. statedir NULL: statedir_ensure.

@@ -8,7 +8,7 @@
 
 #include "util/clock.h"
 #include "util/sensitive.h"
-#include "docker/dockercfg.h"
+#include "util/paths.h"
 #include "fix/atomicfile.h"
 #include "util/proc.h"
 #include "fix/gojson.h"
@@ -176,7 +176,7 @@ static void test_delete_get(void)
 int main(void)
 {
 	char docker[PATH_MAX];
-	int have_docker = dockercfg_find_on_path("docker", NULL, docker, sizeof(docker));
+	int have_docker = paths_find_on_path("docker", NULL, docker, sizeof(docker));
 
 	scratch_init();
 	sensitive_wipe_json_allocations();
