@@ -23,8 +23,11 @@ static const struct atomicfile_opts private_file = { 0600, 0700 };
 
 /* ---- creating a set ---- */
 
+/* "<UTC time to the ms>Z-<pid>-<n>": n counts this process's sets, so an
+ * apply and an undo in one millisecond get two ids. */
 static void make_id(struct backupset *bs)
 {
+	static unsigned long seq;
 	struct timespec ts;
 	struct tm tm;
 	char when[32];
@@ -32,7 +35,8 @@ static void make_id(struct backupset *bs)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y%m%dT%H%M%S", &tm);
-	snprintf(bs->id, sizeof(bs->id), "%s.%03ldZ-%ld", when, ts.tv_nsec / 1000000L, (long)getpid());
+	snprintf(bs->id, sizeof(bs->id), "%s.%03ldZ-%ld-%lu", when, ts.tv_nsec / 1000000L,
+		 (long)getpid(), ++seq);
 	strftime(bs->created, sizeof(bs->created), "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
@@ -51,6 +55,11 @@ int backupset_create(struct backupset *bs, const char *statedir, const char *kin
 		return err_set(e, "backup directory: path too long");
 	if (atomicfile_mkdir_all(backups, 0700, e) < 0)
 		return -1;
+	w = snprintf(bs->dir, sizeof(bs->dir), "%s/%s", backups, bs->id);
+	if (w < 0 || (size_t)w >= sizeof(bs->dir))
+		return err_set(e, "backup directory: path too long");
+	if (access(bs->dir, F_OK) == 0)   /* a reused pid in the same millisecond */
+		return err_set(e, "creating backup directory '%s': %s", bs->dir, strerror(EEXIST));
 	w = snprintf(bs->dir, sizeof(bs->dir), "%s/.%s.partial", backups, bs->id);
 	if (w < 0 || (size_t)w >= sizeof(bs->dir))
 		return err_set(e, "backup directory: path too long");

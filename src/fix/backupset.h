@@ -15,7 +15,7 @@
  *   <statedir>/backups/<id>/manifest.json
  *   <statedir>/backups/<id>/<n>-<base>   the old content of file n
  *
- * id is the UTC time and the pid ("20250102T030405.678Z-1234"). A set is
+ * id is the UTC time, the pid and a count ("20250102T030405.678Z-1234-1"). A set is
  * built in "backups/.<id>.partial" and renamed to its id once its copies
  * and manifest are on disk (each fsync'ed), then "last" is replaced; only
  * then are the user's files written (fix/writeset.h). A run killed before
