@@ -8,7 +8,7 @@
  *   ... compute the new text from ws.files[i].old (jsonedit) ...
  *   writeset_replace(&ws, i, text, len, &e);  // or writeset_remove()
  *   writeset_diff(&ws, &out, &e);             // secrets as fingerprints
- *   writeset_apply(&ws, NULL, &e);            // backups, manifest, atomic writes
+ *   writeset_apply(&ws, NULL, "apply", &e);   // backups, manifest, atomic writes
  *   ... verify (re-run the probes); if it failed: writeset_rollback(&ws, &e) ...
  *   writeset_release(&ws);                    // drops the locks
  *

@@ -239,6 +239,7 @@ int main(void)
 {
 	struct tally t = { 0 };
 	unsigned seed = (unsigned)time(NULL);
+	char backups[PATH_MAX + 16];
 	long span, aim;
 	int run;
 
@@ -263,6 +264,9 @@ int main(void)
 	is_int(t.not_restored, 0, "and brought every file back to its old text");
 	is_int(t.temps / 1000, 0, "the next run left no temp file");
 	ok(t.partial > 0 && t.none > 0 && t.all > 0, "kills landed before, during and after the writes");
+	snprintf(backups, sizeof(backups), "%s/backups", state);
+	ok(count_named(backups, ".partial") <= 1,
+	   "backup sets a kill left half made were removed by the next apply (at most the last run's is left)");
 	scratch_done();
 	return tap_done();
 }
