@@ -7,11 +7,11 @@ BUILD_PKGS="gcc meson ninja-build pkg-config libcurl4-openssl-dev libjansson-dev
 # Real components the tests run against (tests/rig): registry, skopeo, keyring, helpers, pass;
 # the audit's (t4000: JSON and SARIF schema validation; t4060: the Ansible playbook run with
 # ansible-playbook -c local); and the hardening runs of scripts/test.sh: clang + libFuzzer
-# (scripts/fuzz.sh), valgrind.
+# (scripts/fuzz.sh), valgrind; patch(1), which t-fix-udiff applies diffs with.
 TEST_PKGS="docker-registry apache2-utils skopeo umoci gnome-keyring libsecret-tools dbus dbus-bin
  golang-docker-credential-helpers pass gnupg curl openssl ca-certificates
  python3-jsonschema ansible-core
- clang libclang-rt-14-dev valgrind"
+ clang libclang-rt-14-dev valgrind patch"
 
 want="$BUILD_PKGS"
 [ "${1:-}" = "--build-only" ] || want="$want $TEST_PKGS"
