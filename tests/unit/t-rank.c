@@ -96,6 +96,19 @@ static void check_order(const char *name, const struct ranking *rk, const struct
 	}
 }
 
+/* The fixture's order on a missing "desktop" helper, config_auth ok, in
+ * CI, for a base-image pull (in en and zh alike). */
+static const struct want on_evidence[] = {
+	{ "ind-mid", RANK_INDICATED, "why base mid" },
+	{ "ind-tie", RANK_INDICATED, "why base tie" },
+	{ "ind-low", RANK_INDICATED, "why desktop" },
+	{ "evidence-mismatch", RANK_NEUTRAL, NULL },
+	{ "neutral-high", RANK_NEUTRAL, NULL },
+	{ "status-mismatch", RANK_NEUTRAL, NULL },
+	{ "other-probe", RANK_NEUTRAL, NULL },
+	{ "na-top", RANK_NOT_APPLICABLE, "why na config ok" },
+};
+
 static void fixture_tests(const struct kb *real)
 {
 	const char *probes[] = { "config_auth", "cred_helper", NULL };
@@ -143,19 +156,7 @@ static void fixture_tests(const struct kb *real)
 	ev[0] = (struct rank_evidence){ "cred_helper", &helper };
 	ev[1] = (struct rank_evidence){ "config_auth", &config };
 	ok(rank_workarounds(&rk, en, ev, 2, facts, 2, LANG_EN, &e) == 0, "rank on evidence");
-	{
-		const struct want w[] = {
-			{ "ind-mid", RANK_INDICATED, "why base mid" },
-			{ "ind-tie", RANK_INDICATED, "why base tie" },
-			{ "ind-low", RANK_INDICATED, "why desktop" },
-			{ "evidence-mismatch", RANK_NEUTRAL, NULL },
-			{ "neutral-high", RANK_NEUTRAL, NULL },
-			{ "status-mismatch", RANK_NEUTRAL, NULL },
-			{ "other-probe", RANK_NEUTRAL, NULL },
-			{ "na-top", RANK_NOT_APPLICABLE, "why na config ok" },
-		};
-		check_order("evidence, ci, base image", &rk, w, 8, LANG_EN, neutral_en);
-	}
+	check_order("evidence, ci, base image", &rk, on_evidence, 8, LANG_EN, neutral_en);
 	ranking_release(&rk);
 
 	/* The same in Chinese: the zh texts. */
@@ -163,19 +164,7 @@ static void fixture_tests(const struct kb *real)
 	neutral_zh = rk.n > 3 ? rk.items[3].why : "";
 	ok(neutral_zh && strcmp(neutral_zh, neutral_en) != 0, "the neutral reason in zh differs (%s)",
 	   neutral_zh);
-	{
-		const struct want w[] = {
-			{ "ind-mid", RANK_INDICATED, "why base mid" },
-			{ "ind-tie", RANK_INDICATED, "why base tie" },
-			{ "ind-low", RANK_INDICATED, "why desktop" },
-			{ "evidence-mismatch", RANK_NEUTRAL, NULL },
-			{ "neutral-high", RANK_NEUTRAL, NULL },
-			{ "status-mismatch", RANK_NEUTRAL, NULL },
-			{ "other-probe", RANK_NEUTRAL, NULL },
-			{ "na-top", RANK_NOT_APPLICABLE, "why na config ok" },
-		};
-		check_order("zh", &rk, w, 8, LANG_ZH, neutral_zh);
-	}
+	check_order("zh", &rk, on_evidence, 8, LANG_ZH, neutral_zh);
 	ranking_release(&rk);
 
 	/* Only CI: ind-low is decided by its second condition, na-top is
