@@ -8,11 +8,18 @@ The first expected finding must be the first actual one (best first); each
 further expected finding must appear somewhere. Only the keys given are
 compared. {"findings": []} means no finding at all (a negative case), and
 exit status 0; a positive case must exit 1. Prints TAP.
-Also generates a large clean log with gen-huge-clean.sh (if present) and
-expects no finding in it.
+A case directory without both files fails.
+
+Also generates a large clean log with the generator meson passes as the
+first argument (tests/explain/gen-huge-clean.sh) and expects no finding in
+it; a missing generator, one that fails, or a log far smaller than asked
+for fails the run instead of skipping the case.
+
+    run-cases.py GENERATOR      (meson: tests/meson.build, explain-cases)
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,6 +46,7 @@ def tap(ok, name, diag=None):
     if not ok and diag:
         for line in str(diag).splitlines()[:30]:
             print("#   " + line)
+    return ok
 
 
 def subset(want, got):
@@ -51,8 +59,14 @@ def run(log):
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
-cases = sorted(d for d in os.listdir(here)
-               if os.path.isfile(os.path.join(here, d, "expect.json")))
+dirs = sorted(d for d in os.listdir(here) if os.path.isdir(os.path.join(here, d))
+              and not d.startswith((".", "__")))
+for d in dirs:
+    missing = [f for f in ("log.txt", "expect.json") if not os.path.isfile(os.path.join(here, d, f))]
+    if missing:
+        tap(False, "%s: has log.txt and expect.json" % d, "missing: " + ", ".join(missing))
+cases = [d for d in dirs if os.path.isfile(os.path.join(here, d, "expect.json"))
+         and os.path.isfile(os.path.join(here, d, "log.txt"))]
 positives = negatives = 0
 for case in cases:
     d = os.path.join(here, case)
@@ -76,16 +90,29 @@ for case in cases:
     tap(bool(ok), "%s: %s first" % (case, want[0].get("entry")),
         "want %s\ngot  %s\nrc %d %s" % (json.dumps(want), json.dumps(brief), rc, err))
 
-gen = os.path.join(here, "gen-huge-clean.sh")
-if os.path.exists(gen):
+HUGE_MB = 20
+gen = sys.argv[1] if len(sys.argv) > 1 else None
+if not gen or not os.path.isfile(gen):
+    tap(False, "huge clean log: the generator exists",
+        "run-cases.py GENERATOR: got %r (meson passes tests/explain/gen-huge-clean.sh)" % gen)
+else:
     huge = os.path.join(scratch, "huge-clean.log")
-    subprocess.run(["bash", gen, huge], check=True, env=env)
-    rc, out, err = run(huge)
-    size = os.path.getsize(huge)
-    got = json.loads(out).get("findings", []) if out else None
-    tap(rc == 0 and got == [], "huge clean log (%d MB): no finding" % (size >> 20), err or out[:500])
-    os.unlink(huge)
+    g = subprocess.run(["bash", gen, huge, str(HUGE_MB)], env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    size = os.path.getsize(huge) if os.path.exists(huge) else 0
+    if tap(g.returncode == 0 and size >= (HUGE_MB - 1) << 20,
+           "huge clean log: generated (%d MB of %d)" % (size >> 20, HUGE_MB),
+           "%s exited %d: %s" % (gen, g.returncode, g.stdout.decode("utf-8", "replace")[-500:])):
+        rc, out, err = run(huge)
+        try:
+            got = json.loads(out).get("findings", [])
+        except ValueError:
+            got = None
+        tap(rc == 0 and got == [], "huge clean log (%d MB): no finding" % (size >> 20), err or out[:500])
+    if os.path.exists(huge):
+        os.unlink(huge)
 
 print("# %d positive and %d negative cases" % (positives, negatives))
 print("1..%d" % n)
+shutil.rmtree(scratch, ignore_errors=True)
 sys.exit(1 if failed else 0)

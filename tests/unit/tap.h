@@ -2,6 +2,11 @@
  *
  *   ok(cond, "name %d", i);    is_str(got, want, "name");   is_int(got, want, "name");
  *   return tap_done();         // prints the plan, returns the exit status
+ *
+ * A check that shows a known bug: set tap_todo to the reason around it.
+ * It prints "not ok ... # TODO reason" and does not fail the run; once the
+ * bug is fixed meson reports the "ok ... # TODO" as an unexpected pass.
+ *   tap_todo = "rank.c ignores X"; ok(...); tap_todo = NULL;
  */
 #ifndef FIXKB_TESTS_TAP_H
 #define FIXKB_TESTS_TAP_H
@@ -12,6 +17,7 @@
 #include <string.h>
 
 static int tap_count, tap_failed;
+static const char *tap_todo __attribute__((unused));
 
 __attribute__((format(printf, 2, 3), unused))
 static int ok(int cond, const char *fmt, ...)
@@ -19,12 +25,14 @@ static int ok(int cond, const char *fmt, ...)
 	va_list ap;
 
 	tap_count++;
-	if (!cond)
+	if (!cond && !tap_todo)
 		tap_failed++;
 	printf("%sok %d - ", cond ? "" : "not ", tap_count);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
+	if (tap_todo)
+		printf(" # TODO %s", tap_todo);
 	printf("\n");
 	fflush(stdout);
 	return cond;
