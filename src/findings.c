@@ -163,8 +163,14 @@ json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 		if (r != sp->trigger && r->res.status != PROBE_SKIP)
 			json_array_append_new(evid, probe_record_json(r));
 	}
-	for (i = 0; i < json_array_size(evid); i++)
-		json_object_del(json_array_get(evid, i), "evidence");
+	/* DESIGN.md §3 names the probe of an evidence item "probe"; "name"
+	 * (the probes array's member) stays for readers of earlier output. */
+	for (i = 0; i < json_array_size(evid); i++) {
+		json_t *item = json_array_get(evid, i);
+
+		json_object_del(item, "evidence");
+		json_object_set(item, "probe", json_object_get(item, "name"));
+	}
 	json_object_set_new(f, "evidence", evid);
 	if (!entry) {
 		json_object_set_new(f, "workarounds", json_array());
@@ -191,6 +197,28 @@ json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 	ranking_release(&rk);
 	free(ev);
 	return f;
+}
+
+/* The record that speaks for (registry, cause): the first that fails,
+ * else the first that warns, so a cause one probe warns about and another
+ * fails on is a failure. */
+static const struct probe_record *worst_record(const struct engine *en, const char *registry,
+					       const char *cause)
+{
+	const struct probe_record *warn = NULL;
+	size_t i;
+
+	for (i = 0; i < en->n; i++) {
+		const struct probe_record *r = en->records[i];
+
+		if (strcmp(r->registry, registry) != 0 || strcmp(r->res.code, cause) != 0)
+			continue;
+		if (r->res.status == PROBE_FAIL)
+			return r;
+		if (r->res.status == PROBE_WARN && !warn)
+			warn = r;
+	}
+	return warn;
 }
 
 static int severity_order(const json_t *f)
@@ -225,6 +253,7 @@ int findings_build(struct findings *f, const struct kb *kb, const struct engine 
 			    seen_cause(fails, it->registry, r->res.code) ||
 			    seen_cause(warns, it->registry, r->res.code))
 				continue;
+			r = worst_record(en, it->registry, r->res.code);
 			memset(&sp, 0, sizeof(sp));
 			sp.entry = kb_find_by_cause(kb, r->res.code, r->probe->name);
 			sp.cause = r->res.code;

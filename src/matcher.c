@@ -320,7 +320,9 @@ int matcher_scratch_new(struct matcher_scratch **out, const struct matcher *m,
 		goto cleanup;
 	}
 	s->md = pcre2_match_data_create(m->max_groups + 1, NULL);
-	s->msg = malloc(LOGLINE_MAX);
+	/* zeroed: PCRE2's JIT may read whole words past the subject's end
+	 * (valgrind reports those bytes as uninitialised otherwise) */
+	s->msg = calloc(1, LOGLINE_MAX);
 	s->lit_seen = calloc(m->nlit ? m->nlit : 1, 1);
 	s->todo = calloc(m->n ? m->n : 1, sizeof(*s->todo));
 	if (!s->md || !s->msg || !s->lit_seen || !s->todo) {

@@ -68,7 +68,7 @@ char *sig_name_groups(const char *regex, int cap_registry, int cap_status, int c
 	size_t offs[64], len = strlen(regex), i, o = 0;
 	/* each of the three names adds "?<registry>" at most: 11 bytes */
 	size_t size = len + 3 * 16 + 1;
-	int ngroups, k;
+	int ngroups, k, j;
 	char *out;
 
 	ngroups = capturing_groups(regex, offs, 64);
@@ -78,6 +78,16 @@ char *sig_name_groups(const char *regex, int cap_registry, int cap_status, int c
 				names[k], caps[k], ngroups);
 			return NULL;
 		}
+	/* A group has one name in PCRE2: two captures naming the same group
+	 * would write "(?<registry>?<url>", which PCRE2 refuses with a
+	 * misleading "quantifier does not follow a repeatable item". */
+	for (k = 0; k < 3; k++)
+		for (j = k + 1; j < 3; j++)
+			if (caps[k] > 0 && caps[k] == caps[j]) {
+				err_set(e, "captures %s and %s both name group %d: one group, one capture",
+					names[k], names[j], caps[k]);
+				return NULL;
+			}
 	out = malloc(size);
 	if (!out) {
 		err_set(e, "out of memory");

@@ -360,8 +360,10 @@ static SecretService *open_service(struct keyring_result *out, struct kctx *k)
 
 /* What the helper's get searches: {server, docker_cli=1} (+ xdg:schema),
  * but without SECRET_SEARCH_UNLOCK: we never trigger a prompt. *items
- * (ours to free) and the counts in out; *usable is the first unlocked
- * item, borrowed from *items. -1 (out says why) when the search fails. */
+ * (ours to free) and the counts in out; *usable is the LAST unlocked
+ * item, borrowed from *items: the helper's get (secretservice.c) walks
+ * every result and keeps overwriting its answer, so the last one wins.
+ * -1 (out says why) when the search fails. */
 static int search_items(struct keyring_result *out, struct kctx *k, SecretService *svc,
 			const char *server_key, GList **items, SecretItem **usable)
 {
@@ -387,7 +389,7 @@ static int search_items(struct keyring_result *out, struct kctx *k, SecretServic
 		out->items++;
 		if (secret_item_get_locked(l->data))
 			out->locked_items++;
-		else if (!*usable)
+		else
 			*usable = l->data;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include "cause.h"
 #include "config.h"
 #include "render/report.h"
+#include "util/uri.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -72,7 +73,7 @@ void render_github(FILE *out, const json_t *findings, const char *file)
 json_t *render_sarif(const json_t *findings, const char *file)
 {
 	json_t *rules = json_array(), *results = json_array(), *seen = json_object();
-	char msg[2048];
+	char msg[2048], uri[4096 * 3];
 	size_t i;
 
 	for (i = 0; i < json_array_size(findings); i++) {
@@ -95,7 +96,10 @@ json_t *render_sarif(const json_t *findings, const char *file)
 				"message", "text", msg);
 		if (file) {
 			json_t *region = line > 0 ? json_pack("{s:I}", "startLine", line) : NULL;
-			json_t *phys = json_pack("{s:{s:s}}", "artifactLocation", "uri", file);
+			json_t *phys;
+
+			uri_from_path(uri, sizeof(uri), file, NULL);
+			phys = json_pack("{s:{s:s}}", "artifactLocation", "uri", uri);
 
 			if (region)
 				json_object_set_new(phys, "region", region);
