@@ -7,6 +7,9 @@
 
 release=$(sed -n "s/^  version: '\([^']*\)',$/\1/p" "$SRCDIR/meson.build" | head -1)
 like "$release" '^[0-9]+\.[0-9]+\.[0-9]+$' "meson.build's project version"
+# debian/changelog's top version is the release (a native package).
+deb_version=$(sed -n '1s/^fixkb (\([^)]*\)).*/\1/p' "$SRCDIR/debian/changelog")
+is "$deb_version" "$release" "debian/changelog's version is meson.build's"
 nentries=$(find "$SRCDIR/kb" -mindepth 2 -name '*.json' | wc -l)
 
 lone="$TEST_DIR/lone/fixkb"     # a lone copy: the embedded kb (unless one is installed)
