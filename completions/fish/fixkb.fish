@@ -3,8 +3,8 @@
 # Commands and options come from the binary being completed (its hidden
 # --list-commands / --list-options listings: see fixkb(1)), KB ids for
 # `kb show` from `fixkb kb list`, probe names from `fixkb probe --help`.
-# The values of --format, --lang and --client are the ones fixkb's usage
-# errors name (tests/integration/t0030-completion.sh checks them).
+# The values of --format, --lang, --client and audit's --fail-on are the
+# ones fixkb's usage errors name (tests/integration/t0030-completion.sh checks them).
 
 function __fixkb_run
     set -l bin (commandline -opc)[1]
@@ -70,9 +70,11 @@ function __fixkb_complete
                 printf "$prefix%s\n" en zh
             case --client
                 printf "$prefix%s\n" buildkit buildkit-daemon containerd docker-login
-            case --config --context
+            case --fail-on
+                printf "$prefix%s\n" low medium high critical
+            case --config --context --summarize
                 __fish_complete_directories $cur | string replace -r '^' -- "$prefix"
-            case --cacert
+            case --cacert --baseline
                 __fish_complete_path $cur | string replace -r '^' -- "$prefix"
         end
         return

@@ -9,6 +9,7 @@ LISTDIR holds what the binary says about itself (t0020-man.sh writes it):
   global.opts     `fixkb --list-options`
   CMD.opts        `fixkb CMD --list-options`, for every command
   probes          the probe names of `fixkb probe --help`
+  audit.rules     "RULE SEVERITY" of `fixkb audit --help`'s rules
 
 Prints one line per check, "ok NAME" or "not ok NAME: what is wrong"; exits
 1 if any check failed. Options are the lines of a page's OPTIONS (fixkb.1:
@@ -25,6 +26,7 @@ import sys
 
 OPT_RE = re.compile(r'^(?:\*(-[A-Za-z0-9])\*, )?\*(--[a-z0-9][a-z0-9-]*)\*(?: _([A-Za-z]+)_)?\s*$')
 DEF_RE = re.compile(r'^\*([a-z_][a-z0-9_]*)\*\s*$')
+RULE_RE = re.compile(r'^\*([a-z][a-z0-9-]*)\* \(([a-z]+)\)\s*$')
 
 results = []
 
@@ -58,6 +60,21 @@ def page_options(lines):
         elif line.strip():
             cur = None
     return opts
+
+
+def field_texts(lines):
+    """{field: its definition's text} of a FIELDS section."""
+    out, cur = {}, None
+    for line in lines:
+        m = DEF_RE.match(line)
+        if m:
+            cur = m.group(1)
+            out[cur] = ''
+        elif cur and line.startswith('\t'):
+            out[cur] += line.strip() + ' '
+        elif line.strip():
+            cur = None
+    return out
 
 
 def listing(path):
@@ -143,6 +160,22 @@ def main():
               ['fixkb-probe.1 does not describe probe %s' % p for p in sorted(have - doc)] +
               ['fixkb-probe.1 describes %s, which is no probe' % p for p in sorted(doc - have)])
 
+    # fixkb-audit(1) lists exactly the rules of `fixkb audit --help`, with
+    # their severity
+    if 'audit' in built:
+        sec = sections(os.path.join(mandir, 'fixkb-audit.1.scd'))
+        doc = {m.group(1): m.group(2) for m in
+               map(RULE_RE.match, sec.get('RULES', [])) if m}
+        have = dict(l.split()[:2] for l in
+                    open(os.path.join(listdir, 'audit.rules'), encoding='utf-8') if l.strip())
+        check('fixkb-audit.1 RULES are exactly the rules of `fixkb audit --help`',
+              (['`fixkb audit --help` lists no rules'] if not have else []) +
+              ['fixkb-audit.1 does not describe rule %s' % r for r in sorted(set(have) - set(doc))] +
+              ['fixkb-audit.1 describes rule %s, which audit does not have' % r
+               for r in sorted(set(doc) - set(have))] +
+              ['fixkb-audit.1: rule %s is %s, audit says %s' % (r, doc[r], have[r])
+               for r in sorted(set(doc) & set(have)) if doc[r] != have[r]])
+
     # fixkb-kb(5): every top-level field of kb/schema.json, every cause code
     sec = sections(os.path.join(mandir, 'fixkb-kb.5.scd'))
     doc = {m.group(1) for m in map(DEF_RE.match, sec.get('FIELDS', [])) if m}
@@ -152,12 +185,35 @@ def main():
           ['fixkb-kb.5 does not describe field %s' % f for f in sorted(have - doc)] +
           ['fixkb-kb.5 describes field %s, which kb/schema.json does not have' % f
            for f in sorted(doc - have)])
+    # the rows { "code", "description", SEVERITY } of src/cause.c's table
+    # and, in each field's text, the members of its objects (a signature's
+    # literal, regex, ...), bilingual texts ({en, zh}) aside
+    defs = schema.get('$defs', {})
+
+    def resolve(x):
+        while isinstance(x, dict) and '$ref' in x:
+            x = defs.get(x['$ref'].split('/')[-1], {})
+        return x
+    texts = field_texts(sec.get('FIELDS', []))
+    problems = []
+    for field, spec in sorted(schema.get('properties', {}).items()):
+        spec = resolve(spec)
+        if spec.get('type') == 'array':
+            spec = resolve(spec.get('items', {}))
+        members = set(spec.get('properties', {})) if spec.get('type') == 'object' else set()
+        if not members or members == {'en', 'zh'}:
+            continue
+        named = set(re.findall(r'\*([a-z_]+)\*', texts.get(field, '')))
+        problems += ['fixkb-kb.5: %s: member %s is not described' % (field, m)
+                     for m in sorted(members - named)]
+    check('fixkb-kb.5 describes every member of kb/schema.json\'s objects', problems)
     cause_c = open(os.path.join(srcdir, 'src', 'cause.c'), encoding='utf-8').read()
-    table = cause_c[cause_c.index('cause_codes[]'):]
-    table = table[:table.index('};')]
-    have = set(re.findall(r'"([a-z_]+)"', table))
+    m = re.search(r'causes\[\]\s*=\s*\{(.*?)\n\};', cause_c, re.S)
+    have = set(re.findall(r'\{\s*"([a-z_]+)",', m.group(1))) if m else set()
     doc = set(re.findall(r'\*([a-z_]+)\*', ' '.join(sec.get('CAUSE CODES', []))))
     check('fixkb-kb.5 CAUSE CODES are exactly src/cause.c\'s',
+          (['src/cause.c: no table "causes[] = { { \\"code\\", ... }, ... };" to compare with']
+           if not have else []) +
           ['fixkb-kb.5 does not name cause %s' % c for c in sorted(have - doc)] +
           ['fixkb-kb.5 names cause %s, which src/cause.c does not have' % c
            for c in sorted(doc - have)])

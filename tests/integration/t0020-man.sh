@@ -38,6 +38,8 @@ like "$RUN_OUT" $'^--registry\t\tHOST\tlist\t' "doctor --list-options lists its 
 unlike "$RUN_OUT" 'usage:' "and nothing of its help's prose"
 run_fixkb probe --help
 printf '%s\n' "$RUN_OUT" | sed -n '/^probes:$/,/^$/s/^  \([a-z_]*\) .*/\1/p' > "$list/probes"
+run_fixkb audit --help
+printf '%s\n' "$RUN_OUT" | sed -n '/^rules.*:$/,/^$/s/^  \([a-z0-9-]*\)  *\([a-z]*\) .*/\1 \2/p' > "$list/audit.rules"
 
 # The check itself.
 out=$(python3 "$SRCDIR/tests/integration/man-check.py" "$mandir" "$list" "$SRCDIR")
@@ -75,6 +77,15 @@ echo newcmd >> "$mut/built"
 out=$(python3 "$SRCDIR/tests/integration/man-check.py" "$mandir" "$mut" "$SRCDIR")
 like "$out" 'not ok newcmd has a man page' "a built command without a page fails the check"
 like "$out" 'not ok fixkb.1 names every command' "and so does fixkb.1 not naming it"
+
+# ... a rule audit gains, a schema member the format page does not describe.
+mutdoc="$TEST_DIR/mutated-man"
+cp -r "$mandir" "$mutdoc"
+echo 'new-rule low' >> "$mut/audit.rules"
+sed -i 's/{\*literal\*, \*regex\*,/{*literal*, regex,/' "$mutdoc/fixkb-kb.5.scd"
+out=$(python3 "$SRCDIR/tests/integration/man-check.py" "$mutdoc" "$mut" "$SRCDIR")
+like "$out" 'not ok .*fixkb-audit.1 does not describe rule new-rule' "a new audit rule without an entry fails the check"
+like "$out" 'not ok .*signatures: member regex is not described' "a schema member not described fails the check"
 
 # The pages build (scdoc) and render without warnings (man, groff).
 pages=$(cd "$mandir" && ls *.scd | sed 's/\.scd$//')

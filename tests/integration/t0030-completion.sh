@@ -20,6 +20,9 @@ formats=$(values --format)
 langs=$(values --lang)
 clients=$(values --client)
 like "$formats" 'json' "the binary names its formats"
+run_fixkb audit --fail-on bogus
+failon=$(sed -n 's/.*(\(.*\))$/\1/p' <<< "$RUN_ERR" | head -1 | tr -d ',' | sorted)
+like "$failon" 'critical' "audit names its --fail-on severities"
 run_fixkb kb --help
 kbsubs=$(grep -o 'fixkb kb [a-z]*' <<< "$RUN_OUT" | cut -d' ' -f3 | sorted)
 run_fixkb probe --help
@@ -49,6 +52,7 @@ is "$(bash_complete "$FIXKB" --format = j)" "json " "bash: --format=j<TAB>"
 is "$(bash_complete "$FIXKB" --lang '')" "$langs" "bash: --lang values are the binary's"
 is "$(bash_complete "$FIXKB" doctor --client '')" "$clients" "bash: --client values are the binary's"
 is "$(bash_complete "$FIXKB" kb '')" "$kbsubs" "bash: kb <TAB> offers kb's subcommands"
+is "$(bash_complete "$FIXKB" audit --fail-on '')" "$failon" "bash: audit --fail-on values are the binary's"
 is "$(bash_complete "$FIXKB" -v --config /tmp kb show credentials/helper-m)" "$ids_helper_m" \
 	"bash: kb show <TAB> offers the KB ids (past -v and --config DIR)"
 is "$(bash_complete "$FIXKB" probe '')" "$probes" "bash: probe <TAB> offers the probes"
@@ -73,7 +77,7 @@ if command -v zsh >/dev/null 2>&1; then
 	is "$loaded" "_fixkb" "zsh: compinit binds fixkb to _fixkb"
 	timeout 60 zsh -f "$SRCDIR/tests/integration/zsh-complete.zsh" "$FIXKB" "$comp/zsh" "$TEST_DIR/zsh.out" \
 		'kb sh' 'kb show credentials/helper-missing-des' '--form' '--format=sa' 'probe tok' \
-		'--lang z' 'doctor --cont' 'd' '--client buildkit-d'
+		'--lang z' 'doctor --cont' 'd' '--client buildkit-d' 'audit --fail-on cr'
 	mapfile -t z < "$TEST_DIR/zsh.out"
 	is "${z[1]:-}" "$FIXKB kb show " "zsh: kb sh<TAB> completes show"
 	is "${z[2]:-}" "$FIXKB kb show credentials/helper-missing-desktop " "zsh: a KB id"
@@ -84,6 +88,7 @@ if command -v zsh >/dev/null 2>&1; then
 	is "${z[7]:-}" "$FIXKB doctor --context=" "zsh: an option of the command"
 	is "${z[8]:-}" "$FIXKB doctor " "zsh: a command"
 	is "${z[9]:-}" "$FIXKB --client buildkit-daemon " "zsh: a --client value"
+	is "${z[10]:-}" "$FIXKB audit --fail-on critical " "zsh: an audit --fail-on value"
 else
 	tap_skip "zsh not installed (scripts/install-deps.sh installs it)"
 fi
@@ -101,6 +106,7 @@ if command -v fish >/dev/null 2>&1; then
 	is "$(fish_complete "$FIXKB doctor --client ")" "$clients" "fish: --client values are the binary's"
 	is "$(fish_complete "$FIXKB --lang ")" "$langs" "fish: --lang values are the binary's"
 	is "$(fish_complete "$FIXKB kb ")" "$kbsubs" "fish: kb's subcommands"
+	is "$(fish_complete "$FIXKB audit --fail-on ")" "$failon" "fish: audit --fail-on values are the binary's"
 	is "$(fish_complete "$FIXKB -v kb show credentials/helper-m")" "$ids_helper_m" "fish: KB ids"
 	is "$(fish_complete "$FIXKB probe ")" "$probes" "fish: probe names"
 	run_fixkb doctor --list-options
