@@ -47,34 +47,30 @@ def sections(path):
     return out
 
 
+def definitions(lines, head_re):
+    """[(match, text)] of a section's definitions: a line head_re matches,
+    then its tab-indented lines (the text, joined)."""
+    out = []
+    for line in lines:
+        m = head_re.match(line)
+        if m:
+            out.append([m, ''])
+        elif out and out[-1] is not None and line.startswith('\t'):
+            out[-1][1] += line.strip() + ' '
+        elif line.strip() and out:
+            out.append(None)
+    return [d for d in out if d is not None]
+
+
 def page_options(lines):
     """{long: (short, arg, description)} of a section's option entries."""
-    opts, cur = {}, None
-    for line in lines:
-        m = OPT_RE.match(line)
-        if m:
-            cur = m.group(2)
-            opts[cur] = [m.group(1) or '', m.group(3) or '', '']
-        elif cur and line.startswith('\t'):
-            opts[cur][2] += line.strip() + ' '
-        elif line.strip():
-            cur = None
-    return opts
+    return {m.group(2): (m.group(1) or '', m.group(3) or '', text)
+            for m, text in definitions(lines, OPT_RE)}
 
 
 def field_texts(lines):
     """{field: its definition's text} of a FIELDS section."""
-    out, cur = {}, None
-    for line in lines:
-        m = DEF_RE.match(line)
-        if m:
-            cur = m.group(1)
-            out[cur] = ''
-        elif cur and line.startswith('\t'):
-            out[cur] += line.strip() + ' '
-        elif line.strip():
-            cur = None
-    return out
+    return {m.group(1): text for m, text in definitions(lines, DEF_RE)}
 
 
 def listing(path):
