@@ -48,7 +48,7 @@ ALLOWED = {
 # What checks/ may take from the pipeline: the cause vocabulary only.
 CHECKS_FROM_PIPELINE = {'cause.h'}
 # Headers generated into the build directory, includable by anyone.
-GENERATED = {'config.h'}
+GENERATED = {'config.h', 'fixkb-version.h'}
 BANNED = ('strcpy', 'strcat', 'sprintf', 'vsprintf', 'gets')
 QUIET_LAYERS = {'util', 'docker', 'net', 'checks'}   # never print
 

@@ -3,7 +3,8 @@
 # installs the packages, builds, and runs every suite (unit, integration,
 # lint, rig: real registry, keyring, credential helpers; fuzz-regress:
 # the committed fuzz reproducers) with the rig required, so nothing skips
-# silently in CI. Then the hardening runs:
+# silently in CI; then the Debian package (suite package: build, lintian,
+# install, run, remove; ~1-2 min). Then the hardening runs:
 #   asan      the whole suite again on a gcc build with ASan + UBSan
 #             (LeakSanitizer on; tests/sanitizers/lsan.supp)
 #   valgrind  the unit suite under memcheck, on a build without sanitizers
@@ -82,6 +83,14 @@ failed() { echo "$1 0 1 0 0" >> "$TALLY"; echo "== $1: build failed"; }
 
 # 1. The normal build and every suite.
 if setup "$BUILD_DIR"; then run default "$BUILD_DIR"; else failed default; fi
+
+# 1b. The Debian package (suite package, which a plain `meson test` leaves
+#     out): dpkg-buildpackage, lintian, dpkg -i, the installed fixkb, dpkg -r.
+if [ -f "$BUILD_DIR/build.ninja" ]; then
+	FIXKB_REQUIRE_PACKAGE=1 run package "$BUILD_DIR" --setup package --suite package --no-rebuild
+else
+	failed package
+fi
 
 if [ "${FIXKB_HARDENING:-1}" != 0 ]; then
 	# 2. ASan + UBSan (gcc), every suite, leaks fatal. gcc's "undefined"

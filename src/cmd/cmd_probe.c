@@ -13,7 +13,7 @@
 #include "cmd/opt.h"
 #include "render/report.h"
 
-static void probe_help(void)
+static void probe_help(const struct opt *opts)
 {
 	size_t i;
 
@@ -22,6 +22,8 @@ static void probe_help(void)
 	       "evidence. Probes only observe: they never change the machine.\n\nprobes:\n");
 	for (i = 0; probe_table[i]; i++)
 		printf("  %-20s %s\n", probe_table[i]->name, probe_table[i]->summary);
+	printf("\noptions:\n");
+	opt_print_help(stdout, opts);
 	printf("\nexit status: 0 ok/warn/skip, 1 fail or error, 2 usage error\n");
 }
 
@@ -42,7 +44,7 @@ int cmd_probe(int argc, char **argv, const struct settings *s)
 	};
 
 	if (cmd_wants_help(argc, argv)) {
-		probe_help();
+		probe_help(opts);
 		return EXIT_OK;
 	}
 	if (opt_parse(opts, argc, argv, pos, 1, &npos, &e) < 0)

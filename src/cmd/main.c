@@ -1,16 +1,31 @@
 /* main.c — argv to the command table to an exit status. The only place
- * that exits. Global options may come before or after the command. */
+ * that exits. Global options may come before or after the command.
+ *
+ * Hidden listings for scripts (the man-page check, the shell completions;
+ * documented in fixkb(1), LISTINGS FOR SCRIPTS), tab-separated:
+ *   fixkb --list-commands       NAME <TAB> SUMMARY, one per command
+ *   fixkb --list-options        the global options (opt_print_listing)
+ *   fixkb CMD --list-options    CMD's own options, from its option table */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "fixkb-version.h"
 #include "cmd/cmd.h"
+#include "kb.h"
+#include "util/buf.h"
+#include "util/crypto.h"
 #include "util/msg.h"
 #include "cmd/opt.h"
 #include "util/sensitive.h"
 #include "util/settings.h"
+
+/* The kb digest hashes every entry's JSON; a kb this big is refused. */
+#define KB_DIGEST_MAX ((size_t)64 << 20)
 
 struct command {
 	const char *name;
@@ -70,7 +85,7 @@ static void print_help(FILE *f)
 	fprintf(f, "\nglobal options (before or after the command):\n");
 	opt_print_help(f, global_opts);
 	fprintf(f, "  -h, --help                   help (also: fixkb <command> --help)\n"
-		"      --version                print the version\n\n"
+		"      --version                print the version and the knowledge base's\n\n"
 		"exit status: 0 nothing wrong, 1 problems found, 2 usage error or unreadable input\n");
 }
 
@@ -118,6 +133,124 @@ static int settings_finish(void)
 	return 0;
 }
 
+/* "0.1.0" for a release (vcs_tag falls back to the project version
+ * outside git; a tag "v0.1.0" on a clean tree names it too), else the
+ * release and git's description: "0.1.0 (git 68e6161-dirty)". */
+static void print_version_line(void)
+{
+	const char *git = FIXKB_GIT_DESCRIBE;
+
+	if (strcmp(git, FIXKB_VERSION) == 0 ||
+	    (git[0] == 'v' && strcmp(git + 1, FIXKB_VERSION) == 0))
+		printf("fixkb %s\n", FIXKB_VERSION);
+	else
+		printf("fixkb %s (git %s)\n", FIXKB_VERSION, git);
+}
+
+/* SHA-256 of every entry in id order, each as "id\n" and its JSON with
+ * sorted keys, compact: equal for the embedded, installed and
+ * FIXKB_KB_DIR copies of one kb, whatever their file layout. */
+static int kb_digest(const struct kb *kb, char out[65])
+{
+	struct buf b = BUF_INIT(KB_DIGEST_MAX);
+	const struct kb_entry *en;
+	char *text;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < kb_count(kb); i++) {
+		en = kb_entry_at(kb, i);
+		text = json_dumps(en->json, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!text)
+			goto cleanup;
+		if (buf_appendf(&b, "%s\n%s\n", en->id, text) < 0) {
+			free(text);
+			goto cleanup;
+		}
+		free(text);
+	}
+	sha256_hex(b.data ? b.data : "", b.len, out);
+	rc = 0;
+cleanup:
+	buf_release(&b);
+	return rc;
+}
+
+/* `fixkb --version`: the program's version, then the kb it would use. */
+static int print_version(void)
+{
+	struct err e = ERR_INIT;
+	struct kb *kb = NULL;
+	char digest[65];
+	int rc = EXIT_OK;
+
+	print_version_line();
+	if (kb_load(&kb, &e) < 0)
+		return msg_error("loading the knowledge base: %s", e.msg);
+	if (kb_digest(kb, digest) < 0) {
+		rc = msg_error("hashing the knowledge base: out of memory");
+		goto cleanup;
+	}
+	printf("kb: %zu entries, sha256:%.16s (%s)\n", kb_count(kb), digest, kb_origin(kb));
+cleanup:
+	kb_free(kb);
+	return rc;
+}
+
+/* `fixkb --list-commands` and `fixkb --list-options`. --help and
+ * --version are handled by run(), not by the table: listed here. */
+static int list_global(const char *what)
+{
+	size_t i;
+
+	if (strcmp(what, "--list-commands") == 0) {
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			printf("%s\t%s\n", commands[i].name, commands[i].summary);
+		return EXIT_OK;
+	}
+	opt_print_listing(stdout, global_opts);
+	printf("--help\t-h\t\tflag\thelp (also: fixkb <command> --help)\n"
+	       "--version\t\t\tflag\tprint the version and the knowledge base's\n");
+	return EXIT_OK;
+}
+
+/* `fixkb CMD --list-options`: CMD's own option table, as its --help
+ * prints it through opt_print_help, listed on the real standard output
+ * while the rest of that help goes to /dev/null. */
+static int list_command_options(const struct command *c)
+{
+	char *help_argv[] = { "--help", NULL };
+	FILE *out = NULL;
+	int saved, null_fd, rc;
+
+	if (fflush(stdout) != 0)
+		return msg_error("writing standard output failed");
+	saved = dup(STDOUT_FILENO);
+	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0)
+		out = fdopen(saved, "w");
+	if (!out || null_fd < 0 || dup2(null_fd, STDOUT_FILENO) < 0) {
+		rc = msg_error("--list-options: redirecting standard output: %s", strerror(errno));
+		if (out)
+			fclose(out);
+		else if (saved >= 0)
+			close(saved);
+		if (null_fd >= 0)
+			close(null_fd);
+		return rc;
+	}
+	close(null_fd);
+	opt_set_listing(out);
+	rc = c->fn(1, help_argv, &settings);
+	opt_set_listing(NULL);
+	fflush(stdout);
+	if (dup2(fileno(out), STDOUT_FILENO) < 0)
+		rc = msg_error("--list-options: restoring standard output: %s", strerror(errno));
+	if (fclose(out) != 0)
+		rc = msg_error("writing standard output failed");
+	return rc;
+}
+
 static int run(int argc, char **argv)
 {
 	struct err e = ERR_INIT;
@@ -147,15 +280,22 @@ static int run(int argc, char **argv)
 		goto cleanup;
 	}
 	if (strcmp(rest[0], "--version") == 0 || strcmp(rest[0], "version") == 0) {
-		printf("fixkb %s\n", FIXKB_VERSION);
-		rc = EXIT_OK;
+		rc = print_version();
+		goto cleanup;
+	}
+	if (nrest == 1 && (strcmp(rest[0], "--list-commands") == 0 ||
+			   strcmp(rest[0], "--list-options") == 0)) {
+		rc = list_global(rest[0]);
 		goto cleanup;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(rest[0], commands[i].name) == 0) {
+		if (strcmp(rest[0], commands[i].name) != 0)
+			continue;
+		if (nrest == 2 && strcmp(rest[1], "--list-options") == 0)
+			rc = list_command_options(&commands[i]);
+		else
 			rc = commands[i].fn(nrest - 1, rest + 1, &settings);
-			goto cleanup;
-		}
+		goto cleanup;
 	}
 	rc = msg_usage("unknown command '%s'", rest[0]);
 cleanup:

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+static FILE *listing;
+
 static const struct opt *opt_lookup(const struct opt *table, const char *arg,
 				    const char **inline_value)
 {
@@ -119,10 +121,34 @@ int opt_extract(const struct opt *table, int argc, char **argv,
 	return 0;
 }
 
+void opt_print_listing(FILE *f, const struct opt *table)
+{
+	static const char *const kinds[] = { "flag", "value", "list" };
+	char shortopt[3];
+
+	for (; table->type != OPT_END; table++) {
+		shortopt[0] = '-';
+		shortopt[1] = table->short_name;
+		shortopt[2] = '\0';
+		fprintf(f, "--%s\t%s\t%s\t%s\t%s\n", table->long_name,
+			table->short_name ? shortopt : "", table->argname ? table->argname : "",
+			kinds[table->type], table->help);
+	}
+}
+
+void opt_set_listing(FILE *f)
+{
+	listing = f;
+}
+
 void opt_print_help(FILE *f, const struct opt *table)
 {
 	char left[64];
 
+	if (listing) {
+		opt_print_listing(listing, table);
+		return;
+	}
 	for (; table->type != OPT_END; table++) {
 		if (table->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", table->short_name,

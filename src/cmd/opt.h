@@ -44,4 +44,17 @@ int opt_extract(const struct opt *table, int argc, char **argv,
 
 void opt_print_help(FILE *f, const struct opt *table);
 
+/* The machine-readable listing behind the hidden `fixkb --list-options`
+ * and `fixkb CMD --list-options` (main.c; the man-page check and the shell
+ * completions read it): one line per option,
+ *   --LONG <TAB> -S <TAB> ARG <TAB> flag|value|list <TAB> HELP
+ * with an empty field for no short name or no argument. */
+void opt_print_listing(FILE *f, const struct opt *table);
+
+/* While f is not NULL, opt_print_help(any, table) prints
+ * opt_print_listing(f, table) instead of the help lines: main.c sets it
+ * around a command's --help to list that command's own table. f is
+ * borrowed; opt_set_listing(NULL) ends it. */
+void opt_set_listing(FILE *f);
+
 #endif

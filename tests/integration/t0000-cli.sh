@@ -4,7 +4,7 @@
 
 run_fixkb --version
 is "$RUN_RC" 0 "--version exits 0"
-like "$RUN_OUT" '^fixkb [0-9]+\.[0-9]+\.[0-9]+$' "--version prints the version"
+like "$RUN_OUT" '^fixkb [0-9]+\.[0-9]+\.[0-9]+( \(git [^)]+\))?$' "--version prints the version (and git's description; t0015-version)"
 
 run_fixkb --help
 is "$RUN_RC" 0 "--help exits 0"

@@ -49,5 +49,35 @@ int main(void)
 	is_str(rest[1], "--other", "rest keeps order");
 	is_str(name, "z", "known options are taken anywhere");
 	is_int(flag, 1, "flags too");
+
+	/* The listing behind --list-options: one tab-separated line per row. */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	opt_print_listing(mem, table);
+	fclose(mem);
+	is_str(text, "--name\t-n\tN\tvalue\ta name\n"
+	       "--registry\t\tHOST\tlist\tregistries\n"
+	       "--flag\t-f\t\tflag\ta flag\n", "opt_print_listing: long, short, arg, kind, help");
+	free(text);
+
+	/* While a listing FILE is set, help prints the listing there instead. */
+	char *listed = NULL, *helped = NULL;
+	size_t nlisted = 0, nhelped = 0;
+	FILE *lf = open_memstream(&listed, &nlisted), *hf = open_memstream(&helped, &nhelped);
+
+	opt_set_listing(lf);
+	opt_print_help(hf, table);
+	opt_set_listing(NULL);
+	opt_print_help(hf, table);
+	fclose(lf);
+	fclose(hf);
+	ok(listed && strncmp(listed, "--name\t-n\tN\tvalue\t", 17) == 0,
+	   "opt_set_listing: the help went to the listing");
+	ok(helped && strncmp(helped, "  -n, --name N", 14) == 0,
+	   "after opt_set_listing(NULL) the help is the help again");
+	free(listed);
+	free(helped);
 	return tap_done();
 }
