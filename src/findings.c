@@ -113,6 +113,39 @@ static int seen_cause(const json_t *arr, const char *registry, const char *cause
 	return 0;
 }
 
+/* The finding's "evidence": the triggering probe first, then the rest of
+ * this registry's records (skips left out), without their raw evidence;
+ * ev[] gets every record of the registry for ranking. Returns their count. */
+static size_t finding_evidence(json_t *evid, struct rank_evidence *ev,
+			       const struct finding_spec *sp, const struct engine *en,
+			       const char *registry)
+{
+	size_t i, nev = 0;
+
+	if (sp->trigger)
+		json_array_append_new(evid, probe_record_json(sp->trigger));
+	for (i = 0; en && *registry && i < en->n; i++) {
+		const struct probe_record *r = en->records[i];
+
+		if (strcmp(r->registry, registry) != 0)
+			continue;
+		ev[nev].probe = r->probe->name;
+		ev[nev].result = &r->res;
+		nev++;
+		if (r != sp->trigger && r->res.status != PROBE_SKIP)
+			json_array_append_new(evid, probe_record_json(r));
+	}
+	/* DESIGN.md §3 names the probe of an evidence item "probe"; "name"
+	 * (the probes array's member) stays for readers of earlier output. */
+	for (i = 0; i < json_array_size(evid); i++) {
+		json_t *item = json_array_get(evid, i);
+
+		json_object_del(item, "evidence");
+		json_object_set(item, "probe", json_object_get(item, "name"));
+	}
+	return nev;
+}
+
 json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 		    const struct settings *s, struct err *e)
 {
@@ -123,7 +156,7 @@ json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 	const char *facts[FACTS_MAX];
 	char config[4096];
 	json_t *f, *evid, *wa;
-	size_t i, nev = 0, nfacts;
+	size_t nev, nfacts;
 
 	ev = calloc(en && en->n ? en->n : 1, sizeof(*ev));
 	f = json_object();
@@ -149,28 +182,7 @@ json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 		json_object_set_new(f, "root_cause",
 				    json_string(kb_text_get(&entry->root_cause, s->lang)));
 	}
-	/* The triggering probe first, then the rest of this registry's evidence. */
-	if (sp->trigger)
-		json_array_append_new(evid, probe_record_json(sp->trigger));
-	for (i = 0; en && *registry && i < en->n; i++) {
-		const struct probe_record *r = en->records[i];
-
-		if (strcmp(r->registry, registry) != 0)
-			continue;
-		ev[nev].probe = r->probe->name;
-		ev[nev].result = &r->res;
-		nev++;
-		if (r != sp->trigger && r->res.status != PROBE_SKIP)
-			json_array_append_new(evid, probe_record_json(r));
-	}
-	/* DESIGN.md §3 names the probe of an evidence item "probe"; "name"
-	 * (the probes array's member) stays for readers of earlier output. */
-	for (i = 0; i < json_array_size(evid); i++) {
-		json_t *item = json_array_get(evid, i);
-
-		json_object_del(item, "evidence");
-		json_object_set(item, "probe", json_object_get(item, "name"));
-	}
+	nev = finding_evidence(evid, ev, sp, en, registry);
 	json_object_set_new(f, "evidence", evid);
 	if (!entry) {
 		json_object_set_new(f, "workarounds", json_array());
