@@ -90,6 +90,19 @@ static int patches(const char *a, const char *b, const char *d)
 	return same;
 }
 
+/* Prints text line by line as TAP comments under a heading. */
+static void print_commented(const char *heading, const char *text)
+{
+	const char *p = text, *nl;
+
+	printf("# %s:\n", heading);
+	while (*p) {
+		nl = strchr(p, '\n');
+		printf("#   %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+}
+
 /* 1: the same bytes as diff -u; 2: different but as small and patch-correct; 0: wrong. */
 static int compare(const char *a, const char *b, int verbose)
 {
@@ -102,8 +115,11 @@ static int compare(const char *a, const char *b, int verbose)
 		rc = 2;
 	else
 		rc = 0;
-	if (rc != 1 && verbose)
-		printf("# diff -u:\n%s# ours:\n%s", g, m);
+	if (rc != 1 && verbose) {
+		/* every line of both diffs as a TAP comment */
+		print_commented("diff -u", g);
+		print_commented("ours", m);
+	}
 	free(m);
 	free(g);
 	return rc;
