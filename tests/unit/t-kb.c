@@ -193,6 +193,20 @@ static const struct mutation mutations[] = {
 	{ "bad date", "stats.first_seen", "\"2024-13-01\"", NULL, "/stats/first_seen", "does not match" },
 	{ "no workarounds", "workarounds", "[]", NULL, "/workarounds", "needs at least 1" },
 	{ "http docs", "docs.0", "\"http://example.com\"", NULL, "/docs/0", "does not match" },
+	{ "literal with a quote", "signatures.0.literal", "\"\\\"failed to\"", NULL,
+	  "/signatures/0/literal", "does not match" },
+	{ "also lists the entry itself", "signatures.0.also",
+	  "[{\"entry\": \"" SEED "\", \"prior\": 0.1}]", NULL, "/signatures/0/also/0/entry",
+	  "lists the entry itself" },
+	{ "also lists an entry twice", "signatures.0.also",
+	  "[{\"entry\": \"a/b\", \"prior\": 0.1}, {\"entry\": \"a/b\", \"prior\": 0.1}]", NULL,
+	  "/signatures/0/also/1/entry", "listed twice" },
+	{ "priors above 1", "signatures.0.also",
+	  "[{\"entry\": \"a/b\", \"prior\": 0.6}, {\"entry\": \"a/c\", \"prior\": 0.6}]", NULL,
+	  "/signatures/0/also", "add up to" },
+	{ "prior above 1", "signatures.0.prior", "1.2", NULL, "/signatures/0/prior", "above maximum" },
+	{ "also without a prior", "signatures.0.also", "[{\"entry\": \"a/b\"}]", NULL,
+	  "/signatures/0/also/0/prior", "required field is missing" },
 };
 
 /* Sets (or deletes) the member at a dotted path. */
@@ -315,6 +329,45 @@ static void test_dir(const struct kb *kb)
 	   "origin names FIXKB_KB_DIR: %s", kb_origin(k2));
 	kb_free(k2);
 	k2 = NULL;
+
+	/* "also" must name an entry of the kb, of another cause */
+	bad = json_deep_copy(seed->json);
+	json_object_set_new(json_array_get(json_object_get(bad, "signatures"), 0), "also",
+			    json_loads("[{\"entry\": \"nope/nope\", \"prior\": 0.1}]", 0, NULL));
+	free(text);
+	text = json_dumps(bad, JSON_INDENT(2));
+	json_decref(bad);
+	snprintf(path, sizeof(path), "%s/%s.json", dir, SEED);
+	write_file(path, text, strlen(text));
+	memset(&p, 0, sizeof(p));
+	ok(kb_load_dir(&k2, dir, collect, &p, &e) < 0 && strstr(p.all, "/signatures/0/also/0/entry") &&
+	   strstr(p.all, "no entry \"nope/nope\""), "also: an unknown entry is a problem (%s)", p.problem);
+	kb_free(k2);
+	k2 = NULL;
+	bad = json_deep_copy(seed->json);
+	json_object_set_new(json_array_get(json_object_get(bad, "signatures"), 0), "also",
+			    json_loads("[{\"entry\": \"" SEED "2\", \"prior\": 0.1}]", 0, NULL));
+	free(text);
+	text = json_dumps(bad, JSON_INDENT(2));
+	json_decref(bad);
+	write_file(path, text, strlen(text));
+	bad = json_deep_copy(seed->json);
+	json_object_set_new(bad, "id", json_string(SEED "2"));
+	free(text);
+	text = json_dumps(bad, JSON_INDENT(2));
+	json_decref(bad);
+	snprintf(path, sizeof(path), "%s/%s2.json", dir, SEED);
+	write_file(path, text, strlen(text));
+	memset(&p, 0, sizeof(p));
+	ok(kb_load_dir(&k2, dir, collect, &p, &e) < 0 && strstr(p.all, "has the entry's own cause"),
+	   "also: an entry of the same cause is a problem (%s)", p.problem);
+	kb_free(k2);
+	k2 = NULL;
+	unlink(path);
+	free(text);
+	text = json_dumps(seed->json, JSON_INDENT(2));
+	snprintf(path, sizeof(path), "%s/%s.json", dir, SEED);
+	write_file(path, text, strlen(text));
 
 	/* a broken entry next to it */
 	bad = json_deep_copy(seed->json);
