@@ -64,15 +64,12 @@ static void note_pulled(struct explain *x, const char *registry)
 		snprintf(x->pulled[x->npulled++], ENGINE_REGISTRY_MAX, "%s", registry);
 }
 
-static void hit_fill(struct explain_hit *h, const struct kb_entry *entry, double prior,
-		     const char *registry, const struct matcher_match *mm)
+/* Where a match is recorded: the line, the text and the captures. */
+static void set_where(struct explain_hit *h, const struct matcher_match *mm)
 {
-	memset(h, 0, sizeof(*h));
-	h->entry = entry;
-	h->prior = prior;
-	snprintf(h->registry, sizeof(h->registry), "%s", registry);
 	matcher_match_copy(mm, &mm->cap[MATCHER_CAP_STATUS], h->status, sizeof(h->status));
 	matcher_match_copy(mm, &mm->cap[MATCHER_CAP_METHOD], h->method, sizeof(h->method));
+	h->url[0] = '\0';
 	if (mm->cap[MATCHER_CAP_URL].set) {
 		char raw[sizeof(h->url)];
 
@@ -81,34 +78,66 @@ static void hit_fill(struct explain_hit *h, const struct kb_entry *entry, double
 	}
 	redact_text(mm->msg, mm->msg_len, h->line_text, sizeof(h->line_text));
 	h->line = mm->line;
-	h->count = 1;
-	h->base_image = is_base_image_pull(mm->msg, mm->msg_len);
 }
 
-/* One cause a matched message supports: a new hit, or one more
- * occurrence of the hit for that entry and registry, which keeps the
- * highest prior. */
-static void add_hit(struct explain *x, const struct matcher_match *mm,
-		    const struct kb_entry *entry, double prior, const char *registry)
+/* The hit this match adds to: same entry and registry, or on the same
+ * line one of them without a registry (two signatures of one message,
+ * one capturing the registry). NULL if none. */
+static struct explain_hit *find_hit(struct explain *x, const struct kb_entry *entry,
+				    const char *registry, unsigned long line)
 {
-	struct explain_hit *h;
 	size_t i;
 
 	for (i = 0; i < x->n; i++) {
-		h = &x->hits[i];
-		if (h->entry == entry && strcmp(h->registry, registry) == 0) {
-			h->count++;
-			h->base_image |= is_base_image_pull(mm->msg, mm->msg_len);
-			if (prior > h->prior)
-				h->prior = prior;
-			return;
+		struct explain_hit *h = &x->hits[i];
+
+		if (h->entry != entry)
+			continue;
+		if (strcmp(h->registry, registry) == 0 ||
+		    (h->line == line && (!h->registry[0] || !registry[0])))
+			return h;
+	}
+	return NULL;
+}
+
+/* One cause a matched message supports (direct: the entry's own
+ * signature; else another's "also"): a new hit, or one more occurrence of
+ * the hit for that entry and registry, which then keeps the highest
+ * prior, a registry if one names it, and the line where the entry's own
+ * signature matched first. */
+static void add_hit(struct explain *x, const struct matcher_match *mm,
+		    const struct kb_entry *entry, double prior, const char *registry, int direct)
+{
+	struct explain_hit *h = find_hit(x, entry, registry, mm->line);
+
+	if (h) {
+		h->count += mm->line != h->last;   /* several signatures of one line: once */
+		h->last = mm->line;
+		h->base_image |= is_base_image_pull(mm->msg, mm->msg_len);
+		if (prior > h->prior)
+			h->prior = prior;
+		if (!h->registry[0] && registry[0])
+			snprintf(h->registry, sizeof(h->registry), "%s", registry);
+		if (direct && !h->direct) {
+			h->direct = 1;
+			set_where(h, mm);
 		}
+		return;
 	}
 	if (x->n == EXPLAIN_MAX_FINDINGS) {
 		x->dropped++;
 		return;
 	}
-	hit_fill(&x->hits[x->n++], entry, prior, registry, mm);
+	h = &x->hits[x->n++];
+	memset(h, 0, sizeof(*h));
+	h->entry = entry;
+	h->prior = prior;
+	h->direct = direct;
+	snprintf(h->registry, sizeof(h->registry), "%s", registry);
+	set_where(h, mm);
+	h->count = 1;
+	h->last = mm->line;
+	h->base_image = is_base_image_pull(mm->msg, mm->msg_len);
 }
 
 static int on_match(const struct matcher_match *mm, void *arg)
@@ -126,9 +155,9 @@ static int on_match(const struct matcher_match *mm, void *arg)
 	}
 	/* the entry's cause, and every other cause the message supports */
 	add_hit(x, mm, ref->entry, ref->sig->prior >= 0 ? ref->sig->prior : ref->entry->confidence,
-		registry);
+		registry, 1);
 	for (i = 0; i < ref->sig->n_also; i++)
-		add_hit(x, mm, ref->sig->also[i].entry, ref->sig->also[i].prior, registry);
+		add_hit(x, mm, ref->sig->also[i].entry, ref->sig->also[i].prior, registry, 0);
 	return 0;
 }
 

@@ -49,9 +49,11 @@ struct explain_hit {
 	char url[512];                         /* redacted */
 	char line_text[EXPLAIN_LINE_SHOWN];    /* redacted */
 	unsigned long line;                    /* the first line it was met on */
-	unsigned long count;
+	unsigned long count;                   /* lines it was met on */
+	unsigned long last;                    /* the last of them */
 	unsigned long cluster;                 /* first line of its run of nearby hits */
 	double prior;                          /* how often the message means this cause */
+	int direct;                            /* the entry's own signature matched */
 	int base_image;                        /* the failing request pulls a base image */
 	int agrees;                            /* a probe reported this cause */
 };
