@@ -175,16 +175,18 @@ static const struct mutation mutations[] = {
 	  "regex: quantifier does not follow a repeatable item" },
 	{ "regex matches the empty string", "signatures.1.regex", "\"(denied|unauthorized)?\"", NULL,
 	  "/signatures/1/regex", "matches an empty string" },
-	{ "literal not required by the regex", "signatures.0.literal", "\"401 Unauthorized\"", NULL,
+	{ "literal not required by the regex", "signatures.0.literal", "\"from POST request\"", NULL,
 	  "/signatures/0/examples/1", "the regex matches it, so the literal is not required by the regex" },
 	{ "literal only before the line reader", "signatures.1",
 	  "{\"literal\": \"0.123 ERROR\", \"regex\": \"failed to fetch oauth token: denied\", "
-	  "\"examples\": [\"#5 0.123 ERROR: failed to solve: failed to fetch oauth token: denied\"]}",
+	  "\"examples\": [\"#5 0.123 ERROR: failed to solve: failed to fetch oauth token: denied\"], "
+	  "\"source\": \"a test signature\"}",
 	  NULL, "/signatures/1/examples/0", "does not contain the literal \"0.123 ERROR\"" },
 	{ "own named group renumbers", "signatures.1",
 	  "{\"literal\": \"failed to fetch oauth token: \", \"regex\": "
 	  "\"failed to fetch oauth token: (?<why>denied|unauthorized)(: |$)\", \"captures\": "
-	  "{\"status\": 1}, \"examples\": [\"failed to fetch oauth token: denied: denied\"]}",
+	  "{\"status\": 1}, \"examples\": [\"failed to fetch oauth token: denied: denied\"], "
+	  "\"source\": \"a test signature\"}",
 	  NULL, "/signatures/1/captures/status", "names group 1, but PCRE2 numbers that group 2" },
 	{ "unknown placeholder", "workarounds.0.command", "\"docker build -t {imgae} .\"", NULL,
 	  "/workarounds/0/command", "unknown placeholder {imgae}" },
