@@ -670,7 +670,7 @@ size_t logline_normalise(const char *in, size_t n, char *out, size_t outcap)
 
 	len = logline_clean(in, n, out, outcap);
 	skip = logline_prefix_len(out, len);
-	if (skip) {
+	if (skip && out) {
 		/* a markdown wrapper opened: its closing part is trimmed too */
 		tick = memchr(out, '`', skip) != NULL;
 		bold = memmem(out, skip, "**", 2) != NULL;
