@@ -169,6 +169,75 @@ static void edge_at(const char *buf, size_t len, size_t off, char *tmp, struct e
 	edge_of(buf + off, line_end(buf, len, off) - off, tmp, ed);
 }
 
+/* The rules of edges_continue that look only at the next line's head
+ * (a status, "request to", x509, tls; the rest of a URL when the line
+ * before ends in one). */
+static int head_may_continue(const struct edge *n)
+{
+	const char *h = n->head;
+
+	return (n->hn >= 5 && (h[0] == '4' || h[0] == '5')) ||
+	       starts(h, n->hn, "request to ") || starts(h, n->hn, "x509: ") ||
+	       starts(h, n->hn, "tls: ") || starts(h, n->hn, "(possibly because of") ||
+	       (n->bare && n->url_head);
+}
+
+/* A raw line the normaliser changes only by its prefix and trailing
+ * blanks, backticks and bold: no ESC, '\r' or backslash, and not cut. */
+static int raw_plain(const char *s, size_t n)
+{
+	return n <= LOGLINE_MAX && !memchr(s, 0x1b, n) && !memchr(s, '\r', n) &&
+	       !memchr(s, '\\', n);
+}
+
+/* Before normalising the line before a message: can it end the way a
+ * continued line ends (':', ',', a method) or be blank once normalised?
+ * Only a plain line is ruled out, so the answer is never a wrong "no". */
+static int raw_tail_may_continue(const char *s, size_t n)
+{
+	size_t k;
+	char c;
+
+	if (!raw_plain(s, n))
+		return 1;
+	k = logline_prefix_len(s, n);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '`' ||
+			 s[n - 1] == '*'))
+		n--;
+	if (k >= n)
+		return 1;   /* blank once normalised: the caller may bridge it */
+	c = s[n - 1];
+	return c == ':' || c == ',' || (c >= 'A' && c <= 'Z');
+}
+
+/* Before normalising the line after a message whose tail does not carry
+ * on: can its head (after the prefix) carry on? Same rule: never a wrong
+ * "no". */
+static int raw_head_may_continue(const char *s, size_t n)
+{
+	size_t k;
+
+	if (!raw_plain(s, n))
+		return 1;
+	k = logline_prefix_len(s, n);
+	s += k;
+	n -= k;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n == 0 || (n >= 5 && (s[0] == '4' || s[0] == '5')) ||
+	       starts(s, n, "request to ") || starts(s, n, "x509: ") || starts(s, n, "tls: ") ||
+	       starts(s, n, "(possibly because of");
+}
+
+/* The rules that look only at a line's tail: ':' or ',' after words, a
+ * method, a URL. */
+static int tail_may_continue(const struct edge *p)
+{
+	char c = p->tn ? p->tail[p->tn - 1] : 0;
+
+	return p->len == 0 || c == ':' || c == ',' || (c >= 'A' && c <= 'Z') || p->url_tail;
+}
+
 /* Walks back from the line at cur (whose edge is *ce) while the lines
  * before continue into it, not below floor; one blank line is bridged
  * after a line ending with ':'. Returns the first line; *count grows. */
@@ -182,6 +251,9 @@ static size_t walk_back(const char *buf, size_t len, size_t cur, size_t floor,
 	while (*count < LOGJOIN_LINES && cur > floor) {
 		p = line_before(buf, cur);
 		if (p < floor)
+			break;
+		if (ce->len > 0 && !head_may_continue(ce) &&
+		    !raw_tail_may_continue(buf + p, line_end(buf, len, p) - p))
 			break;
 		edge_at(buf, len, p, tmp, &pe);
 		if (pe.len == 0) {
@@ -219,6 +291,8 @@ static size_t walk_forward(const char *buf, size_t len, size_t last, struct edge
 	while (*count < LOGJOIN_LINES && le->len > 0) {
 		n = line_end(buf, len, last) + 1;
 		if (n >= len)
+			break;
+		if (!tail_may_continue(le) && !raw_head_may_continue(buf + n, line_end(buf, len, n) - n))
 			break;
 		edge_at(buf, len, n, tmp, &ne);
 		if (ne.len == 0) {
@@ -279,7 +353,8 @@ size_t logjoin_message(const char *buf, size_t len, size_t line, size_t floor,
 	unsigned long count = 1;
 	size_t first, last;
 
-	edge_at(buf, len, line, tmp, &first_e);
+	/* the line itself is normalised into out: alone, it is the message */
+	edge_at(buf, len, line, outcap >= LOGLINE_MAX ? out : tmp, &first_e);
 	last_e = first_e;
 	first = walk_back(buf, len, line, floor, &first_e, &count, tmp);
 	last = walk_forward(buf, len, line, &last_e, &count, tmp);
@@ -289,6 +364,8 @@ size_t logjoin_message(const char *buf, size_t len, size_t line, size_t floor,
 	if (count == 1) {
 		size_t n = sp->end - first;
 
+		if (outcap >= LOGLINE_MAX)
+			return last_e.len;
 		return logline_normalise(buf + first, n > LOGLINE_MAX ? LOGLINE_MAX : n, out,
 					 outcap);
 	}

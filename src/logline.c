@@ -581,8 +581,11 @@ static size_t wrapper(const char *s, size_t n)
 	};
 	size_t k;
 
+	/* most lines open with none of them: one look at the first byte */
+	if (n == 0 || !strchr("#Eb`*>:fABCDEFGHIJKLMNOPQRSTUVWXYZ", s[0]))
+		return 0;
 	for (k = 0; words[k]; k++)
-		if (starts(s, n, words[k]))
+		if (s[0] == words[k][0] && starts(s, n, words[k]))
 			return strlen(words[k]);
 	if (n > 4 && s[0] == ':' && s[1] == ':' && (starts(s, n, "::error") ||
 	    starts(s, n, "::warning") || starts(s, n, "::notice"))) {
@@ -654,11 +657,24 @@ static size_t unescape_pass(char *s, size_t n)
 	return o;
 }
 
+/* s holds a backslash-quote pair (JSON-escaped text). */
+static int has_escaped_quote(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) && p + 1 < end) {
+		if (p[1] == '"')
+			return 1;
+		p += 2;
+	}
+	return 0;
+}
+
 size_t logline_unescape(char *s, size_t n)
 {
 	int pass;
 
-	for (pass = 0; pass < 3 && memmem(s, n, "\\\"", 2); pass++)
+	for (pass = 0; pass < 3 && has_escaped_quote(s, n); pass++)
 		n = unescape_pass(s, n);
 	return n;
 }
