@@ -22,16 +22,12 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
+
+from explainenv import explain_env
 
 fixkb = os.environ["FIXKB"]
 here = os.path.dirname(os.path.abspath(__file__))
-env = dict(os.environ, NO_COLOR="1", LANG="C")
-for var in ("DOCKER_AUTH_CONFIG", "GITHUB_ACTIONS", "GITLAB_CI", "CI", "FIXKB_KB_DIR"):
-    env.pop(var, None)
-scratch = tempfile.mkdtemp(prefix="fixkb-explain.")
-env["HOME"] = scratch
-env["DOCKER_CONFIG"] = os.path.join(scratch, ".docker")
+env, scratch = explain_env("fixkb-explain.")
 
 n = 0
 failed = 0

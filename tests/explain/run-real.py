@@ -36,7 +36,8 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
+
+from explainenv import explain_env
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.path.join(HERE, "real")
@@ -140,12 +141,7 @@ def report(table, out):
 def main():
     args = sys.argv[1:]
     fixkb = os.environ["FIXKB"]
-    env = dict(os.environ, NO_COLOR="1", LANG="C")
-    for var in ("DOCKER_AUTH_CONFIG", "GITHUB_ACTIONS", "GITLAB_CI", "CI", "FIXKB_KB_DIR"):
-        env.pop(var, None)
-    scratch = tempfile.mkdtemp(prefix="fixkb-real.")
-    env["HOME"] = scratch
-    env["DOCKER_CONFIG"] = os.path.join(scratch, ".docker")
+    env, scratch = explain_env("fixkb-real.")
     cases = load()
     for c in cases:
         c["got"] = explain(fixkb, env, c["text"], scratch)

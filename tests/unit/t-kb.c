@@ -295,6 +295,31 @@ static void write_file(const char *path, const char *text, size_t len)
 	}
 }
 
+/* The seed's document with signature 0's "also" set to also_json, every
+ * "also" dropped when NULL (alone in a dir, the entries they name are
+ * missing), and id when not NULL; written to dir/<id>.json. */
+static void write_seed(const struct kb_entry *seed, const char *dir, const char *also_json,
+		       const char *id)
+{
+	json_t *doc = json_deep_copy(seed->json), *sig;
+	char path[512], *text;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "signatures"), i, sig)
+		json_object_del(sig, "also");
+	if (also_json)
+		json_object_set_new(json_array_get(json_object_get(doc, "signatures"), 0), "also",
+				    json_loads(also_json, 0, NULL));
+	if (id)
+		json_object_set_new(doc, "id", json_string(id));
+	text = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/%s.json", dir, id ? id : SEED);
+	if (text)
+		write_file(path, text, strlen(text));
+	free(text);
+}
+
 static void test_dir(const struct kb *kb)
 {
 	char dir[] = "/tmp/fixkb-t-kb.XXXXXX", path[512];
@@ -303,7 +328,7 @@ static void test_dir(const struct kb *kb)
 	struct err e = ERR_INIT;
 	struct kb *k2 = NULL;
 	json_t *bad;
-	char *text, *big;
+	char *text = NULL, *big;
 	double t0;
 
 	if (!seed || !mkdtemp(dir)) {
@@ -312,19 +337,7 @@ static void test_dir(const struct kb *kb)
 	}
 	snprintf(path, sizeof(path), "%s/cicd", dir);
 	mkdir(path, 0700);
-	/* alone in the dir: without the "also" naming other entries */
-	bad = json_deep_copy(seed->json);
-	{
-		json_t *sig;
-		size_t i;
-
-		json_array_foreach(json_object_get(bad, "signatures"), i, sig)
-			json_object_del(sig, "also");
-	}
-	text = json_dumps(bad, JSON_INDENT(2));
-	json_decref(bad);
-	snprintf(path, sizeof(path), "%s/%s.json", dir, SEED);
-	write_file(path, text, strlen(text));
+	write_seed(seed, dir, NULL, NULL);
 	snprintf(path, sizeof(path), "%s/schema.json", dir);
 	write_file(path, "{}", 2);   /* a dir's schema.json is not an entry, nor used */
 
@@ -343,43 +356,22 @@ static void test_dir(const struct kb *kb)
 	k2 = NULL;
 
 	/* "also" must name an entry of the kb, of another cause */
-	bad = json_deep_copy(seed->json);
-	json_object_set_new(json_array_get(json_object_get(bad, "signatures"), 0), "also",
-			    json_loads("[{\"entry\": \"nope/nope\", \"prior\": 0.1}]", 0, NULL));
-	free(text);
-	text = json_dumps(bad, JSON_INDENT(2));
-	json_decref(bad);
-	snprintf(path, sizeof(path), "%s/%s.json", dir, SEED);
-	write_file(path, text, strlen(text));
+	write_seed(seed, dir, "[{\"entry\": \"nope/nope\", \"prior\": 0.1}]", NULL);
 	memset(&p, 0, sizeof(p));
 	ok(kb_load_dir(&k2, dir, collect, &p, &e) < 0 && strstr(p.all, "/signatures/0/also/0/entry") &&
 	   strstr(p.all, "no entry \"nope/nope\""), "also: an unknown entry is a problem (%s)", p.problem);
 	kb_free(k2);
 	k2 = NULL;
-	bad = json_deep_copy(seed->json);
-	json_object_set_new(json_array_get(json_object_get(bad, "signatures"), 0), "also",
-			    json_loads("[{\"entry\": \"" SEED "2\", \"prior\": 0.1}]", 0, NULL));
-	free(text);
-	text = json_dumps(bad, JSON_INDENT(2));
-	json_decref(bad);
-	write_file(path, text, strlen(text));
-	bad = json_deep_copy(seed->json);
-	json_object_set_new(bad, "id", json_string(SEED "2"));
-	free(text);
-	text = json_dumps(bad, JSON_INDENT(2));
-	json_decref(bad);
-	snprintf(path, sizeof(path), "%s/%s2.json", dir, SEED);
-	write_file(path, text, strlen(text));
+	write_seed(seed, dir, "[{\"entry\": \"" SEED "2\", \"prior\": 0.1}]", NULL);
+	write_seed(seed, dir, NULL, SEED "2");
 	memset(&p, 0, sizeof(p));
 	ok(kb_load_dir(&k2, dir, collect, &p, &e) < 0 && strstr(p.all, "has the entry's own cause"),
 	   "also: an entry of the same cause is a problem (%s)", p.problem);
 	kb_free(k2);
 	k2 = NULL;
+	snprintf(path, sizeof(path), "%s/%s2.json", dir, SEED);
 	unlink(path);
-	free(text);
-	text = json_dumps(seed->json, JSON_INDENT(2));
-	snprintf(path, sizeof(path), "%s/%s.json", dir, SEED);
-	write_file(path, text, strlen(text));
+	write_seed(seed, dir, NULL, NULL);
 
 	/* a broken entry next to it */
 	bad = json_deep_copy(seed->json);
