@@ -37,7 +37,8 @@ import os
 import subprocess
 import sys
 
-from explainenv import explain_env
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+from explainenv import explain_env  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.path.join(HERE, "real")
