@@ -64,14 +64,12 @@ static void note_pulled(struct explain *x, const char *registry)
 		snprintf(x->pulled[x->npulled++], ENGINE_REGISTRY_MAX, "%s", registry);
 }
 
-static void hit_fill(struct explain_hit *h, const struct kb_entry *entry, const char *registry,
-		     const struct matcher_match *mm)
+/* Where a match is recorded: the line, the text and the captures. */
+static void set_where(struct explain_hit *h, const struct matcher_match *mm)
 {
-	memset(h, 0, sizeof(*h));
-	h->entry = entry;
-	snprintf(h->registry, sizeof(h->registry), "%s", registry);
 	matcher_match_copy(mm, &mm->cap[MATCHER_CAP_STATUS], h->status, sizeof(h->status));
 	matcher_match_copy(mm, &mm->cap[MATCHER_CAP_METHOD], h->method, sizeof(h->method));
+	h->url[0] = '\0';
 	if (mm->cap[MATCHER_CAP_URL].set) {
 		char raw[sizeof(h->url)];
 
@@ -80,7 +78,65 @@ static void hit_fill(struct explain_hit *h, const struct kb_entry *entry, const 
 	}
 	redact_text(mm->msg, mm->msg_len, h->line_text, sizeof(h->line_text));
 	h->line = mm->line;
+}
+
+/* The hit this match adds to: same entry and registry, or on the same
+ * line one of them without a registry (two signatures of one message,
+ * one capturing the registry). NULL if none. */
+static struct explain_hit *find_hit(struct explain *x, const struct kb_entry *entry,
+				    const char *registry, unsigned long line)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		struct explain_hit *h = &x->hits[i];
+
+		if (h->entry != entry)
+			continue;
+		if (strcmp(h->registry, registry) == 0 ||
+		    (h->line == line && (!h->registry[0] || !registry[0])))
+			return h;
+	}
+	return NULL;
+}
+
+/* One cause a matched message supports (direct: the entry's own
+ * signature; else another's "also"): a new hit, or one more occurrence of
+ * the hit for that entry and registry, which then keeps the highest
+ * prior, a registry if one names it, and the line where the entry's own
+ * signature matched first. */
+static void add_hit(struct explain *x, const struct matcher_match *mm,
+		    const struct kb_entry *entry, double prior, const char *registry, int direct)
+{
+	struct explain_hit *h = find_hit(x, entry, registry, mm->line);
+
+	if (h) {
+		h->count += mm->line != h->last;   /* several signatures of one line: once */
+		h->last = mm->line;
+		h->base_image |= is_base_image_pull(mm->msg, mm->msg_len);
+		if (prior > h->prior)
+			h->prior = prior;
+		if (!h->registry[0] && registry[0])
+			snprintf(h->registry, sizeof(h->registry), "%s", registry);
+		if (direct && !h->direct) {
+			h->direct = 1;
+			set_where(h, mm);
+		}
+		return;
+	}
+	if (x->n == EXPLAIN_MAX_FINDINGS) {
+		x->dropped++;
+		return;
+	}
+	h = &x->hits[x->n++];
+	memset(h, 0, sizeof(*h));
+	h->entry = entry;
+	h->prior = prior;
+	h->direct = direct;
+	snprintf(h->registry, sizeof(h->registry), "%s", registry);
+	set_where(h, mm);
 	h->count = 1;
+	h->last = mm->line;
 	h->base_image = is_base_image_pull(mm->msg, mm->msg_len);
 }
 
@@ -89,7 +145,6 @@ static int on_match(const struct matcher_match *mm, void *arg)
 	struct explain *x = arg;
 	const struct sig_ref *ref = &x->sigs.refs[mm->pattern];
 	char registry[ENGINE_REGISTRY_MAX] = "";
-	struct explain_hit *h;
 	size_t i;
 
 	if (matcher_match_registry(mm, registry, sizeof(registry)) < 0)
@@ -98,19 +153,11 @@ static int on_match(const struct matcher_match *mm, void *arg)
 		note_pulled(x, registry);
 		return 0;
 	}
-	for (i = 0; i < x->n; i++) {
-		h = &x->hits[i];
-		if (h->entry == ref->entry && strcmp(h->registry, registry) == 0) {
-			h->count++;
-			h->base_image |= is_base_image_pull(mm->msg, mm->msg_len);
-			return 0;
-		}
-	}
-	if (x->n == EXPLAIN_MAX_FINDINGS) {
-		x->dropped++;
-		return 0;
-	}
-	hit_fill(&x->hits[x->n++], ref->entry, registry, mm);
+	/* the entry's cause, and every other cause the message supports */
+	add_hit(x, mm, ref->entry, ref->sig->prior >= 0 ? ref->sig->prior : ref->entry->confidence,
+		registry, 1);
+	for (i = 0; i < ref->sig->n_also; i++)
+		add_hit(x, mm, ref->sig->also[i].entry, ref->sig->also[i].prior, registry, 0);
 	return 0;
 }
 
@@ -131,8 +178,7 @@ static void drop_generic_duplicates(struct explain *x)
 			if (j == i || g->line != h->line || strcmp(g->registry, h->registry) != 0 ||
 			    strcmp(g->entry->cause, h->entry->cause) != 0)
 				continue;
-			weaker = g->entry->confidence > h->entry->confidence ||
-				 (g->entry->confidence == h->entry->confidence && j < i);
+			weaker = g->prior > h->prior || (g->prior == h->prior && j < i);
 		}
 		if (!weaker)
 			x->hits[o++] = *h;
@@ -229,14 +275,40 @@ static int evidence_agrees(const struct engine *en, const struct explain_hit *h)
 	return 0;
 }
 
-/* Best first: evidence agreement, then the line (an earlier error is the
- * root more often than a later one), then the entry's confidence. */
+static int line_cmp(const void *a, const void *b)
+{
+	const struct explain_hit *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Hits within EXPLAIN_CLUSTER_GAP lines of each other, in a chain, share
+ * a cluster: the first line of the chain. */
+static void cluster_hits(struct explain *x)
+{
+	size_t i;
+
+	qsort(x->hits, x->n, sizeof(x->hits[0]), line_cmp);
+	for (i = 0; i < x->n; i++)
+		x->hits[i].cluster = (i > 0 && x->hits[i].line - x->hits[i - 1].line <=
+				      EXPLAIN_CLUSTER_GAP) ? x->hits[i - 1].cluster : x->hits[i].line;
+}
+
+/* Best first: evidence agreement, then the incident (an earlier error is
+ * the root more often than a later one), then within it the prior (the
+ * specific message of an error dump before its generic wrapper, and of
+ * the causes one message supports the likelier), then the line, then the
+ * entry's confidence. */
 static int hit_cmp(const void *a, const void *b)
 {
 	const struct explain_hit *x = a, *y = b;
 
 	if (x->agrees != y->agrees)
 		return y->agrees - x->agrees;
+	if (x->cluster != y->cluster)
+		return x->cluster < y->cluster ? -1 : 1;
+	if (x->prior != y->prior)
+		return x->prior > y->prior ? -1 : 1;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
 	if (x->entry->confidence != y->entry->confidence)
@@ -270,6 +342,7 @@ static json_t *hit_finding(const struct explain_hit *h, const struct engine *en,
 	json_object_set_new(f, "line", json_integer((json_int_t)h->line));
 	json_object_set_new(f, "matched", utf8_or_note(h->line_text));
 	json_object_set_new(f, "occurrences", json_integer((json_int_t)h->count));
+	json_object_set_new(f, "prior", json_real(h->prior));
 	json_object_set_new(f, "status", h->status[0] ? json_string(h->status) : json_null());
 	json_object_set_new(f, "method", h->method[0] ? json_string(h->method) : json_null());
 	json_object_set_new(f, "url", h->url[0] ? json_string(h->url) : json_null());
@@ -289,6 +362,7 @@ json_t *explain_findings(struct explain *x, const struct engine *en,
 	}
 	for (i = 0; i < x->n; i++)
 		x->hits[i].agrees = evidence_agrees(en, &x->hits[i]);
+	cluster_hits(x);
 	qsort(x->hits, x->n, sizeof(x->hits[0]), hit_cmp);
 	for (i = 0; i < x->n; i++) {
 		f = hit_finding(&x->hits[i], en, s, e);

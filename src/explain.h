@@ -4,16 +4,22 @@
  *
  *   explain_new         compiles the KB's signatures (and BuildKit's
  *                       "load metadata for" line) into one matcher;
- *   explain_scan        streams the log in constant memory: matches are
- *                       grouped by (entry, registry), keeping the first
- *                       line and a count, so a log repeating one error a
- *                       million times costs one finding;
+ *   explain_scan        streams the log in constant memory: a match
+ *                       yields one hit per cause its signature supports
+ *                       (its entry's, and each "also" entry's, with their
+ *                       priors: kb.h), grouped by (entry, registry),
+ *                       keeping the first line, a count and the highest
+ *                       prior, so a log repeating one error a million
+ *                       times costs one finding;
  *   explain_run_probes  for every registry a finding names, the union of
  *                       the `probes` lists of the entries matched for it
  *                       (engine_run_for decides which apply);
  *   explain_findings    ranks (probe evidence agreeing with the cause,
- *                       then the line, then the entry's confidence) and
- *                       builds the DESIGN.md §3 findings, best first. */
+ *                       then the incident: hits at most
+ *                       EXPLAIN_CLUSTER_GAP lines apart, in line order;
+ *                       inside one the prior, then the line, then the
+ *                       entry's confidence) and builds the DESIGN.md §3
+ *                       findings, best first. */
 #ifndef FIXKB_SRC_EXPLAIN_H
 #define FIXKB_SRC_EXPLAIN_H
 
@@ -30,6 +36,9 @@
 #define EXPLAIN_MAX_FINDINGS 64
 #define EXPLAIN_LINE_SHOWN 400
 #define EXPLAIN_MAX_PULLED 64
+/* Hits this many lines apart or closer are one incident: the pieces of
+ * one error dump, ranked by prior rather than by line. */
+#define EXPLAIN_CLUSTER_GAP 3
 
 /* One (entry, registry) met in the log. */
 struct explain_hit {
@@ -40,7 +49,11 @@ struct explain_hit {
 	char url[512];                         /* redacted */
 	char line_text[EXPLAIN_LINE_SHOWN];    /* redacted */
 	unsigned long line;                    /* the first line it was met on */
-	unsigned long count;
+	unsigned long count;                   /* lines it was met on */
+	unsigned long last;                    /* the last of them */
+	unsigned long cluster;                 /* first line of its run of nearby hits */
+	double prior;                          /* how often the message means this cause */
+	int direct;                            /* the entry's own signature matched */
 	int base_image;                        /* the failing request pulls a base image */
 	int agrees;                            /* a probe reported this cause */
 };

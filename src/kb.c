@@ -173,6 +173,11 @@ const struct kb_entry *kb_entry_at(const struct kb *kb, size_t i)
 	return kb && i < kb->n ? &kb->entries[i] : NULL;
 }
 
+struct kb_entry *kb_entry_mut(struct kb *kb, size_t i)
+{
+	return kb && i < kb->n ? &kb->entries[i] : NULL;
+}
+
 const struct kb_entry *kb_find(const struct kb *kb, const char *id)
 {
 	size_t i;

@@ -6,7 +6,10 @@
  * consulted, so the typed accessors can rely on it) and then checked
  * semantically (kb_check.c): id equals path, cause is a cause code, probe
  * and action names exist, workaround ids are unique, command placeholders
- * are known, conditions name a tied probe or a context fact. kb lint (the
+ * are known, conditions name a tied probe or a context fact, a signature's
+ * "also" lists neither its own entry nor one twice and its priors add up to
+ * at most 1; once every entry is in, each "also" must name an existing
+ * entry of another cause (kb_load.c links them). kb lint (the
  * *_lint loaders, kb_check_text) also compiles every signature exactly as
  * explain runs it and runs its examples through the matcher
  * (sigcompile.h sig_check); kb_load leaves that to explain, whose own
@@ -91,6 +94,24 @@ struct kb_version {
 	const char *notes;
 };
 
+struct kb_entry;
+
+/* Another cause a signature's message supports: the entry with that id. */
+struct kb_also {
+	const char *id;                /* "<category>/<slug>" */
+	const struct kb_entry *entry;  /* resolved once every entry is loaded */
+	double prior;                  /* 0..1 */
+};
+
+/* A signature may support more than its entry's cause: `prior` says how
+ * often its message means the entry's cause, `also` lists the other
+ * entries (causes) the same message supports, each with its prior (what
+ * the printing clients' code proves: BuildKit says "failed to fetch oauth
+ * token" only when it sent credentials, so that message never supports
+ * no_credentials). explain turns one match into one finding per cause,
+ * ranked by prior. `source` names where the text comes from: the
+ * printing tool's file and function, or "reports:" and two independent
+ * reports for a vendor's server text. */
 struct kb_signature {
 	const char *literal;          /* must occur in any matching line */
 	const char *regex;            /* PCRE2, groups numbered from 1 (sigcompile.h) */
@@ -99,6 +120,10 @@ struct kb_signature {
 	int cap_url;
 	const char **examples;        /* log lines the regex must match */
 	size_t n_examples;
+	const char *source;           /* where the text comes from */
+	double prior;                 /* 0..1, or < 0: the entry's confidence */
+	struct kb_also *also;
+	size_t n_also;
 };
 
 struct kb_entry {
@@ -211,6 +236,8 @@ struct kb_entry *kb_entry_slot(struct kb *kb);
  * reference to doc. */
 void kb_entry_commit(struct kb *kb, json_t *doc);
 void kb_sort(struct kb *kb);                   /* by id */
+/* Entry i, to fill in what needs every entry loaded (kb_load.c's links). */
+struct kb_entry *kb_entry_mut(struct kb *kb, size_t i);
 void kb_set_origin(struct kb *kb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The text in lang; zh falls back to en when absent. NULL when both are. */

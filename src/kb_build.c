@@ -86,6 +86,27 @@ static int build_versions(struct kb *kb, const json_t *arr, struct kb_entry *en)
 	return 0;
 }
 
+/* A signature's source, prior and "also" (resolved to entries by kb_load.c
+ * once every entry is in). */
+static int build_causes(struct kb *kb, const json_t *v, struct kb_signature *s)
+{
+	const json_t *prior = json_object_get(v, "prior"), *also = json_object_get(v, "also");
+	size_t j;
+	json_t *a;
+
+	s->source = str(v, "source");
+	s->prior = prior ? json_number_value(prior) : -1;
+	s->n_also = json_array_size(also);
+	s->also = kb_alloc(kb, s->n_also + 1, sizeof(*s->also));
+	if (!s->also)
+		return -1;
+	json_array_foreach(also, j, a) {
+		s->also[j].id = str(a, "entry");
+		s->also[j].prior = json_number_value(json_object_get(a, "prior"));
+	}
+	return 0;
+}
+
 static int build_signatures(struct kb *kb, const json_t *arr, struct kb_entry *en)
 {
 	size_t i;
@@ -104,7 +125,8 @@ static int build_signatures(struct kb *kb, const json_t *arr, struct kb_entry *e
 		s->cap_registry = (int)json_integer_value(json_object_get(caps, "registry"));
 		s->cap_status = (int)json_integer_value(json_object_get(caps, "status"));
 		s->cap_url = (int)json_integer_value(json_object_get(caps, "url"));
-		if (strings(kb, json_object_get(v, "examples"), &s->examples, &s->n_examples) < 0)
+		if (strings(kb, json_object_get(v, "examples"), &s->examples, &s->n_examples) < 0 ||
+		    build_causes(kb, v, s) < 0)
 			return -1;
 	}
 	return 0;

@@ -109,6 +109,39 @@ static void check_signatures(struct kb_report *r, const json_t *doc)
 	}
 }
 
+/* Each signature's "also": not the entry itself, no entry twice, and the
+ * priors of the signature add up to at most 1. That each names an entry
+ * of another cause is checked once all are loaded (kb_load.c). */
+static void check_also(struct kb_report *r, const json_t *doc)
+{
+	const char *self = str(doc, "id");
+	char field[KB_FIELD_MAX];
+	size_t i, j, k;
+	json_t *sig, *a;
+
+	json_array_foreach(json_object_get(doc, "signatures"), i, sig) {
+		const json_t *also = json_object_get(sig, "also"), *p = json_object_get(sig, "prior");
+		double sum = p ? json_number_value(p) : 0;
+
+		json_array_foreach(also, j, a) {
+			const char *id = str(a, "entry");
+
+			snprintf(field, sizeof(field), "/signatures/%zu/also/%zu/entry", i, j);
+			if (self && strcmp(id, self) == 0)
+				kb_report_problem(r, field, "lists the entry itself (its prior is \"prior\")");
+			for (k = 0; k < j; k++)
+				if (strcmp(str(json_array_get(also, k), "entry"), id) == 0)
+					kb_report_problem(r, field, "\"%s\" listed twice", id);
+			sum += json_number_value(json_object_get(a, "prior"));
+		}
+		if (sum > 1.0 + 1e-9) {
+			snprintf(field, sizeof(field), "/signatures/%zu/also", i);
+			kb_report_problem(r, field,
+					  "the priors of the signature add up to %.2f, more than 1", sum);
+		}
+	}
+}
+
 static void check_command(struct kb_report *r, const char *field, const char *cmd)
 {
 	const char *p = cmd, *close;
@@ -183,6 +216,7 @@ static void check_semantics(struct kb_report *r, const json_t *doc, const char *
 				   json_string_value(v)) == 0)
 				kb_report_problem(r, field, "probe \"%s\" listed twice", json_string_value(v));
 	}
+	check_also(r, doc);
 	if (checks & KB_CHECK_SIGNATURES)
 		check_signatures(r, doc);
 

@@ -164,6 +164,34 @@ static int load_category(struct kb *kb, const struct jsonschema *schema, const c
 	return 0;
 }
 
+/* Resolves every signature's "also" to its entry; an unknown id, or an
+ * entry of the same cause, is a problem of the entry that names it. */
+static void link_also(struct kb *kb, struct kb_report *r)
+{
+	char field[128];
+	struct kb_entry *en;
+	size_t i, j, k;
+
+	for (i = 0; (en = kb_entry_mut(kb, i)) != NULL; i++) {
+		r->file = en->path;
+		for (j = 0; j < en->n_signatures; j++) {
+			for (k = 0; k < en->signatures[j].n_also; k++) {
+				struct kb_also *a = &en->signatures[j].also[k];
+
+				snprintf(field, sizeof(field), "/signatures/%zu/also/%zu/entry", j, k);
+				a->entry = kb_find(kb, a->id);
+				if (!a->entry)
+					kb_report_problem(r, field, "no entry \"%s\" in the knowledge base",
+							  a->id);
+				else if (strcmp(a->entry->cause, en->cause) == 0)
+					kb_report_problem(r, field, "\"%s\" has the entry's own cause %s",
+							  a->id, en->cause);
+			}
+		}
+	}
+	r->file = NULL;
+}
+
 static int load_dir(struct kb **out, const char *dir, unsigned checks, kb_problem_fn fn,
 		    void *ctx, struct err *e)
 {
@@ -199,6 +227,7 @@ static int load_dir(struct kb **out, const char *dir, unsigned checks, kb_proble
 		}
 	}
 	kb_sort(kb);
+	link_also(kb, &r);
 	kb_set_origin(kb, "%s", dir);
 	*out = kb;
 	kb = NULL;
@@ -238,6 +267,7 @@ static int load_embedded(struct kb **out, unsigned checks, kb_problem_fn fn, voi
 			goto cleanup;
 	}
 	kb_sort(kb);
+	link_also(kb, &r);
 	kb_set_origin(kb, "embedded, %zu entries", kb_count(kb));
 	rc = r.count ? -1 : 0;
 	if (rc == 0 || fn) {

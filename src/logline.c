@@ -23,6 +23,8 @@ struct logline_reader {
 	int stopped;               /* eof because the deadline passed */
 	int skipping;              /* discarding the tail of a cut line */
 	const char *cur, *cur_end; /* rest of the current block */
+	logline_boundary_fn boundary;   /* where a block may end, or NULL */
+	void *boundary_arg;
 };
 
 int logline_reader_new(struct logline_reader **out, FILE *fp, struct err *e)
@@ -47,6 +49,28 @@ int logline_reader_new(struct logline_reader **out, FILE *fp, struct err *e)
 void logline_reader_set_deadline(struct logline_reader *r, double deadline_ms)
 {
 	r->deadline_ms = deadline_ms;
+}
+
+void logline_reader_set_boundary(struct logline_reader *r, logline_boundary_fn fn,
+				 void *arg)
+{
+	r->boundary = fn;
+	r->boundary_arg = arg;
+}
+
+/* The caller's boundary: hand out buf[start..start+len) only up to the
+ * start of the message the last line belongs to, unless the input ended
+ * or the buffer is full. 0: wait for more input. */
+static size_t held_back(const struct logline_reader *r, size_t len)
+{
+	size_t cut;
+
+	if (!r->boundary || r->eof || len == 0)
+		return len;
+	cut = r->boundary(r->buf + r->start, len, r->boundary_arg);
+	if (cut > 0 && cut <= len)
+		return cut;
+	return (r->start == 0 && r->end == LOGLINE_BUF_SIZE) ? len : 0;
 }
 
 /* One read(2) on fd, not fread: fread keeps reading until its buffer is
@@ -146,6 +170,10 @@ static int reader_block(struct logline_reader *r, const char **p, size_t *len,
 			if (nl || r->eof) {
 				*p = r->buf + r->start;
 				*len = nl ? (size_t)(nl - *p) + 1 : r->end - r->start;
+				if (nl)
+					*len = held_back(r, *len);
+			}
+			if ((nl || r->eof) && *len > 0) {
 				r->start += *len;
 				return 1;
 			}
@@ -499,6 +527,76 @@ static size_t section_marker(const char *s, size_t n)
 	return i;
 }
 
+/* s[0..n) starts with the NUL-terminated word w. */
+static int starts(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+
+	return n >= k && memcmp(s, w, k) == 0;
+}
+
+/* Logrus text format: "FATA[0000] ", "ERRO[0012] " (four capitals,
+ * digits in brackets, blanks). */
+static size_t logrus_level(const char *s, size_t n)
+{
+	size_t i, d;
+
+	if (n < 7)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	if (s[4] != '[' || !(d = digits(s, n, 5)) || 5 + d >= n || s[5 + d] != ']')
+		return 0;
+	i = 6 + d;
+	if (i < n && s[i] != ' ')
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	return i;
+}
+
+/* "fatal: [host]: FAILED! => " and "failed: [host] (item=x) => "
+ * (Ansible task results). */
+static size_t ansible_result(const char *s, size_t n)
+{
+	const char *arrow;
+	size_t lim = n < 300 ? n : 300;
+
+	if (!starts(s, n, "fatal: [") && !starts(s, n, "failed: ["))
+		return 0;
+	arrow = memmem(s, lim, "=> ", 3);
+	return arrow ? (size_t)(arrow - s) + 3 : 0;
+}
+
+/* Wrappers people and CI systems put around a message: GitHub workflow
+ * commands, logrus levels, markdown quotes, backticks and bold, the
+ * build-push-action "buildx failed with: " and Ansible results. */
+static size_t wrapper(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"##[error]", "##[warning]", "##[notice]", "Error: buildx failed with: ",
+		"Error: buildx call failed with: ", "buildx failed with: ",
+		"buildx call failed with: ", "```", "`", "**", "> ", NULL,
+	};
+	size_t k;
+
+	/* most lines open with none of them: one look at the first byte */
+	if (n == 0 || !strchr("#Eb`*>:fABCDEFGHIJKLMNOPQRSTUVWXYZ", s[0]))
+		return 0;
+	for (k = 0; words[k]; k++)
+		if (s[0] == words[k][0] && starts(s, n, words[k]))
+			return strlen(words[k]);
+	if (n > 4 && s[0] == ':' && s[1] == ':' && (starts(s, n, "::error") ||
+	    starts(s, n, "::warning") || starts(s, n, "::notice"))) {
+		const char *end = memmem(s + 2, n - 2, "::", 2);
+
+		return end ? (size_t)(end - s) + 2 : 0;
+	}
+	k = logrus_level(s, n);
+	return k ? k : ansible_result(s, n);
+}
+
 size_t logline_prefix_len(const char *s, size_t n)
 {
 	size_t i = 0, prev;
@@ -512,21 +610,100 @@ size_t logline_prefix_len(const char *s, size_t n)
 		i += section_marker(s + i, n - i);
 		i += buildkit_step(s + i, n - i);
 		i += arrows(s + i, n - i);
+		i += wrapper(s + i, n - i);
 	} while (i != prev);
 	return i;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* One pass of JSON string unescaping in place; returns the new length. */
+static size_t unescape_pass(char *s, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		char c = s[i];
+
+		if (c != '\\' || i + 1 == n) {
+			s[o++] = s[i++];
+			continue;
+		}
+		c = s[i + 1];
+		if (c == '"' || c == '\\' || c == '/') {
+			s[o++] = c;
+			i += 2;
+		} else if (c == 'n' || c == 'r' || c == 't') {
+			s[o++] = ' ';
+			i += 2;
+		} else if (c == 'u' && i + 6 <= n && s[i + 2] == '0' && s[i + 3] == '0' &&
+			   hexval(s[i + 4]) >= 0 && hexval(s[i + 4]) < 8 && hexval(s[i + 5]) >= 0 &&
+			   hexval(s[i + 4]) * 16 + hexval(s[i + 5]) >= 0x20) {
+			s[o++] = (char)(hexval(s[i + 4]) * 16 + hexval(s[i + 5]));
+			i += 6;
+		} else {
+			s[o++] = s[i++];
+		}
+	}
+	return o;
+}
+
+/* s holds a backslash-quote pair (JSON-escaped text). */
+static int has_escaped_quote(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) && p + 1 < end) {
+		if (p[1] == '"')
+			return 1;
+		p += 2;
+	}
+	return 0;
+}
+
+size_t logline_unescape(char *s, size_t n)
+{
+	int pass;
+
+	for (pass = 0; pass < 3 && has_escaped_quote(s, n); pass++)
+		n = unescape_pass(s, n);
+	return n;
 }
 
 size_t logline_normalise(const char *in, size_t n, char *out, size_t outcap)
 {
 	size_t len, skip;
+	int trimmed, tick = 0, bold = 0;
 
 	len = logline_clean(in, n, out, outcap);
 	skip = logline_prefix_len(out, len);
-	if (skip) {
+	if (skip && out) {
+		/* a markdown wrapper opened: its closing part is trimmed too */
+		tick = memchr(out, '`', skip) != NULL;
+		bold = memmem(out, skip, "**", 2) != NULL;
 		memmove(out, out + skip, len - skip);
 		len -= skip;
 	}
-	while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\t'))
-		len--;
-	return len;
+	do {
+		trimmed = 0;
+		while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\t' ||
+				   (tick && out[len - 1] == '`'))) {
+			len--;
+			trimmed = 1;
+		}
+		if (bold && len >= 2 && out[len - 1] == '*' && out[len - 2] == '*') {
+			len -= 2;
+			trimmed = 1;
+		}
+	} while (trimmed);
+	return logline_unescape(out, len);
 }

@@ -25,9 +25,10 @@
  *                         keeps "x"), and
  *   logline_prefix_len()  measures the known prefixes at the start of a
  *                         cleaned line.
- * The message is therefore always a substring of the cleaned line, and a
- * line with neither ESC nor '\r' in it is its own cleaned line: the
- * matcher relies on this to scan clean stretches of a log in place. */
+ * Apart from unescaping (below), the message is a substring of the
+ * cleaned line, and a line with neither ESC nor '\r' in it is its own
+ * cleaned line: the matcher relies on this to scan clean stretches of a
+ * log in place. */
 #ifndef FIXKB_SRC_LOGLINE_H
 #define FIXKB_SRC_LOGLINE_H
 
@@ -81,6 +82,19 @@ void logline_reader_free(struct logline_reader *r);
  * stream without a file descriptor (fmemopen) is read without a deadline. */
 void logline_reader_set_deadline(struct logline_reader *r, double deadline_ms);
 
+/* Where a block may end. buf[0..len) is a run of whole lines ending with
+ * '\n'; the function returns the offset of a line start up to which the
+ * block may be handed out now (the rest waits for more input, so that a
+ * message broken over lines is never split between two blocks), or 0 to
+ * wait for more input. It is not consulted once the input has ended or
+ * when the buffer is full. logjoin_boundary is one. */
+typedef size_t (*logline_boundary_fn)(const char *buf, size_t len, void *arg);
+
+/* Installs fn (NULL: none, the default) for the blocks and lines handed
+ * out from now on; arg is passed through. */
+void logline_reader_set_boundary(struct logline_reader *r, logline_boundary_fn fn,
+				 void *arg);
+
 /* Next line: returns 1 and fills *line, 0 at the end of the input, or -1
  * with e set on a read error, or LOGLINE_DEADLINE. */
 int logline_next(struct logline_reader *r, struct logline *line, struct err *e);
@@ -105,13 +119,27 @@ size_t logline_count_newlines(const char *p, size_t n);
  * written. in and out must not overlap. No NUL is written. */
 size_t logline_clean(const char *in, size_t n, char *out, size_t outcap);
 
-/* Length of the known prefixes (timestamps, markers, step numbers,
- * arrows, leading blanks) at the start of an already cleaned line. */
+/* Length of the known prefixes at the start of an already cleaned line:
+ * timestamps, markers, step numbers, arrows, leading blanks, and the
+ * wrappers put around a message: GitHub "##[error]" and "::error::",
+ * logrus "FATA[0000] ", markdown "> ", "`" and "**", "Error: buildx failed
+ * with: " (build-push-action) and Ansible "fatal: [host]: FAILED! => ". */
 size_t logline_prefix_len(const char *s, size_t n);
 
+/* JSON-escaped text (a message quoted inside a server log or an API
+ * error: \" \\ \/ \n \u003e), unescaped in place, twice more when the
+ * result is escaped again; only when s holds a \". Returns the length
+ * (never more than n). */
+size_t logline_unescape(char *s, size_t n);
+
 /* The message of one raw line (without its '\n'): logline_clean, then the
- * prefixes and trailing blanks removed. Same contract as logline_clean:
- * returns the length written to out (at most outcap, never more than n). */
+ * prefixes and trailing blanks removed (and trailing backticks or "**"
+ * when the prefixes opened them: `...` and **...**), then
+ * logline_unescape. Returns the length written to out (at most outcap,
+ * never more than n). The message is a substring of the cleaned line
+ * unless it was unescaped; then each run of letters and digits in it still
+ * is (so a literal of letters, digits, blanks and punctuation other than
+ * '"' and '\\' found in the message is in the raw line too). */
 size_t logline_normalise(const char *in, size_t n, char *out, size_t outcap);
 
 #endif

@@ -1,5 +1,6 @@
 #include "matcher.h"
 
+#include "logjoin.h"
 #include "logline.h"
 #include "docker/regname.h"
 
@@ -51,6 +52,7 @@ struct matcher_scratch {
 	pcre2_match_data *md;
 	char *msg;               /* LOGLINE_MAX: one normalised message */
 	char *clean;             /* LOGLINE_BUF_SIZE: a cleaned block */
+	char *tmp;               /* LOGLINE_MAX: scratch for joining lines */
 	uint64_t *hit_bits;      /* HIT_WORDS */
 	unsigned char *lit_seen; /* nlit flags for one message */
 	size_t *todo;            /* n: patterns to confirm on one message */
@@ -298,6 +300,7 @@ void matcher_scratch_free(struct matcher_scratch *s)
 	pcre2_match_data_free(s->md);
 	free(s->msg);
 	free(s->clean);
+	free(s->tmp);
 	free(s->hit_bits);
 	free(s->lit_seen);
 	free(s->todo);
@@ -491,17 +494,20 @@ static size_t clean_block(const char *p, size_t n, char *out)
 	return o;
 }
 
-/* Every line of buf[0..len) with a literal hit, in order: normalise it
- * and confirm its patterns. Clears every hit bit, even when stopped or
+/* Every line of buf[0..len) with a literal hit, in order: join its
+ * logical message (logjoin.h), normalised, and confirm its patterns
+ * there, reported at the message's first line; the message's other lines
+ * are not looked at again. Clears every hit bit, even when stopped or
  * failing. 0, 1 stopped, -1. */
 static int scan_hit_lines(const struct matcher *m, struct matcher_scratch *s,
 			  const char *buf, size_t len, unsigned long first_no,
 			  matcher_cb cb, void *arg, struct matcher_stats *st,
 			  struct err *e)
 {
-	size_t w, pos, start, end, done_end = 0, cur_pos = 0, cut, msg_len;
+	size_t w, pos, start, done_end = 0, cur_pos = 0, msg_len;
 	unsigned long cur_no = first_no;
-	const char *ls, *le;
+	struct logjoin_span sp;
+	const char *ls;
 	uint64_t word;
 	int rc = 0;
 
@@ -517,13 +523,11 @@ static int scan_hit_lines(const struct matcher *m, struct matcher_scratch *s,
 				continue;   /* in the line just looked at */
 			ls = memrchr(buf + done_end, '\n', pos - done_end);
 			start = ls ? (size_t)(ls - buf) + 1 : done_end;
-			le = memchr(buf + pos, '\n', len - pos);
-			end = le ? (size_t)(le - buf) : len;
-			cur_no += logline_count_newlines(buf + cur_pos, start - cur_pos);
-			cur_pos = start;
-			done_end = le ? end + 1 : end;
-			cut = end - start > LOGLINE_MAX ? LOGLINE_MAX : end - start;
-			msg_len = logline_normalise(buf + start, cut, s->msg, LOGLINE_MAX);
+			msg_len = logjoin_message(buf, len, start, done_end, &sp, s->msg,
+						  LOGLINE_MAX, s->tmp);
+			cur_no += logline_count_newlines(buf + cur_pos, sp.first - cur_pos);
+			cur_pos = sp.first;
+			done_end = sp.end < len ? sp.end + 1 : sp.end;
 			st->candidates++;
 			rc = matcher_scan_line(m, s, s->msg, msg_len, cur_no, cb, arg, e);
 		}
@@ -565,15 +569,18 @@ int matcher_scan_stream_until(const struct matcher *m, struct matcher_scratch *s
 	}
 	if (!s->clean)
 		s->clean = malloc(LOGLINE_BUF_SIZE);
+	if (!s->tmp)
+		s->tmp = malloc(LOGLINE_MAX);
 	if (!s->hit_bits)
 		s->hit_bits = calloc(HIT_WORDS, sizeof(*s->hit_bits));
-	if (!s->clean || !s->hit_bits) {
+	if (!s->clean || !s->tmp || !s->hit_bits) {
 		err_set(e, "scanning log: out of memory");
 		goto cleanup;
 	}
 	if (logline_reader_new(&r, fp, e) < 0)
 		goto cleanup;
 	logline_reader_set_deadline(r, deadline_ms);
+	logline_reader_set_boundary(r, logjoin_boundary, s->tmp);
 	ca.cb = cb;
 	ca.arg = arg;
 	ca.st = st;

@@ -17,9 +17,12 @@
  *   2. One Vectorscan database of all the literals (caseless) scans the
  *      whole block in one call; hits are kept as a bitmap of end offsets,
  *      so the order Vectorscan reports them in does not matter.
- *   3. Only a line with a hit is normalised. The same database, run on
- *      the message, says which literals it holds, hence which patterns
- *      can match.
+ *   3. Only a line with a hit is normalised, joined with the lines its
+ *      message was broken over (logjoin.h: the reader never ends a block
+ *      inside such a message); the match is reported at the message's
+ *      first line. The same database, run on the message, says which
+ *      literals it holds, hence which patterns can match. A literal must
+ *      therefore sit within one physical line.
  *   4. PCRE2 (JIT) runs those patterns and takes the captures. Any PCRE2
  *      construct works (back-references, lookaround).
  * Vectorscan is used for literals only: Debian's Vectorscan 5.4.9 misses
@@ -32,7 +35,7 @@
  * Ownership and threads. A struct matcher is immutable once compiled and
  * may be shared by threads. Scanning needs a struct matcher_scratch, which
  * holds the Vectorscan scratch, PCRE2 match data and the line and block
- * buffers (about 350 KiB once it scanned a stream): one per thread,
+ * buffers (about 420 KiB once it scanned a stream): one per thread,
  * never used by two scans at once. A scratch is
  * tied to the matcher it was made for. */
 #ifndef FIXKB_SRC_MATCHER_H

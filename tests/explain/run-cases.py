@@ -22,16 +22,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+from explainenv import explain_env  # noqa: E402
 
 fixkb = os.environ["FIXKB"]
 here = os.path.dirname(os.path.abspath(__file__))
-env = dict(os.environ, NO_COLOR="1", LANG="C")
-for var in ("DOCKER_AUTH_CONFIG", "GITHUB_ACTIONS", "GITLAB_CI", "CI", "FIXKB_KB_DIR"):
-    env.pop(var, None)
-scratch = tempfile.mkdtemp(prefix="fixkb-explain.")
-env["HOME"] = scratch
-env["DOCKER_CONFIG"] = os.path.join(scratch, ".docker")
+env, scratch = explain_env("fixkb-explain.")
 
 n = 0
 failed = 0
@@ -59,8 +56,9 @@ def run(log):
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
+# real/ is the real-world corpus (run-real.py), not a case
 dirs = sorted(d for d in os.listdir(here) if os.path.isdir(os.path.join(here, d))
-              and not d.startswith((".", "__")))
+              and not d.startswith((".", "__")) and d != "real")
 for d in dirs:
     missing = [f for f in ("log.txt", "expect.json") if not os.path.isfile(os.path.join(here, d, f))]
     if missing:

@@ -175,16 +175,18 @@ static const struct mutation mutations[] = {
 	  "regex: quantifier does not follow a repeatable item" },
 	{ "regex matches the empty string", "signatures.1.regex", "\"(denied|unauthorized)?\"", NULL,
 	  "/signatures/1/regex", "matches an empty string" },
-	{ "literal not required by the regex", "signatures.0.literal", "\"401 Unauthorized\"", NULL,
+	{ "literal not required by the regex", "signatures.0.literal", "\"from POST request\"", NULL,
 	  "/signatures/0/examples/1", "the regex matches it, so the literal is not required by the regex" },
 	{ "literal only before the line reader", "signatures.1",
 	  "{\"literal\": \"0.123 ERROR\", \"regex\": \"failed to fetch oauth token: denied\", "
-	  "\"examples\": [\"#5 0.123 ERROR: failed to solve: failed to fetch oauth token: denied\"]}",
+	  "\"examples\": [\"#5 0.123 ERROR: failed to solve: failed to fetch oauth token: denied\"], "
+	  "\"source\": \"a test signature\"}",
 	  NULL, "/signatures/1/examples/0", "does not contain the literal \"0.123 ERROR\"" },
 	{ "own named group renumbers", "signatures.1",
 	  "{\"literal\": \"failed to fetch oauth token: \", \"regex\": "
 	  "\"failed to fetch oauth token: (?<why>denied|unauthorized)(: |$)\", \"captures\": "
-	  "{\"status\": 1}, \"examples\": [\"failed to fetch oauth token: denied: denied\"]}",
+	  "{\"status\": 1}, \"examples\": [\"failed to fetch oauth token: denied: denied\"], "
+	  "\"source\": \"a test signature\"}",
 	  NULL, "/signatures/1/captures/status", "names group 1, but PCRE2 numbers that group 2" },
 	{ "unknown placeholder", "workarounds.0.command", "\"docker build -t {imgae} .\"", NULL,
 	  "/workarounds/0/command", "unknown placeholder {imgae}" },
@@ -193,6 +195,20 @@ static const struct mutation mutations[] = {
 	{ "bad date", "stats.first_seen", "\"2024-13-01\"", NULL, "/stats/first_seen", "does not match" },
 	{ "no workarounds", "workarounds", "[]", NULL, "/workarounds", "needs at least 1" },
 	{ "http docs", "docs.0", "\"http://example.com\"", NULL, "/docs/0", "does not match" },
+	{ "literal with a quote", "signatures.0.literal", "\"\\\"failed to\"", NULL,
+	  "/signatures/0/literal", "does not match" },
+	{ "also lists the entry itself", "signatures.0.also",
+	  "[{\"entry\": \"" SEED "\", \"prior\": 0.1}]", NULL, "/signatures/0/also/0/entry",
+	  "lists the entry itself" },
+	{ "also lists an entry twice", "signatures.0.also",
+	  "[{\"entry\": \"a/b\", \"prior\": 0.1}, {\"entry\": \"a/b\", \"prior\": 0.1}]", NULL,
+	  "/signatures/0/also/1/entry", "listed twice" },
+	{ "priors above 1", "signatures.0.also",
+	  "[{\"entry\": \"a/b\", \"prior\": 0.6}, {\"entry\": \"a/c\", \"prior\": 0.6}]", NULL,
+	  "/signatures/0/also", "add up to" },
+	{ "prior above 1", "signatures.0.prior", "1.2", NULL, "/signatures/0/prior", "above maximum" },
+	{ "also without a prior", "signatures.0.also", "[{\"entry\": \"a/b\"}]", NULL,
+	  "/signatures/0/also/0/prior", "required field is missing" },
 };
 
 /* Sets (or deletes) the member at a dotted path. */
@@ -279,6 +295,31 @@ static void write_file(const char *path, const char *text, size_t len)
 	}
 }
 
+/* The seed's document with signature 0's "also" set to also_json, every
+ * "also" dropped when NULL (alone in a dir, the entries they name are
+ * missing), and id when not NULL; written to dir/<id>.json. */
+static void write_seed(const struct kb_entry *seed, const char *dir, const char *also_json,
+		       const char *id)
+{
+	json_t *doc = json_deep_copy(seed->json), *sig;
+	char path[512], *text;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "signatures"), i, sig)
+		json_object_del(sig, "also");
+	if (also_json)
+		json_object_set_new(json_array_get(json_object_get(doc, "signatures"), 0), "also",
+				    json_loads(also_json, 0, NULL));
+	if (id)
+		json_object_set_new(doc, "id", json_string(id));
+	text = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/%s.json", dir, id ? id : SEED);
+	if (text)
+		write_file(path, text, strlen(text));
+	free(text);
+}
+
 static void test_dir(const struct kb *kb)
 {
 	char dir[] = "/tmp/fixkb-t-kb.XXXXXX", path[512];
@@ -287,7 +328,7 @@ static void test_dir(const struct kb *kb)
 	struct err e = ERR_INIT;
 	struct kb *k2 = NULL;
 	json_t *bad;
-	char *text, *big;
+	char *text = NULL, *big;
 	double t0;
 
 	if (!seed || !mkdtemp(dir)) {
@@ -296,9 +337,7 @@ static void test_dir(const struct kb *kb)
 	}
 	snprintf(path, sizeof(path), "%s/cicd", dir);
 	mkdir(path, 0700);
-	text = json_dumps(seed->json, JSON_INDENT(2));
-	snprintf(path, sizeof(path), "%s/%s.json", dir, SEED);
-	write_file(path, text, strlen(text));
+	write_seed(seed, dir, NULL, NULL);
 	snprintf(path, sizeof(path), "%s/schema.json", dir);
 	write_file(path, "{}", 2);   /* a dir's schema.json is not an entry, nor used */
 
@@ -315,6 +354,24 @@ static void test_dir(const struct kb *kb)
 	   "origin names FIXKB_KB_DIR: %s", kb_origin(k2));
 	kb_free(k2);
 	k2 = NULL;
+
+	/* "also" must name an entry of the kb, of another cause */
+	write_seed(seed, dir, "[{\"entry\": \"nope/nope\", \"prior\": 0.1}]", NULL);
+	memset(&p, 0, sizeof(p));
+	ok(kb_load_dir(&k2, dir, collect, &p, &e) < 0 && strstr(p.all, "/signatures/0/also/0/entry") &&
+	   strstr(p.all, "no entry \"nope/nope\""), "also: an unknown entry is a problem (%s)", p.problem);
+	kb_free(k2);
+	k2 = NULL;
+	write_seed(seed, dir, "[{\"entry\": \"" SEED "2\", \"prior\": 0.1}]", NULL);
+	write_seed(seed, dir, NULL, SEED "2");
+	memset(&p, 0, sizeof(p));
+	ok(kb_load_dir(&k2, dir, collect, &p, &e) < 0 && strstr(p.all, "has the entry's own cause"),
+	   "also: an entry of the same cause is a problem (%s)", p.problem);
+	kb_free(k2);
+	k2 = NULL;
+	snprintf(path, sizeof(path), "%s/%s2.json", dir, SEED);
+	unlink(path);
+	write_seed(seed, dir, NULL, NULL);
 
 	/* a broken entry next to it */
 	bad = json_deep_copy(seed->json);

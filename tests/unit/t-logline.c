@@ -1,6 +1,8 @@
 #include "logline.h"
 #include "tap.h"
 
+#include "logjoin.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +35,7 @@ static const struct norm_case norm_cases[] = {
 	{ "unterminated CSI", "msg\x1b[", "msg" },
 	{ "GitHub Actions timestamp",
 	  "2024-03-20T10:11:12.1234567Z ##[error]Process completed",
-	  "##[error]Process completed" },
+	  "Process completed" },
 	{ "GitHub timestamp + BuildKit step",
 	  "2024-03-20T10:11:12.1234567Z #12 0.345 ERROR: failed to fetch",
 	  "ERROR: failed to fetch" },
@@ -64,6 +66,32 @@ static const struct norm_case norm_cases[] = {
 	{ "ERROR: is kept", "ERROR: failed to solve", "ERROR: failed to solve" },
 	{ "leading and trailing blanks", "  \tmsg  \t", "msg" },
 	{ "only a prefix", "#12 0.345 ", "" },
+	/* wrappers */
+	{ "GitHub error command", "##[error]Username and password required",
+	  "Username and password required" },
+	{ "GitHub ::error:: with parameters", "::error file=x,line=1::denied: denied", "denied: denied" },
+	{ "logrus level", "FATA[0000] Get https://index.docker.io/v1/: x509: boom",
+	  "Get https://index.docker.io/v1/: x509: boom" },
+	{ "logrus-like word is not a level", "NOTE[x] keep", "NOTE[x] keep" },
+	{ "markdown quote and backticks", "> `docker login` failed`", "docker login` failed" },
+	{ "nested quotes", "> > unauthorized", "unauthorized" },
+	{ "bold", "**ERROR: failed to solve: x**", "ERROR: failed to solve: x" },
+	{ "build-push-action wrapper",
+	  "Error: buildx failed with: ERROR: failed to solve: unexpected status: 403 Forbidden",
+	  "ERROR: failed to solve: unexpected status: 403 Forbidden" },
+	{ "old build-push-action wrapper", "Error: buildx call failed with: failed to solve: x",
+	  "failed to solve: x" },
+	{ "Ansible task result",
+	  "fatal: [localhost]: FAILED! => {\"changed\": false, \"msg\": \"x\"}",
+	  "{\"changed\": false, \"msg\": \"x\"}" },
+	{ "timestamp then wrapper", "2024-03-20T10:11:12Z ##[error]buildx failed with: x", "x" },
+	/* JSON-escaped text */
+	{ "escaped quotes", "Status 500: {\"message\":\"Head \\\"https://r/v2/\\\": denied\"}",
+	  "Status 500: {\"message\":\"Head \"https://r/v2/\": denied\"}" },
+	{ "escapes without a quote are kept", "C:\\Users\\me", "C:\\Users\\me" },
+	{ "escaped newline and unicode", "{\\\"a\\\":\\\"x\\ny \\u003e z\\\"}",
+	  "{\"a\":\"x y > z\"}" },
+	{ "non-ASCII \\u escape kept", "\"\\u4e2d\\\" x", "\"\\u4e2d\" x" },
 };
 
 static void test_normalise(void)
@@ -84,6 +112,139 @@ static void test_normalise(void)
 	n = logline_clean("a\x1b[31mbcdef", 11, out, 0);
 	is_int(n, 0, "clean: outcap 0 writes nothing");
 	is_int(logline_prefix_len("#1 2.0 x", 8), 7, "prefix_len of a step prefix");
+}
+
+struct join_case {
+	const char *name;
+	const char *text;     /* whole lines */
+	size_t at_line;       /* 0-based line the hit is on */
+	const char *want;     /* the joined message */
+	size_t want_first;    /* 0-based first line of the message */
+	unsigned long want_lines;
+};
+
+static const struct join_case join_cases[] = {
+	{ "Go chain, one link a line, blank line in between",
+	  "#5 ERROR: failed to fetch oauth token: \n\nunexpected status from GET request to "
+	  "https://ghcr.io/token?scope=x: \n401 Unauthorized\nnext\n", 2,
+	  "ERROR: failed to fetch oauth token: unexpected status from GET request to "
+	  "https://ghcr.io/token?scope=x: 401 Unauthorized", 0, 4 },
+	{ "wrapped at a space after the method",
+	  "x\nfailed to fetch oauth token: unexpected status from POST\nrequest to "
+	  "https://ghcr.io/token: 401 Unauthorized\n", 2,
+	  "failed to fetch oauth token: unexpected status from POST request to "
+	  "https://ghcr.io/token: 401 Unauthorized", 1, 2 },
+	{ "status on its own line",
+	  "unexpected status from HEAD request to https://r/v2/a/manifests/1\n403 Forbidden\n", 1,
+	  "unexpected status from HEAD request to https://r/v2/a/manifests/1 403 Forbidden", 0, 2 },
+	{ "x509 under its URL",
+	  "error=\"failed to do request: Head \\\"https://localhost:5000/v2/b/manifests/1\\\": \n"
+	  "tls: failed to verify certificate: x509: certificate has expired\n", 1,
+	  "error=\"failed to do request: Head \"https://localhost:5000/v2/b/manifests/1\": "
+	  "tls: failed to verify certificate: x509: certificate has expired", 0, 2 },
+	{ "URL wrapped at the terminal width, joined without a blank",
+	  "error pulling image configuration: Get https://example.cloudfront.net/registry-v2/blobs/sha256/\n"
+	  "e2/e21c333399e0aeedfd70e8827c9fba3f8e9b170ef8a48a29945eb7702bf6aa5f/data?Expires=15\n"
+	  "43qkOfWhNnTUCq: x509: certificate signed by unknown authority\n", 2,
+	  "error pulling image configuration: Get https://example.cloudfront.net/registry-v2/blobs/sha256/"
+	  "e2/e21c333399e0aeedfd70e8827c9fba3f8e9b170ef8a48a29945eb7702bf6aa5f/data?Expires=15"
+	  "43qkOfWhNnTUCq: x509: certificate signed by unknown authority", 0, 3 },
+	{ "timestamps on every line are dropped before joining",
+	  "2024-03-20T10:11:12.1Z failed to fetch oauth token:\n"
+	  "2024-03-20T10:11:12.2Z   unexpected status: 401 Unauthorized\n", 0,
+	  "failed to fetch oauth token: unexpected status: 401 Unauthorized", 0, 2 },
+	{ "a prompt is not continued", "Password:\nError saving credentials: x\n", 1,
+	  "Error saving credentials: x", 1, 1 },
+	{ "a command ending in a URL is not continued",
+	  "$ skopeo copy docker-archive:/tmp/tiny.tar docker://127.0.0.1:5000/fixkb/tiny:latest\n"
+	  "time=\"2024\" level=fatal msg=\"x\"\n", 1, "time=\"2024\" level=fatal msg=\"x\"", 1, 1 },
+	{ "a complete line is not continued", "denied: denied\nunauthorized: no\n", 1,
+	  "unauthorized: no", 1, 1 },
+	{ "at most LOGJOIN_LINES lines",
+	  "a b:\nc d:\ne f:\ng h:\ni j:\nk l:\nm n:\no p:\nq r:\ns t\n", 9,
+	  "e f: g h: i j: k l: m n: o p: q r: s t", 2, 8 },
+};
+
+static void test_join(void)
+{
+	static char out[LOGLINE_MAX], tmp[LOGLINE_MAX];
+	struct logjoin_span sp;
+	size_t i, k, at, len, first, n;
+	int glue;
+
+	for (i = 0; i < sizeof(join_cases) / sizeof(join_cases[0]); i++) {
+		const struct join_case *c = &join_cases[i];
+
+		len = strlen(c->text);
+		for (at = 0, k = 0; k < c->at_line; k++)
+			at = (size_t)((const char *)memchr(c->text + at, '\n', len - at) - c->text) + 1;
+		n = logjoin_message(c->text, len, at, 0, &sp, out, sizeof(out), tmp);
+		for (first = 0, k = 0; k < c->want_first; k++)
+			first = (size_t)((const char *)memchr(c->text + first, '\n', len - first) -
+					 c->text) + 1;
+		ok(n == strlen(c->want) && memcmp(out, c->want, n) == 0, "join: %s (got \"%.*s\")",
+		   c->name, (int)n, out);
+		ok(sp.first == first && sp.lines == c->want_lines,
+		   "join: %s: starts at line %zu, %lu lines (got offset %zu, %lu lines)",
+		   c->name, c->want_first, c->want_lines, sp.first, sp.lines);
+	}
+	/* floor: a message never starts before it */
+	len = strlen(join_cases[0].text);
+	at = (size_t)(strstr(join_cases[0].text, "unexpected") - join_cases[0].text);
+	(void)logjoin_message(join_cases[0].text, len, at, at, &sp, out, sizeof(out), tmp);
+	ok(sp.first == at, "join: the floor bounds the walk back");
+	ok(logjoin_continues("a b:", 4, "c", 1, 0, &glue) && glue == 1, "continues: colon");
+	ok(!logjoin_continues("", 0, "c", 1, 0, &glue), "continues: not after a blank");
+	/* boundary: the reader holds back the message the last line is in */
+	is_int(logjoin_boundary("x\ny z:\nw\n", 9, tmp), 2, "boundary: before the last message");
+	is_int(logjoin_boundary("x\ny\n", 4, tmp), 2, "boundary: before the last line");
+	is_int(logjoin_boundary("a b:\nw\n", 7, tmp), 0, "boundary: 0 when all is one message");
+}
+
+/* Through the reader: a message broken over the end of the buffer's
+ * first fill still reaches one block. */
+static void test_reader_boundary(void)
+{
+	static char tmp[LOGLINE_MAX];
+	struct logline_reader *r = NULL;
+	struct logline_block b;
+	struct err e = ERR_INIT;
+	size_t fill = LOGLINE_BUF_SIZE - 40, i;
+	char *text = malloc(LOGLINE_BUF_SIZE + 200);
+	int found = 0, blocks = 0;
+	FILE *fp;
+
+	if (!text) {
+		ok(0, "malloc");
+		return;
+	}
+	for (i = 0; i < fill; i++)
+		text[i] = (i % 64 == 63) ? '\n' : 'x';
+	text[fill - 1] = '\n';
+	memcpy(text + fill, "failed to fetch oauth token:\nunexpected status: 401 Unauthorized\n", 65);
+	fp = tmpfile();
+	if (!fp || fwrite(text, 1, fill + 65, fp) != fill + 65 || fseek(fp, 0, SEEK_SET) != 0 ||
+	    logline_reader_new(&r, fp, &e) < 0) {
+		ok(0, "reader over a file");
+		goto cleanup;
+	}
+	logline_reader_set_boundary(r, logjoin_boundary, tmp);
+	while (logline_next_block(r, &b, &e) == 1) {
+		const char *m = memmem(b.text, b.len, "failed to fetch", 15);
+
+		blocks++;
+		if (m && memmem(m, b.len - (size_t)(m - b.text), "401 Unauthorized", 16))
+			found = 1;
+	}
+	ok(blocks >= 2, "boundary: several blocks (%d)", blocks);
+	ok(found, "boundary: the broken message is whole in one block");
+	is_int(logline_lines(r), logline_count_newlines(text, fill + 65),
+	       "boundary: every line handed out once");
+cleanup:
+	logline_reader_free(r);
+	if (fp)
+		fclose(fp);
+	free(text);
 }
 
 static void test_count(void)
@@ -253,6 +414,8 @@ static void test_deadline(void)
 int main(void)
 {
 	test_normalise();
+	test_join();
+	test_reader_boundary();
 	test_count();
 	test_reader();
 	test_deadline();

@@ -204,6 +204,62 @@ static void test_lines(const struct matcher *m)
 	ok(rc == 1 && g.n == 2, "callback stops the scan");
 }
 
+/* A message broken over lines as people paste it (a Go error chain one
+ * link a line, the URL on the next line, markdown quote and a buildx
+ * wrapper) is matched once, whole, at its first physical line; lines
+ * around it keep their numbers, and a long run of filler first moves
+ * the message across the reader's block boundary. */
+static void test_joined(const struct matcher *m)
+{
+	static const char head[] =
+		"Step 1/3 : FROM ghcr.io/o/i:1\n"
+		"> Error: buildx failed with: ERROR: failed to solve: ghcr.io/o/i:1: failed to "
+		"authorize: failed to fetch oauth token: \n"
+		"> `unexpected status from GET request to "
+		"https://ghcr.io/token?scope=repository%3Ao%2Fi%3Apull&service=ghcr.io:`\n"
+		"> 403 Forbidden\n"
+		"pull access denied for foo/bar,\n"
+		"repository does not exist or may require 'docker login'\n"
+		"done\n";
+	struct got g;
+	char *big;
+	size_t i, fill, lines;
+	int rc, bad = 0;
+
+	rc = scan_text(m, head, &g, NULL);
+	is_int(rc, 0, "joined: scan ok");
+	is_int(g.n, 2, "joined: one match per logical message");
+	if (g.n != 2)
+		return;
+	ok(g.pattern[0] == 0 && g.line[0] == 2, "joined: oauth message at its first line (%lu)",
+	   g.line[0]);
+	is_str(g.method[0], "GET", "joined: method");
+	is_str(g.status[0], "403", "joined: status from the fourth line");
+	is_str(g.registry[0], "ghcr.io", "joined: registry from the wrapped URL");
+	ok(g.pattern[1] == 1 && g.line[1] == 5, "joined: after a comma, at line 5");
+	is_str(g.extra[1], "foo/bar", "joined: repo");
+
+	/* the same after filler lines of 61 bytes, the message across the
+	 * end of the reader's first block (LOGLINE_BUF_SIZE) at each of its
+	 * lines */
+	big = malloc(LOGLINE_BUF_SIZE + 2 * 61 + sizeof(head));
+	if (!big)
+		return;
+	for (lines = LOGLINE_BUF_SIZE / 61 - 6; lines <= LOGLINE_BUF_SIZE / 61 + 1; lines++) {
+		fill = lines * 61;
+		for (i = 0; i < fill; i += 61) {
+			memset(big + i, 'x', 60);
+			big[i + 60] = '\n';
+		}
+		memcpy(big + fill, head, sizeof(head));
+		rc = scan_text(m, big, &g, NULL);
+		bad += rc != 0 || g.n != 2 || g.line[0] != lines + 2 || g.line[1] != lines + 5 ||
+		       strcmp(g.status[0], "403") != 0 || strcmp(g.registry[0], "ghcr.io") != 0;
+	}
+	is_int(bad, 0, "joined across the block boundary: same matches, lines shifted");
+	free(big);
+}
+
 static void test_scan_line(const struct matcher *m)
 {
 	struct matcher_scratch *s = NULL, *other_s = NULL;
@@ -470,6 +526,7 @@ int main(void)
 	}
 	is_int(matcher_count(m), NPATS, "count");
 	test_lines(m);
+	test_joined(m);
 	test_scan_line(m);
 	test_differential(m);
 	test_alignment();
