@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/hexdigit.h"
 
 #define ESC 0x1b
 
@@ -615,16 +616,6 @@ size_t logline_prefix_len(const char *s, size_t n)
 	return i;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* One pass of JSON string unescaping in place; returns the new length. */
 static size_t unescape_pass(char *s, size_t n)
@@ -646,9 +637,9 @@ static size_t unescape_pass(char *s, size_t n)
 			s[o++] = ' ';
 			i += 2;
 		} else if (c == 'u' && i + 6 <= n && s[i + 2] == '0' && s[i + 3] == '0' &&
-			   hexval(s[i + 4]) >= 0 && hexval(s[i + 4]) < 8 && hexval(s[i + 5]) >= 0 &&
-			   hexval(s[i + 4]) * 16 + hexval(s[i + 5]) >= 0x20) {
-			s[o++] = (char)(hexval(s[i + 4]) * 16 + hexval(s[i + 5]));
+			   hexdigit_value(s[i + 4]) >= 0 && hexdigit_value(s[i + 4]) < 8 && hexdigit_value(s[i + 5]) >= 0 &&
+			   hexdigit_value(s[i + 4]) * 16 + hexdigit_value(s[i + 5]) >= 0x20) {
+			s[o++] = (char)(hexdigit_value(s[i + 4]) * 16 + hexdigit_value(s[i + 5]));
 			i += 6;
 		} else {
 			s[o++] = s[i++];

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/hexdigit.h"
+
 static int is_lower(char c)
 {
 	return c >= 'a' && c <= 'z';
@@ -216,12 +218,6 @@ const char *regname_request_host(const char *registry)
  * is refused (Go no longer takes bare IPv6 literals). Bracketed hosts
  * are not checked to be IPv6 addresses. */
 
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	return to_lower(c) - 'a' + 10;
-}
 
 /* Go's unescape() well-formedness: every '%' followed by two hex digits. */
 static int go_escapes_ok(const char *s, size_t len)
@@ -262,12 +258,12 @@ static int go_unescape_host(const char *s, size_t len, char *out, size_t n)
 		if (close && s + i == close)
 			zone = 0;
 		if (c == '%') {
-			unsigned char v = (unsigned char)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+			unsigned char v = (unsigned char)(hexdigit_value(s[i + 1]) << 4 | hexdigit_value(s[i + 2]));
 			int pct25 = s[i + 1] == '2' && s[i + 2] == '5';
 
 			if (pct25 && close && s + i < close)
 				zone = 1;   /* RFC 6874: the zone starts */
-			else if (!zone && !pct25 && hexval(s[i + 1]) < 8)
+			else if (!zone && !pct25 && hexdigit_value(s[i + 1]) < 8)
 				return -1;   /* the host escapes only non-ASCII bytes */
 			else if (zone && !pct25 && v != ' ' && (v >= 0x80 || !go_host_byte(v)))
 				return -1;   /* the zone escapes only what it could write */

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hexdigit.h"
+
 int urlvalues_escape(struct buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -65,16 +67,6 @@ cleanup:
 	return rc;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Go's QueryUnescape (lenient: a bad escape is kept as is). */
 static char *unescape(const char *s, size_t n)
@@ -87,10 +79,10 @@ static char *unescape(const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '+') {
 			o[w++] = ' ';
-		} else if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
-			   hexval((unsigned char)s[i + 2]) >= 0) {
-			o[w++] = (char)(hexval((unsigned char)s[i + 1]) * 16 +
-					hexval((unsigned char)s[i + 2]));
+		} else if (s[i] == '%' && i + 2 < n && hexdigit_value((unsigned char)s[i + 1]) >= 0 &&
+			   hexdigit_value((unsigned char)s[i + 2]) >= 0) {
+			o[w++] = (char)(hexdigit_value((unsigned char)s[i + 1]) * 16 +
+					hexdigit_value((unsigned char)s[i + 2]));
 			i += 2;
 		} else {
 			o[w++] = s[i];
