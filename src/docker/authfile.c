@@ -1,5 +1,6 @@
 #include "docker/authfile.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,55 +16,85 @@
 #include "docker/dockercfg.h"
 #include "docker/regname.h"
 
-/* out[*n] = dir "/" file (or dir alone when file is ""). */
-static int add_path(struct authfile_path *out, size_t *n, int legacy, const char *why,
-		    struct err *e, const char *dir, const char *file)
+/* c->p[c->n] = dir "/" file (or dir alone when file is ""). */
+static int add_path(struct authfile_chain *c, int legacy, const char *why, struct err *e,
+		    const char *dir, const char *file)
 {
-	int w = snprintf(out[*n].path, sizeof(out[*n].path), "%s%s%s", dir, *file ? "/" : "", file);
+	struct authfile_path *p = &c->p[c->n];
+	int w = snprintf(p->path, sizeof(p->path), "%s%s%s", dir, *file ? "/" : "", file);
 
-	if (w < 0 || (size_t)w >= sizeof(out[*n].path))
+	if (w < 0 || (size_t)w >= sizeof(p->path))
 		return err_set(e, "auth file path too long (%s)", why);
-	out[*n].legacy = legacy;
-	out[*n].why = why;
-	(*n)++;
+	p->legacy = legacy;
+	p->why = why;
+	c->n++;
 	return 0;
 }
 
-int authfile_chain(struct authfile_path out[AUTHFILE_CHAIN_MAX], size_t *n,
-		   const struct settings *s, struct err *e)
+/* getPathToAuthWithOS without a given path: the runtime-dir file. */
+static int add_runtime_file(struct authfile_chain *c, struct err *e)
 {
-	const char *raf = getenv("REGISTRY_AUTH_FILE"), *xr = getenv("XDG_RUNTIME_DIR");
-	const char *xc = getenv("XDG_CONFIG_HOME"), *dc = getenv("DOCKER_CONFIG");
-	const char *h = paths_home_dir();
+	const char *xr = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
 	char uid[64];
 
-	*n = 0;
-	if (raf && *raf)
-		return add_path(out, n, 0, "REGISTRY_AUTH_FILE", e, raf, "");
+	if (!xr || !*xr) {
+		snprintf(uid, sizeof(uid), "/run/containers/%u", (unsigned)getuid());
+		return add_path(c, 0, "/run/containers/<uid>", e, uid, "auth.json");
+	}
+	if (stat(xr, &st) != 0 && errno == ENOENT) {
+		snprintf(c->note, sizeof(c->note),
+			 "\"%s\" directory set by $XDG_RUNTIME_DIR does not exist: containers/image "
+			 "skips %s/containers/auth.json (and warns)", xr, xr);
+		return 0;
+	}
+	return add_path(c, 0, "XDG_RUNTIME_DIR", e, xr, "containers/auth.json");
+}
+
+/* getAuthFilePaths after the first file. */
+static int add_default_tail(struct authfile_chain *c, const char *dc, struct err *e)
+{
+	const char *xc = getenv("XDG_CONFIG_HOME"), *h = paths_home_dir();
+
+	if (xc && *xc) {
+		if (add_path(c, 0, "XDG_CONFIG_HOME", e, xc, "containers/auth.json") < 0)
+			return -1;
+	} else if (h && add_path(c, 0, "~/.config", e, h, ".config/containers/auth.json") < 0) {
+		return -1;
+	}
+	if (dc && *dc) {
+		if (add_path(c, 0, "DOCKER_CONFIG", e, dc, "config.json") < 0)
+			return -1;
+	} else if (h && add_path(c, 0, "~/.docker", e, h, ".docker/config.json") < 0) {
+		return -1;
+	}
+	return h ? add_path(c, 1, "~/.dockercfg", e, h, ".dockercfg") : 0;
+}
+
+int authfile_chain(struct authfile_chain *c, const struct settings *s, enum authfile_tool tool,
+		   int exclusive, struct err *e)
+{
+	const char *raf = getenv("REGISTRY_AUTH_FILE"), *dc = getenv("DOCKER_CONFIG");
+
+	memset(c, 0, sizeof(*c));
 	if (s && s->config_dir && *s->config_dir)
 		dc = s->config_dir;
-	if (dc && *dc)
-		return add_path(out, n, 0, "DOCKER_CONFIG", e, dc, "config.json");
-	if (xr && *xr) {
-		if (add_path(out, n, 0, "XDG_RUNTIME_DIR", e, xr, "containers/auth.json") < 0)
+	if (raf && *raf) {
+		if (add_path(c, 0, "REGISTRY_AUTH_FILE", e, raf, "") < 0)
 			return -1;
-	} else {
-		snprintf(uid, sizeof(uid), "/run/containers/%u", (unsigned)getuid());
-		if (add_path(out, n, 0, "/run/containers/<uid>", e, uid, "auth.json") < 0)
+		c->given = 1;
+	} else if (tool == AUTHFILE_PODMAN && dc && *dc) {
+		if (add_path(c, 0, "DOCKER_CONFIG (podman/buildah --authfile default)", e, dc,
+			     "config.json") < 0)
 			return -1;
-	}
-	if (xc && *xc) {
-		if (add_path(out, n, 0, "XDG_CONFIG_HOME", e, xc, "containers/auth.json") < 0)
-			return -1;
-	} else if (h) {
-		if (add_path(out, n, 0, "~/.config", e, h, ".config/containers/auth.json") < 0)
-			return -1;
-	}
-	if (!h)
-		return 0;
-	if (add_path(out, n, 0, "~/.docker", e, h, ".docker/config.json") < 0)
+		c->given = 1;
+	} else if (add_runtime_file(c, e) < 0) {
 		return -1;
-	return add_path(out, n, 1, "~/.dockercfg", e, h, ".dockercfg");
+	}
+	c->exclusive = c->given && exclusive;
+	if (c->exclusive)
+		return 0;
+	return add_default_tail(c, dc, e);
 }
 
 void authfile_release(struct authfile *f)

@@ -149,6 +149,10 @@ static void ask(struct client_info *ci, const char *const *argv, const struct se
 	}
 	text = pr.out.data ? pr.out.data : "";
 	len = strcspn(text, "\n");
+	if (ci->id == CLIENT_BUILDX && !strstr(text, "buildx")) {
+		snprintf(ci->note, sizeof(ci->note), "'docker buildx version' did not name buildx");
+		goto cleanup;
+	}
 	if (ci->id == CLIENT_DOCKER && strstr(text, "podman")) {
 		ci->is_podman_shim = 1;
 		snprintf(ci->note, sizeof(ci->note), "podman's docker shim, not a docker CLI");

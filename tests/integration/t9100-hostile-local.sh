@@ -26,6 +26,11 @@ BIN="$TEST_DIR/bin"
 MARK="$TEST_DIR/EXECUTED"
 mkdir -p "$BIN"
 export PATH="$BIN:$PATH"
+# DOCKER_AUTH_CONFIG is read only by docker CLI >= 28.3: a docker that says
+# it is 28.3.0 (only its version text matters), so the variable's hostile
+# forms are judged whatever docker this machine has.
+printf '#!/bin/sh\ncase "$1" in --version) echo "Docker version 28.3.0, build 1234567";; *) exit 1;; esac\n' > "$BIN/docker"
+chmod +x "$BIN/docker"
 cfg() { rm -rf "$CFG"; printf '%s\n' "$1" > "$CFG"; }
 pj() { json_get "$RUN_OUT" "probes.0.$1"; }
 now_ms() { date +%s%3N; }
