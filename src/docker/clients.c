@@ -344,6 +344,8 @@ int clients_authfile_exclusive(const struct clients *cl, enum client_id tool, in
 		r = client_at_least(ci, 4, 4, 0);
 		if (r < 0)
 			r = client_at_least(&cl->c[CLIENT_BUILDAH], 1, 29, 0);
+		if (r < 0)   /* `skopeo login` reads this way, with skopeo's c/image */
+			r = client_at_least(&cl->c[CLIENT_SKOPEO], 1, 11, 0);
 	}
 	if (r < 0) {
 		*assumed = 1;

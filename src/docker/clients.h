@@ -113,7 +113,9 @@ void clients_dac_gate(struct dac_gate *g, const struct clients *cl);
 
 /* containers/image >= 5.24 reads a given authfile alone. tool is
  * CLIENT_SKOPEO, or CLIENT_PODMAN for podman/buildah (podman when
- * installed, else buildah). 1 exclusive, 0 not (an older c/image), and
+ * installed, else buildah, else skopeo: the c/image this machine's
+ * packages carry, which `skopeo login` reads with the same authfile
+ * default as podman). 1 exclusive, 0 not (an older c/image), and
  * when the tool's version is unknown 1 (the current behaviour) with
  * *assumed set. */
 int clients_authfile_exclusive(const struct clients *cl, enum client_id tool, int *assumed);

@@ -159,6 +159,9 @@ static void test_gate_cimage(void)
 	script("podman", "echo 'podman version 4.4.0'");
 	ok(clients_authfile_exclusive(fresh(), CLIENT_PODMAN, &assumed) == 1, "podman 4.4.0: alone");
 	rm_rel("bin/podman");
+	script("skopeo", "echo 'skopeo version 1.9.3'");
+	ok(clients_authfile_exclusive(fresh(), CLIENT_PODMAN, &assumed) == 0 && !assumed,
+	   "no podman or buildah: skopeo 1.9.3's c/image decides (not alone)");
 	script("buildah", "echo 'buildah version 1.28.2 (image-spec 1.0.2-dev, runtime-spec 1.0.2-dev)'");
 	ok(clients_authfile_exclusive(fresh(), CLIENT_PODMAN, &assumed) == 0 && !assumed,
 	   "no podman, buildah 1.28.2: not alone");
