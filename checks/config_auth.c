@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "docker/authfile.h"
 #include "docker/clients.h"
 #include "docker/credential.h"
 #include "docker/credplan.h"
@@ -41,33 +40,23 @@ static void add_file(json_t *files, const char *path, int exists, const char *er
 					       "error", error && *error ? error : NULL));
 }
 
-/* Every file a consumer of plans[] reads, with what is wrong with it. */
-static void list_files(json_t *files, const struct settings *s, const struct cred_plan *plans)
+/* Every file a consumer reads, with what is wrong with it (from the
+ * plans: no file is read again). */
+static void list_files(json_t *files, const struct cred_plan *plans)
 {
-	struct err e = ERR_INIT;
-	char path[PATH_MAX];
+	json_t *cfg = json_object_get(plans[CONSUMER_DOCKER].lookup, "config"), *it;
 	size_t i;
 	int c;
 
-	if (dockercfg_default_path(path, sizeof(path), s, &e) == 0) {
-		struct dockercfg cfg = DOCKERCFG_INIT;
-
-		if (dockercfg_load(&cfg, path, &e) == 0)
-			add_file(files, path, cfg.exists, cfg.error);
-		dockercfg_release(&cfg);
-	}
+	if (cfg)
+		add_file(files, json_string_value(json_object_get(cfg, "path")),
+			 json_is_true(json_object_get(cfg, "exists")),
+			 json_string_value(json_object_get(cfg, "error")));
 	for (c = CONSUMER_CONTAINERS; c < CONSUMER_COUNT; c++) {
-		json_t *chain = json_object_get(plans[c].lookup, "files"), *it;
-
-		json_array_foreach(chain, i, it) {
-			struct authfile f = AUTHFILE_INIT;
-			const char *p = json_string_value(json_object_get(it, "path"));
-			const char *base = strrchr(p, '/');
-
-			if (authfile_load(&f, p, base && strcmp(base, "/.dockercfg") == 0, &e) == 0)
-				add_file(files, p, f.exists, f.error);
-			authfile_release(&f);
-		}
+		json_array_foreach(json_object_get(plans[c].lookup, "files"), i, it)
+			add_file(files, json_string_value(json_object_get(it, "path")),
+				 json_is_true(json_object_get(it, "exists")),
+				 json_string_value(json_object_get(it, "error")));
 	}
 }
 
@@ -97,35 +86,6 @@ static void describe(char *out, size_t n, const struct cred_plan *p)
 	}
 }
 
-/* Who a stored credential is for, and a fingerprint of its secret, so two
- * sources can be compared without showing either secret. 0 when read. */
-static int credential_id(const struct credential *cred, char *user, size_t un,
-			 char fp[SENSITIVE_FP_MAX])
-{
-	sensitive_fingerprint(cred->identity_token || !sensitive_is_empty(&cred->secret) ?
-			      &cred->secret : &cred->registry_token, fp);
-	snprintf(user, un, "%s", cred->identity_token ? "<token>" : cred->username);
-	return 0;
-}
-
-static void add_credential_summary(json_t *o, const struct cred_plan *p)
-{
-	struct credential cred = CREDENTIAL_INIT;
-	struct err e = ERR_INIT;
-	char fp[SENSITIVE_FP_MAX], user[CREDENTIAL_USER_MAX];
-
-	if (p->source != SRC_AUTHS && p->source != SRC_DOCKER_AUTH_CONFIG)
-		return;
-	if (credplan_read_auths(&cred, p, &e) < 0) {
-		json_object_set_new(o, "credential_error", json_string(e.msg));
-		return;
-	}
-	credential_id(&cred, user, sizeof(user), fp);
-	json_object_set_new(o, "username", json_string(user));
-	json_object_set_new(o, "secret_fingerprint", json_string(fp));
-	credential_release(&cred);
-}
-
 static json_t *plan_json(const struct cred_plan *p)
 {
 	json_t *o = json_pack("{s:s, s:s?, s:s, s:s?, s:b, s:b, s:b, s:O, s:O, s:O}",
@@ -140,9 +100,16 @@ static json_t *plan_json(const struct cred_plan *p)
 			 "problems", p->problems,
 			 "lookup", p->lookup);
 
-	if (o)
-		add_credential_summary(o, p);
+	if (o && p->credential)
+		json_object_update(o, p->credential);
 	return o;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
 }
 
 /* A c/image consumer reads an auths entry from one file while a later
@@ -150,39 +117,27 @@ static json_t *plan_json(const struct cred_plan *p)
  * in front of docker's config.json): 1 with why filled. */
 static int cimage_hides_other(const struct cred_plan *p, enum consumer c, char *why, size_t n)
 {
-	struct credential won = CREDENTIAL_INIT, other = CREDENTIAL_INIT;
-	char fa[SENSITIVE_FP_MAX], fb[SENSITIVE_FP_MAX], ua[CREDENTIAL_USER_MAX],
-	     ub[CREDENTIAL_USER_MAX], sa[PATH_MAX], sb[PATH_MAX];
-	struct err e = ERR_INIT;
-	int hit = 0;
+	char sa[PATH_MAX], sb[PATH_MAX];
 	size_t i;
 	json_t *it;
 
-	if (c == CONSUMER_DOCKER || p->source != SRC_AUTHS || credplan_read_auths(&won, p, &e) < 0)
+	if (c == CONSUMER_DOCKER || p->source != SRC_AUTHS || !p->credential)
 		return 0;
-	credential_id(&won, ua, sizeof(ua), fa);
 	json_array_foreach(p->shadowed, i, it) {
-		const char *src = json_string_value(json_object_get(it, "source"));
-		const char *file = json_string_value(json_object_get(it, "file"));
-		const char *key = json_string_value(json_object_get(it, "key"));
-
-		if (!src || strcmp(src, "auths") != 0 || !file || !key ||
-		    credplan_read_entry(&other, p, file, key, &e) < 0)
+		if (strcmp(str(it, "source"), "auths") != 0 || !json_object_get(it, "secret_fingerprint"))
 			continue;
-		credential_id(&other, ub, sizeof(ub), fb);
-		credential_release(&other);
-		if (strcmp(ua, ub) == 0 && strcmp(fa, fb) == 0)
+		if (strcmp(str(it, "username"), str(p->credential, "username")) == 0 &&
+		    strcmp(str(it, "secret_fingerprint"), str(p->credential, "secret_fingerprint")) == 0)
 			continue;
 		paths_display(sa, sizeof(sa), p->file);
-		paths_display(sb, sizeof(sb), file);
+		paths_display(sb, sizeof(sb), str(it, "file"));
 		snprintf(why, n, "%s sends '%s' (%s) from %s, which it reads first; the different "
-			 "credential in %s ('%s', %s) is never sent by it", consumer_label(c), ua, fa,
-			 sa, sb, ub, fb);
-		hit = 1;
-		break;
+			 "credential in %s ('%s', %s) is never sent by it", consumer_label(c),
+			 str(p->credential, "username"), str(p->credential, "secret_fingerprint"), sa, sb,
+			 str(it, "username"), str(it, "secret_fingerprint"));
+		return 1;
 	}
-	credential_release(&won);
-	return hit;
+	return 0;
 }
 
 static void note_problems(struct summary *sm, const struct cred_plan *p)
@@ -319,7 +274,7 @@ static void run(const struct probe_ctx *ctx, struct probe_result *res)
 		json_object_set_new(consumers, consumer_name((enum consumer)c), plan_json(&plans[c]));
 		summarise(&sm, &plans[c], (enum consumer)c);
 	}
-	list_files(files, ctx->settings, plans);
+	list_files(files, plans);
 	describe_all(all, sizeof(all), plans);
 	dac = json_object_get(plans[CONSUMER_DOCKER].lookup, "docker_auth_config");
 	verdict(res, &sm, ctx->registry, all,

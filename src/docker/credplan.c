@@ -56,7 +56,8 @@ void cred_plan_release(struct cred_plan *plan)
 	json_decref(plan->shadowed);
 	json_decref(plan->problems);
 	json_decref(plan->lookup);
-	plan->shadowed = plan->problems = plan->lookup = NULL;
+	json_decref(plan->credential);
+	plan->shadowed = plan->problems = plan->lookup = plan->credential = NULL;
 	plan->source = SRC_NONE;
 	plan->file[0] = plan->key[0] = plan->helper[0] = '\0';
 	plan->helper_name_valid = plan->has_identity_token = plan->plaintext = 0;
@@ -79,6 +80,36 @@ static int add_shadowed(struct cred_plan *plan, const char *source, const char *
 	return json_array_append_new(plan->shadowed,
 				     json_pack("{s:s, s:s, s:s, s:s, s:b}", "source", source, "file", file,
 					       "key", key, "why", why, "fallback", fallback));
+}
+
+/* {username, secret_fingerprint} of a stored credential: the identity
+ * token when there is one (sent with an empty username), else the
+ * password, else the registry token. Never the secret itself. */
+static json_t *cred_id(const char *user, const struct sensitive *password,
+		       const struct sensitive *identity, const struct sensitive *regtoken)
+{
+	char fp[SENSITIVE_FP_MAX];
+	const struct sensitive *sec = !sensitive_is_empty(identity) ? identity :
+				      !sensitive_is_empty(password) || !regtoken ? password : regtoken;
+
+	sensitive_fingerprint(sec, fp);
+	return json_pack("{s:s, s:s}", "username", !sensitive_is_empty(identity) ? "<token>" : user,
+			 "secret_fingerprint", fp);
+}
+
+/* Adds who/which secret to the shadowed record just added. */
+static void shadow_id(struct cred_plan *plan, json_t *id)
+{
+	json_t *last = json_array_get(plan->shadowed, json_array_size(plan->shadowed) - 1);
+
+	if (last && id)
+		json_object_update(last, id);
+	json_decref(id);
+}
+
+static json_t *docker_entry_id(const struct dockercfg_entry *en)
+{
+	return cred_id(en->username, &en->password, &en->identity_token, &en->registry_token);
 }
 
 static void set_helper(struct cred_plan *plan, const char *name)
@@ -130,6 +161,9 @@ static int docker_load(struct cred_plan *plan, struct docker_view *v, const stru
 	if (dockercfg_default_path(v->path, sizeof(v->path), s, e) < 0 ||
 	    dockercfg_load(&v->cfg, v->path, e) < 0)
 		return -1;
+	json_object_set_new(plan->lookup, "config",
+			    json_pack("{s:s, s:b, s:s?}", "path", v->path, "exists", v->cfg.exists,
+				      "error", v->cfg.error[0] ? v->cfg.error : NULL));
 	if (v->cfg.broken) {
 		snprintf(msg, sizeof(msg), "WARNING: Error parsing config file (%s): %s", v->path, v->cfg.error);
 		add_problem(plan, v->path, "malformed", msg);
@@ -217,8 +251,11 @@ static void docker_decide(struct cred_plan *plan, const struct docker_view *v)
 			add_shadowed(plan, "credHelpers", v->path, v->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
 		else if (v->store)
 			add_shadowed(plan, "credsStore", v->path, v->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
-		if (dockercfg_entry_has_credential(en))
+		plan->credential = docker_entry_id(v->dac_hit);
+		if (dockercfg_entry_has_credential(en)) {
 			add_shadowed(plan, "auths", v->path, en->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
+			shadow_id(plan, docker_entry_id(en));
+		}
 	} else if (has_helper || v->store) {
 		plan->source = has_helper ? SRC_CRED_HELPER : SRC_CREDS_STORE;
 		snprintf(plan->file, sizeof(plan->file), "%s", v->path);
@@ -230,6 +267,7 @@ static void docker_decide(struct cred_plan *plan, const struct docker_view *v)
 				 "%s → docker-credential-%s replaces auths for this host, even when it finds nothing",
 				 cred_source_name(plan->source), plan->helper);
 			add_shadowed(plan, "auths", v->path, en->key, why, 0);
+			shadow_id(plan, docker_entry_id(en));
 		}
 	} else if (dockercfg_entry_has_credential(en)) {
 		plan->source = SRC_AUTHS;
@@ -237,6 +275,7 @@ static void docker_decide(struct cred_plan *plan, const struct docker_view *v)
 		snprintf(plan->key, sizeof(plan->key), "%s", en->key);
 		plan->plaintext = !sensitive_is_empty(&en->password);
 		plan->has_identity_token = !sensitive_is_empty(&en->identity_token);
+		plan->credential = docker_entry_id(en);
 	} else if (*v->autostore) {
 		plan->source = SRC_AUTO_STORE;
 		snprintf(plan->file, sizeof(plan->file), "%s", v->path);
@@ -303,6 +342,8 @@ static void containers_shadowed(struct cred_plan *plan, const struct authfile *f
 	else
 		snprintf(why, sizeof(why), "%s is read first and wins", plan->file);
 	add_shadowed(plan, m->hit == AUTHFILE_HELPER ? "credHelpers" : "auths", f->path, m->key, why, fb);
+	if (m->hit == AUTHFILE_AUTH)
+		shadow_id(plan, cred_id(m->username, &m->password, &m->identity_token, NULL));
 }
 
 /* The first file with an answer decides; 1 when this one did. */
@@ -325,6 +366,7 @@ static int containers_take(struct cred_plan *plan, const struct authfile *f,
 		plan->source = SRC_AUTHS;
 		plan->plaintext = !sensitive_is_empty(&m->password);
 		plan->has_identity_token = !sensitive_is_empty(&m->identity_token);
+		plan->credential = cred_id(m->username, &m->password, &m->identity_token, NULL);
 		break;
 	case AUTHFILE_NONE:
 		return 0;
@@ -358,8 +400,9 @@ static int containers_files(struct cred_plan *plan, const struct authfile_chain 
 			authfile_release(&f);
 			goto cleanup;
 		}
-		json_array_append_new(files, json_pack("{s:s, s:s, s:b}", "path", ch->p[i].path,
-						       "why", ch->p[i].why, "exists", f.exists));
+		json_array_append_new(files, json_pack("{s:s, s:s, s:b, s:s?}", "path", ch->p[i].path,
+						       "why", ch->p[i].why, "exists", f.exists,
+						       "error", f.error[0] ? f.error : NULL));
 		if (f.exists) {
 			containers_notes(plan, &f, &m, registry);
 			if (*found)

@@ -64,13 +64,17 @@ struct cred_plan {
 	json_t *problems;                  /* array of {file, kind, what}: malformed files/variables
 	                                      met on the way (the consumer falls back), keys that
 	                                      look right but are not read, ignored settings; owned */
+	json_t *credential;                /* SRC_AUTHS / SRC_DOCKER_AUTH_CONFIG: {username,
+	                                      secret_fingerprint} of what is sent (owned, or NULL);
+	                                      shadowed auths records carry the same two fields */
 	json_t *lookup;                    /* how the consumer looks (owned object, for evidence):
-	                                      docker: {docker_auth_config: {read, assumed, why}};
-	                                      c/image: {files: [{path, why, exists}], authfile_alone,
+	                                      docker: {config: {path, exists, error},
+	                                      docker_auth_config: {read, assumed, why}};
+	                                      c/image: {files: [{path, why, exists, error}], authfile_alone,
 	                                      version_assumed, credential_helpers, from} */
 };
 
-#define CRED_PLAN_INIT { CONSUMER_DOCKER, SRC_NONE, "", "", "", 0, 0, 0, 0, NULL, NULL, NULL }
+#define CRED_PLAN_INIT { CONSUMER_DOCKER, SRC_NONE, "", "", "", 0, 0, 0, 0, NULL, NULL, NULL, NULL }
 
 /* Resolves the plan for `registry` (normalised host[:port]; "docker.io"
  * for Docker Hub). Never runs a helper and never touches the network.
