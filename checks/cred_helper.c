@@ -259,7 +259,7 @@ static void run(const struct probe_ctx *ctx, struct probe_result *res)
 			hr->r.status = CREDHELPER_INVALID_NAME;
 			snprintf(hr->r.program, sizeof(hr->r.program), "docker-credential-%s",
 				 hr->plan->helper);
-		} else if (credhelper_get(&hr->r, hr->plan->helper, hr->plan->key,
+		} else if (credhelper_get_in(&hr->r, ctx->settings, hr->plan->helper, hr->plan->key,
 					  ctx->deadline_ms, &e) < 0) {
 			res->evidence = json_object();
 			probe_result_set(res, PROBE_ERROR, "internal", "running %s: %s",
