@@ -32,6 +32,22 @@ is "$(probe_field status)" fail "malformed config.json: fail"
 is "$(probe_field code)" config_malformed "malformed config.json: config_malformed"
 is "$RUN_RC" 1 "fail exits 1"
 
+# Docker Hub credentials under "docker.io": docker and BuildKit read Hub
+# credentials only under https://index.docker.io/v1/, containers/image
+# reads this key too
+printf '{"auths":{"docker.io":{"auth":"%s"}}}' "$(canary_userpass_b64 alice)" > "$cfg"
+run_fixkb probe config_auth --registry docker.io --format json
+is "$(probe_field status)/$(probe_field code)" warn/shadowed_credentials "Hub key docker.io: shadowed_credentials, not just plaintext"
+like "$(probe_field detail)" "auths key 'docker.io' .* is never read for Docker Hub: docker and BuildKit read only 'https://index.docker.io/v1/' \\(move the entry to that key" \
+	"says docker never reads it, and the fix"
+like "$(probe_field detail)" "docker/BuildKit: none" "docker sends nothing for Hub"
+like "$(probe_field detail)" "containers/image \\(skopeo, podman, buildah\\): auths 'docker.io'" "containers/image does read it"
+run_fixkb doctor --offline --format json
+like "$RUN_OUT" "never read for Docker Hub" "bare doctor finds it (docker.io from the config)"
+printf '{"auths":{"https://index.docker.io/v1/":{"auth":"%s"}}}' "$(canary_userpass_b64 alice)" > "$cfg"
+run_fixkb probe config_auth --registry docker.io --format json
+is "$(probe_field code)" plaintext_credentials "the right key: no shadowing"
+
 echo '{}' > "$cfg"
 run_fixkb probe docker_auth_config --format json
 is "$(probe_field status)" skip "DOCKER_AUTH_CONFIG unset: skip"
