@@ -439,6 +439,9 @@ static void mark_read(struct resolver *rv)
 				c->read_by[CONSUMER_CONTAINERS] = 1;
 		if (c->store == STORE_HELPER)
 			c->read_by[CONSUMER_CONTAINERS] = 1;
+		/* podman/buildah read the same kinds of store (credplan.h) */
+		c->read_by[CONSUMER_PODMAN] = c->read_by[CONSUMER_CONTAINERS] ||
+					      (c->store == STORE_DOCKER_CONFIG && c->read_by[CONSUMER_DOCKER]);
 	}
 }
 
