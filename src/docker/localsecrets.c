@@ -2,7 +2,6 @@
  * see localsecrets.h. */
 #include "docker/localsecrets.h"
 
-#include <ctype.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include "docker/dockercfg.h"
 
 #define REDACTED "[redacted]"
-#define OPAQUE "[opaque]"
 #define OPAQUE_MIN 20
 
 static int add_one(struct localsecrets *l, const void *p, size_t n)
@@ -174,40 +172,6 @@ cleanup:
 
 /* ---- scrubbing ---- */
 
-static int opaque_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '+' || c == '=';
-}
-
-/* Step 3, in place: long runs mixing letters and digits → [opaque]. */
-static void hide_opaque(char *s)
-{
-	size_t i = 0, o = 0, j, k;
-
-	while (s[i]) {
-		int alpha = 0, digit = 0;
-
-		for (j = i; s[j] && opaque_char(s[j]); j++)
-			;
-		for (k = i; k < j; k++) {
-			alpha |= isalpha((unsigned char)s[k]) != 0;
-			digit |= isdigit((unsigned char)s[k]) != 0;
-		}
-		if (j - i >= OPAQUE_MIN && alpha && digit) {
-			memcpy(s + o, OPAQUE, sizeof(OPAQUE) - 1);   /* 8 < 20: never outruns i */
-			o += sizeof(OPAQUE) - 1;
-			i = j;
-			continue;
-		}
-		if (j == i)
-			j = i + 1;
-		memmove(s + o, s + i, j - i);
-		o += j - i;
-		i = j;
-	}
-	s[o] = '\0';
-}
-
 /* Step 1: every byte inside a known secret is masked, then each masked
  * run becomes one [redacted]. */
 static int hide_known(struct buf *out, const struct localsecrets *l, const char *in, size_t n)
@@ -255,7 +219,7 @@ int localsecrets_scrub(struct buf *out, const struct localsecrets *l, const char
 	if (!shaped)
 		goto cleanup;
 	redact_text(known.data ? known.data : "", known.len, shaped, cap);
-	hide_opaque(shaped);
+	redact_opaque_runs(shaped, "_+=", OPAQUE_MIN, 1);
 	out->max = cap;
 	if (buf_appends(out, shaped) < 0 || buf_append(out, "", 0) < 0)
 		goto cleanup;
