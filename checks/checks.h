@@ -70,10 +70,17 @@ struct probe {
 	int (*applies)(const struct probe_ctx *ctx);
 };
 
-/* Sets status, code and a printf-formatted detail in one call. */
+/* Sets status, code and a printf-formatted detail in one call. A detail
+ * longer than PROBE_DETAIL_MAX - 1 bytes is cut by probe_detail_cut. */
 void probe_result_set(struct probe_result *res, enum probe_status status,
 		      const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Copies in to out[cap]; when it does not fit, cuts it on a UTF-8
+ * character boundary, at a word boundary (a blank) within the last 48
+ * bytes when there is one, drops trailing blanks and , ; : and ends it
+ * with "…" (U+2026). The result is always NUL-terminated and valid
+ * UTF-8 if in was. */
+void probe_detail_cut(char *out, size_t cap, const char *in);
 void probe_result_release(struct probe_result *res);
 const char *probe_status_name(enum probe_status s);
 

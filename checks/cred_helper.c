@@ -201,9 +201,23 @@ static void describe(const struct helper_run *hr, const char *registry, struct p
 	}
 }
 
+static void no_helper(struct probe_result *res, const struct cred_plan *plans, const char *registry)
+{
+	res->evidence = json_pack("{s:n, s:s, s:s, s:s, s:s}", "helper",
+				  "server_key", plans[CONSUMER_DOCKER].key,
+				  "docker/buildkit", cred_source_name(plans[CONSUMER_DOCKER].source),
+				  "containers/image", cred_source_name(plans[CONSUMER_CONTAINERS].source),
+				  "podman/buildah", cred_source_name(plans[CONSUMER_PODMAN].source));
+	probe_result_set(res, PROBE_SKIP, "no_helper",
+			 "no credential helper applies to %s (docker: %s, containers/image: %s, "
+			 "podman/buildah: %s)", registry, cred_source_name(plans[CONSUMER_DOCKER].source),
+			 cred_source_name(plans[CONSUMER_CONTAINERS].source),
+			 cred_source_name(plans[CONSUMER_PODMAN].source));
+}
+
 static void run(const struct probe_ctx *ctx, struct probe_result *res)
 {
-	struct cred_plan plans[CONSUMER_COUNT] = { CRED_PLAN_INIT, CRED_PLAN_INIT };
+	struct cred_plan plans[CONSUMER_COUNT] = { CRED_PLAN_INIT, CRED_PLAN_INIT, CRED_PLAN_INIT };
 	struct helper_run runs[MAX_RUNS];
 	struct err e = ERR_INIT;
 	size_t nruns = 0, i, worst = 0;
@@ -235,14 +249,7 @@ static void run(const struct probe_ctx *ctx, struct probe_result *res)
 		runs[i].consumers |= 1u << c;
 	}
 	if (nruns == 0) {
-		res->evidence = json_pack("{s:n, s:s, s:s, s:s}", "helper",
-					  "server_key", plans[CONSUMER_DOCKER].key,
-					  "docker/buildkit", cred_source_name(plans[CONSUMER_DOCKER].source),
-					  "containers/image", cred_source_name(plans[CONSUMER_CONTAINERS].source));
-		probe_result_set(res, PROBE_SKIP, "no_helper",
-				 "no credential helper applies to %s (docker: %s, containers/image: %s)",
-				 ctx->registry, cred_source_name(plans[CONSUMER_DOCKER].source),
-				 cred_source_name(plans[CONSUMER_CONTAINERS].source));
+		no_helper(res, plans, ctx->registry);
 		goto cleanup;
 	}
 	for (i = 0; i < nruns; i++) {
@@ -252,7 +259,7 @@ static void run(const struct probe_ctx *ctx, struct probe_result *res)
 			hr->r.status = CREDHELPER_INVALID_NAME;
 			snprintf(hr->r.program, sizeof(hr->r.program), "docker-credential-%s",
 				 hr->plan->helper);
-		} else if (credhelper_get(&hr->r, hr->plan->helper, hr->plan->key,
+		} else if (credhelper_get_in(&hr->r, ctx->settings, hr->plan->helper, hr->plan->key,
 					  ctx->deadline_ms, &e) < 0) {
 			res->evidence = json_object();
 			probe_result_set(res, PROBE_ERROR, "internal", "running %s: %s",

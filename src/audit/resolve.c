@@ -411,10 +411,16 @@ static int plan_other_containers(struct resolver *rv, const char *reg)
 			break;
 		}
 		done = m.hit != AUTHFILE_NONE;
-		if (m.hit == AUTHFILE_HELPER)
+		/* another user's DOCKER_CONFIG is not known: podman and buildah
+		 * read the same chain as skopeo then */
+		if (m.hit == AUTHFILE_HELPER) {
 			rc = use_helper(rv, reg, CONSUMER_CONTAINERS, "credHelpers", m.helper, m.key);
-		else if (m.hit == AUTHFILE_AUTH)
+			if (rc == 0)
+				rc = use_helper(rv, reg, CONSUMER_PODMAN, "credHelpers", m.helper, m.key);
+		} else if (m.hit == AUTHFILE_AUTH) {
 			use_file(rv, CONSUMER_CONTAINERS, f->path, m.key);
+			use_file(rv, CONSUMER_PODMAN, f->path, m.key);
+		}
 	}
 	authfile_match_release(&m);
 	return rc;
@@ -439,6 +445,9 @@ static void mark_read(struct resolver *rv)
 				c->read_by[CONSUMER_CONTAINERS] = 1;
 		if (c->store == STORE_HELPER)
 			c->read_by[CONSUMER_CONTAINERS] = 1;
+		/* podman/buildah read the same kinds of store (credplan.h) */
+		c->read_by[CONSUMER_PODMAN] = c->read_by[CONSUMER_CONTAINERS] ||
+					      (c->store == STORE_DOCKER_CONFIG && c->read_by[CONSUMER_DOCKER]);
 	}
 }
 

@@ -108,17 +108,19 @@ static void defaults_current(struct home_stores *hs)
 
 static int paths_current(struct home_stores *hs, const struct settings *s, struct err *e)
 {
-	struct authfile_path chain[AUTHFILE_CHAIN_MAX];
+	struct authfile_chain ch;
 	char path[PATH_MAX];
-	size_t n = 0, i;
+	size_t i;
 
 	if (dockercfg_default_path(path, sizeof(path), s, e) < 0)
 		return -1;
 	hs->docker = add_file(hs, path, "/");
-	if (authfile_chain(chain, &n, s, e) < 0)
+	/* every file containers/image may read (skopeo's chain, and the files
+	 * an older c/image reads after an authfile) */
+	if (authfile_chain(&ch, s, AUTHFILE_SKOPEO, 0, e) < 0)
 		return -1;
-	for (i = 0; i < n; i++)
-		chain_add(hs, add_file(hs, chain[i].path, "/"), chain[i].legacy);
+	for (i = 0; i < ch.n; i++)
+		chain_add(hs, add_file(hs, ch.p[i].path, "/"), ch.p[i].legacy);
 	if (snprintf(path, sizeof(path), "%s/.dockercfg", hs->home->env_home) < (int)sizeof(path))
 		hs->legacy = add_file(hs, path, "/");
 	defaults_current(hs);

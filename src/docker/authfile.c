@@ -1,5 +1,6 @@
 #include "docker/authfile.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,55 +16,85 @@
 #include "docker/dockercfg.h"
 #include "docker/regname.h"
 
-/* out[*n] = dir "/" file (or dir alone when file is ""). */
-static int add_path(struct authfile_path *out, size_t *n, int legacy, const char *why,
-		    struct err *e, const char *dir, const char *file)
+/* c->p[c->n] = dir "/" file (or dir alone when file is ""). */
+static int add_path(struct authfile_chain *c, int legacy, const char *why, struct err *e,
+		    const char *dir, const char *file)
 {
-	int w = snprintf(out[*n].path, sizeof(out[*n].path), "%s%s%s", dir, *file ? "/" : "", file);
+	struct authfile_path *p = &c->p[c->n];
+	int w = snprintf(p->path, sizeof(p->path), "%s%s%s", dir, *file ? "/" : "", file);
 
-	if (w < 0 || (size_t)w >= sizeof(out[*n].path))
+	if (w < 0 || (size_t)w >= sizeof(p->path))
 		return err_set(e, "auth file path too long (%s)", why);
-	out[*n].legacy = legacy;
-	out[*n].why = why;
-	(*n)++;
+	p->legacy = legacy;
+	p->why = why;
+	c->n++;
 	return 0;
 }
 
-int authfile_chain(struct authfile_path out[AUTHFILE_CHAIN_MAX], size_t *n,
-		   const struct settings *s, struct err *e)
+/* getPathToAuthWithOS without a given path: the runtime-dir file. */
+static int add_runtime_file(struct authfile_chain *c, struct err *e)
 {
-	const char *raf = getenv("REGISTRY_AUTH_FILE"), *xr = getenv("XDG_RUNTIME_DIR");
-	const char *xc = getenv("XDG_CONFIG_HOME"), *dc = getenv("DOCKER_CONFIG");
-	const char *h = paths_home_dir();
+	const char *xr = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
 	char uid[64];
 
-	*n = 0;
-	if (raf && *raf)
-		return add_path(out, n, 0, "REGISTRY_AUTH_FILE", e, raf, "");
+	if (!xr || !*xr) {
+		snprintf(uid, sizeof(uid), "/run/containers/%u", (unsigned)getuid());
+		return add_path(c, 0, "/run/containers/<uid>", e, uid, "auth.json");
+	}
+	if (stat(xr, &st) != 0 && errno == ENOENT) {
+		snprintf(c->note, sizeof(c->note),
+			 "\"%s\" directory set by $XDG_RUNTIME_DIR does not exist: containers/image "
+			 "skips %s/containers/auth.json (and warns)", xr, xr);
+		return 0;
+	}
+	return add_path(c, 0, "XDG_RUNTIME_DIR", e, xr, "containers/auth.json");
+}
+
+/* getAuthFilePaths after the first file. */
+static int add_default_tail(struct authfile_chain *c, const char *dc, struct err *e)
+{
+	const char *xc = getenv("XDG_CONFIG_HOME"), *h = paths_home_dir();
+
+	if (xc && *xc) {
+		if (add_path(c, 0, "XDG_CONFIG_HOME", e, xc, "containers/auth.json") < 0)
+			return -1;
+	} else if (h && add_path(c, 0, "~/.config", e, h, ".config/containers/auth.json") < 0) {
+		return -1;
+	}
+	if (dc && *dc) {
+		if (add_path(c, 0, "DOCKER_CONFIG", e, dc, "config.json") < 0)
+			return -1;
+	} else if (h && add_path(c, 0, "~/.docker", e, h, ".docker/config.json") < 0) {
+		return -1;
+	}
+	return h ? add_path(c, 1, "~/.dockercfg", e, h, ".dockercfg") : 0;
+}
+
+int authfile_chain(struct authfile_chain *c, const struct settings *s, enum authfile_tool tool,
+		   int exclusive, struct err *e)
+{
+	const char *raf = getenv("REGISTRY_AUTH_FILE"), *dc = getenv("DOCKER_CONFIG");
+
+	memset(c, 0, sizeof(*c));
 	if (s && s->config_dir && *s->config_dir)
 		dc = s->config_dir;
-	if (dc && *dc)
-		return add_path(out, n, 0, "DOCKER_CONFIG", e, dc, "config.json");
-	if (xr && *xr) {
-		if (add_path(out, n, 0, "XDG_RUNTIME_DIR", e, xr, "containers/auth.json") < 0)
+	if (raf && *raf) {
+		if (add_path(c, 0, "REGISTRY_AUTH_FILE", e, raf, "") < 0)
 			return -1;
-	} else {
-		snprintf(uid, sizeof(uid), "/run/containers/%u", (unsigned)getuid());
-		if (add_path(out, n, 0, "/run/containers/<uid>", e, uid, "auth.json") < 0)
+		c->given = 1;
+	} else if (tool == AUTHFILE_PODMAN && dc && *dc) {
+		if (add_path(c, 0, "DOCKER_CONFIG (podman/buildah --authfile default)", e, dc,
+			     "config.json") < 0)
 			return -1;
-	}
-	if (xc && *xc) {
-		if (add_path(out, n, 0, "XDG_CONFIG_HOME", e, xc, "containers/auth.json") < 0)
-			return -1;
-	} else if (h) {
-		if (add_path(out, n, 0, "~/.config", e, h, ".config/containers/auth.json") < 0)
-			return -1;
-	}
-	if (!h)
-		return 0;
-	if (add_path(out, n, 0, "~/.docker", e, h, ".docker/config.json") < 0)
+		c->given = 1;
+	} else if (add_runtime_file(c, e) < 0) {
 		return -1;
-	return add_path(out, n, 1, "~/.dockercfg", e, h, ".dockercfg");
+	}
+	c->exclusive = c->given && exclusive;
+	if (c->exclusive)
+		return 0;
+	return add_default_tail(c, dc, e);
 }
 
 void authfile_release(struct authfile *f)
@@ -99,30 +130,40 @@ void authfile_release(struct authfile *f)
 	} \
 } while (0)
 
-static struct authfile_entry *entry_slot(struct authfile *f, const char *key)
+/* The entry for key: the existing one (emptied) or a new one; idx maps
+ * keys to positions (a jansson object as a hash table), and the array
+ * grows by doubling, so big files load in linear time. */
+static struct authfile_entry *entry_slot(struct authfile *f, json_t *idx, const char *key)
 {
-	struct authfile_entry *grown;
-	size_t i;
+	struct authfile_entry *grown, *en;
+	json_t *at = json_object_get(idx, key);
+	size_t n = f->nauths;
 
-	for (i = 0; i < f->nauths; i++) {
-		if (strcmp(f->auths[i].key, key) == 0) {
-			sensitive_release(&f->auths[i].auth);
-			sensitive_release(&f->auths[i].identity_token);
-			return &f->auths[i];
-		}
+	if (at) {
+		en = &f->auths[json_integer_value(at)];
+		sensitive_release(&en->auth);
+		sensitive_release(&en->identity_token);
+		return en;
 	}
-	grown = realloc(f->auths, (f->nauths + 1) * sizeof(*grown));
-	if (!grown)
+	if ((n & (n - 1)) == 0) {
+		grown = realloc(f->auths, (n ? 2 * n : 1) * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		f->auths = grown;
+	}
+	en = &f->auths[n];
+	memset(en, 0, sizeof(*en));
+	en->key = strdup(key);
+	if (!en->key || json_object_set_new(idx, key, json_integer((json_int_t)n)) < 0) {
+		free(en->key);
+		en->key = NULL;
 		return NULL;
-	f->auths = grown;
-	memset(&f->auths[f->nauths], 0, sizeof(*grown));
-	f->auths[f->nauths].key = strdup(key);
-	if (!f->auths[f->nauths].key)
-		return NULL;
-	return &f->auths[f->nauths++];
+	}
+	f->nauths++;
+	return en;
 }
 
-static int load_auths(struct authfile *f, json_t *obj)
+static int load_auths(struct authfile *f, json_t *obj, json_t *idx)
 {
 	struct authfile_entry *en;
 	const char *k, *fk;
@@ -135,7 +176,7 @@ static int load_auths(struct authfile *f, json_t *obj)
 		return 0;
 	}
 	json_object_foreach(obj, k, v) {
-		en = entry_slot(f, k);
+		en = entry_slot(f, idx, k);
 		if (!en)
 			return -1;
 		if (json_is_null(v))
@@ -164,7 +205,39 @@ static int load_auths(struct authfile *f, json_t *obj)
 	return 0;
 }
 
-static int load_helpers(struct authfile *f, json_t *obj)
+/* Position of credHelpers key k (hidx: key → position), added if new. */
+static int helper_slot(struct authfile *f, json_t *hidx, const char *k, size_t *i)
+{
+	json_t *at = json_object_get(hidx, k);
+	size_t n = f->nhelpers;
+	char **gk, **gn;
+
+	if (at) {
+		*i = (size_t)json_integer_value(at);
+		return 0;
+	}
+	if ((n & (n - 1)) == 0) {
+		gk = realloc(f->helper_keys, (n ? 2 * n : 1) * sizeof(*gk));
+		if (!gk)
+			return -1;
+		f->helper_keys = gk;
+		gn = realloc(f->helper_names, (n ? 2 * n : 1) * sizeof(*gn));
+		if (!gn)
+			return -1;
+		f->helper_names = gn;
+	}
+	f->helper_keys[n] = strdup(k);
+	f->helper_names[n] = NULL;
+	if (!f->helper_keys[n] || json_object_set_new(hidx, k, json_integer((json_int_t)n)) < 0) {
+		free(f->helper_keys[n]);
+		return -1;
+	}
+	f->nhelpers++;
+	*i = n;
+	return 0;
+}
+
+static int load_helpers(struct authfile *f, json_t *obj, json_t *hidx)
 {
 	const char *k;
 	json_t *v;
@@ -177,30 +250,12 @@ static int load_helpers(struct authfile *f, json_t *obj)
 		return 0;
 	}
 	json_object_foreach(obj, k, v) {
-		char **gk, **gn;
-
 		if (!json_is_string(v) && !json_is_null(v)) {
 			set_broken(f, "json: cannot unmarshal non-string into credHelpers value (key '%s')", k);
 			continue;
 		}
-		for (i = 0; i < f->nhelpers; i++)
-			if (strcmp(f->helper_keys[i], k) == 0)
-				break;
-		if (i == f->nhelpers) {
-			gk = realloc(f->helper_keys, (f->nhelpers + 1) * sizeof(*gk));
-			if (!gk)
-				return -1;
-			f->helper_keys = gk;
-			gn = realloc(f->helper_names, (f->nhelpers + 1) * sizeof(*gn));
-			if (!gn)
-				return -1;
-			f->helper_names = gn;
-			f->helper_keys[i] = strdup(k);
-			f->helper_names[i] = NULL;
-			if (!f->helper_keys[i])
-				return -1;
-			f->nhelpers++;
-		}
+		if (helper_slot(f, hidx, k, &i) < 0)
+			return -1;
 		free(f->helper_names[i]);
 		f->helper_names[i] = strdup(json_is_string(v) ? json_string_value(v) : "");
 		if (!f->helper_names[i])
@@ -213,7 +268,7 @@ int authfile_load_text(struct authfile *f, const char *path, int legacy, const c
 		       size_t len, struct err *e)
 {
 	json_error_t je;
-	json_t *root, *v;
+	json_t *root, *v, *idx = NULL, *hidx = NULL;
 	const char *k;
 	char msg[ERR_MSG_MAX];
 	int rc = -1;
@@ -237,16 +292,20 @@ int authfile_load_text(struct authfile *f, const char *path, int legacy, const c
 		rc = 0;
 		goto cleanup;
 	}
+	idx = json_object();
+	hidx = json_object();
+	if (!idx || !hidx)
+		goto oom;
 	if (legacy) {
-		if (load_auths(f, root) < 0)
+		if (load_auths(f, root, idx) < 0)
 			goto oom;
 	} else {
 		json_object_foreach(root, k, v) {
 			if (dockercfg_field_eq(k, "auths")) {
-				if (load_auths(f, v) < 0)
+				if (load_auths(f, v, idx) < 0)
 					goto oom;
 			} else if (dockercfg_field_eq(k, "credhelpers")) {
-				if (load_helpers(f, v) < 0)
+				if (load_helpers(f, v, hidx) < 0)
 					goto oom;
 			} else if (dockercfg_field_eq(k, "credsstore") && json_is_string(v) &&
 				   json_string_length(v) > 0) {
@@ -262,6 +321,8 @@ int authfile_load_text(struct authfile *f, const char *path, int legacy, const c
 oom:
 	err_set(e, "out of memory");
 cleanup:
+	json_decref(idx);
+	json_decref(hidx);
 	json_decref(root);
 	return rc;
 }

@@ -1,12 +1,29 @@
 /* authfile.h — containers/image auth files (podman, buildah, skopeo),
- * registry-auth-facts §7.
+ * registry-auth-facts §7, read from containers/image
+ * pkg/docker/config/config.go (getAuthFilePaths, getPathToAuthWithOS,
+ * findCredentialsInFile) and containers/common pkg/auth/auth.go
+ * (GetDefaultAuthFile).
  *
- * The chain: $REGISTRY_AUTH_FILE alone when set; else
- * $XDG_RUNTIME_DIR/containers/auth.json (/run/containers/<uid>/auth.json
- * when unset), ${XDG_CONFIG_HOME:-~/.config}/containers/auth.json,
+ * c/image's files, in order (getAuthFilePaths): the authfile when one is
+ * given; else $XDG_RUNTIME_DIR/containers/auth.json (skipped, with a
+ * warning, when that directory does not exist; /run/containers/<uid>/
+ * auth.json when the variable is unset); then
+ * ${XDG_CONFIG_HOME:-~/.config}/containers/auth.json,
  * $DOCKER_CONFIG/config.json (else ~/.docker/config.json), ~/.dockercfg.
- * With DOCKER_CONFIG set (or fixkb's --config) and no REGISTRY_AUTH_FILE,
- * only that config.json.
+ * Since c/image 5.24 a given authfile is read alone; before, the files
+ * from XDG_CONFIG_HOME on still follow it (the runtime-dir file does not).
+ *
+ * Which authfile is "given" depends on the tool, not on c/image:
+ *  - skopeo (copy, inspect, sync, ...): --authfile, default
+ *    $REGISTRY_AUTH_FILE (skopeo cmd/skopeo/utils.go). DOCKER_CONFIG does
+ *    not make config.json the authfile: with DOCKER_CONFIG set skopeo still
+ *    reads $XDG_RUNTIME_DIR/containers/auth.json first (checked with skopeo
+ *    1.9.3 in t2200).
+ *  - podman, buildah (and `skopeo login`): --authfile, default
+ *    GetDefaultAuthFile(): $REGISTRY_AUTH_FILE, else
+ *    $DOCKER_CONFIG/config.json. So with DOCKER_CONFIG set they read that
+ *    config.json (alone, on c/image >= 5.24).
+ * fixkb's --config DIR stands for DOCKER_CONFIG=DIR here too.
  *
  * Parsing is c/image's: json.Unmarshal (case-insensitive field names,
  * trailing data and an empty file are errors), only auths (auth,
@@ -25,15 +42,30 @@
 
 #define AUTHFILE_CHAIN_MAX 5
 
+/* Whose --authfile default applies (see above). */
+enum authfile_tool {
+	AUTHFILE_SKOPEO,   /* $REGISTRY_AUTH_FILE */
+	AUTHFILE_PODMAN,   /* $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json */
+};
+
 struct authfile_path {
 	char path[PATH_MAX];
 	int legacy;            /* ~/.dockercfg format */
 	const char *why;       /* "REGISTRY_AUTH_FILE", "XDG_RUNTIME_DIR", ... (static) */
 };
 
-/* Fills out[] with the chain in order; *n gets the count. */
-int authfile_chain(struct authfile_path out[AUTHFILE_CHAIN_MAX], size_t *n,
-		   const struct settings *s, struct err *e);
+struct authfile_chain {
+	struct authfile_path p[AUTHFILE_CHAIN_MAX];
+	size_t n;
+	int given;             /* p[0] is the tool's authfile (REGISTRY_AUTH_FILE, DOCKER_CONFIG) */
+	int exclusive;         /* ... and it is read alone (c/image >= 5.24) */
+	char note[PATH_MAX + 128];   /* a file c/image skips, and why; "" when none */
+};
+
+/* Fills *c with the files tool reads, in order. exclusive: the c/image
+ * in use reads a given authfile alone (clients_authfile_exclusive). */
+int authfile_chain(struct authfile_chain *c, const struct settings *s, enum authfile_tool tool,
+		   int exclusive, struct err *e);
 
 struct authfile_entry {
 	char *key;                     /* owned */

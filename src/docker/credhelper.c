@@ -12,8 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/proc.h"
+#include "docker/localsecrets.h"
 
 extern char **environ;
 
@@ -307,11 +309,49 @@ static void set_failure_text(struct credhelper_result *out, const char *so_in, s
 		credhelper_redact(out->output, sizeof(out->output), se, selen);
 }
 
-int credhelper_interpret(struct credhelper_result *out, int exit_code, const char *so_in,
-			 size_t solen, int so_truncated, const char *se, size_t selen,
-			 struct err *e)
+/* Failure output, scrubbed of known secrets and secret shapes
+ * (localsecrets.h) before anything is kept: fills output and class, and
+ * docker_message as docker words it (an exit status, or a signal when
+ * sig). */
+static int failure(struct credhelper_result *out, int exit_code, int sig, const char *so_in,
+		   size_t solen, const char *se_in, size_t selen, const struct localsecrets *known,
+		   struct err *e)
 {
+	struct buf so = BUF_INIT(0), se = BUF_INIT(0);
 	char so_red[CREDHELPER_MSG_MAX];
+	size_t trimmed;
+	char *t;
+	int rc = -1;
+
+	if (localsecrets_scrub(&so, known, so_in, solen) < 0 ||
+	    localsecrets_scrub(&se, known, se_in, selen) < 0) {
+		err_set(e, "out of memory scrubbing helper output");
+		goto cleanup;
+	}
+	set_failure_text(out, so.data, so.len, se.data, se.len);
+	if (sig) {
+		snprintf(out->docker_message, sizeof(out->docker_message),
+			 "error getting credentials - err: signal: %s, out: `%s`", go_signal_name(sig),
+			 out->output);
+	} else {
+		/* docker quotes stdout only; stderr went to the terminal. */
+		trimmed = so.len;
+		t = trim(so.data, &trimmed);
+		credhelper_redact(so_red, sizeof(so_red), t, trimmed);
+		snprintf(out->docker_message, sizeof(out->docker_message),
+			 "error getting credentials - err: exit status %d, out: `%s`", exit_code, so_red);
+	}
+	rc = 0;
+cleanup:
+	buf_release(&so);
+	buf_release(&se);
+	return rc;
+}
+
+static int interpret(struct credhelper_result *out, int exit_code, const char *so_in,
+		     size_t solen, int so_truncated, const char *se, size_t selen,
+		     const struct localsecrets *known, struct err *e)
+{
 	size_t trimmed;
 	char *so;
 
@@ -338,12 +378,14 @@ int credhelper_interpret(struct credhelper_result *out, int exit_code, const cha
 		return 0;
 	}
 	out->status = CREDHELPER_FAILED;
-	set_failure_text(out, so_in, solen, se, selen);
-	/* docker quotes stdout only; stderr went to the terminal. */
-	credhelper_redact(so_red, sizeof(so_red), so, trimmed);
-	snprintf(out->docker_message, sizeof(out->docker_message),
-		 "error getting credentials - err: exit status %d, out: `%s`", exit_code, so_red);
-	return 0;
+	return failure(out, exit_code, 0, so_in, solen, se, selen, known, e);
+}
+
+int credhelper_interpret(struct credhelper_result *out, int exit_code, const char *so_in,
+			 size_t solen, int so_truncated, const char *se, size_t selen,
+			 struct err *e)
+{
+	return interpret(out, exit_code, so_in, solen, so_truncated, se, selen, NULL, e);
 }
 
 static int run_helper(struct proc_result *pr, struct credhelper_result *out,
@@ -372,7 +414,23 @@ cleanup:
 int credhelper_get(struct credhelper_result *out, const char *name,
 		   const char *server_key, double deadline_ms, struct err *e)
 {
+	return credhelper_get_in(out, NULL, name, server_key, deadline_ms, e);
+}
+
+/* The secrets stored here, when the helper failed (its output is shown). */
+static int known_secrets(struct localsecrets *known, const struct settings *s,
+			 const struct proc_result *pr, struct err *e)
+{
+	if (pr->outcome == PROC_SIGNALED || (pr->outcome == PROC_EXITED && pr->exit_code != 0))
+		return localsecrets_collect(known, s, e);
+	return 0;
+}
+
+int credhelper_get_in(struct credhelper_result *out, const struct settings *s, const char *name,
+		      const char *server_key, double deadline_ms, struct err *e)
+{
 	struct proc_result pr = PROC_RESULT_INIT(CREDHELPER_OUT_MAX, CREDHELPER_ERR_MAX);
+	struct localsecrets known = LOCALSECRETS_INIT;
 	int ret = -1;
 
 	*out = (struct credhelper_result)CREDHELPER_RESULT_INIT;
@@ -389,6 +447,8 @@ int credhelper_get(struct credhelper_result *out, const char *name,
 		goto cleanup;
 	out->ms = pr.ms;
 	out->output_truncated = pr.out.truncated;
+	if (known_secrets(&known, s, &pr, e) < 0)
+		goto cleanup;
 
 	switch (pr.outcome) {
 	case PROC_SPAWN_FAILED:
@@ -413,20 +473,20 @@ int credhelper_get(struct credhelper_result *out, const char *name,
 	case PROC_SIGNALED:
 		out->term_signal = pr.term_signal;
 		out->status = CREDHELPER_FAILED;
-		set_failure_text(out, pr.out.data, pr.out.len, pr.err.data, pr.err.len);
+		if (failure(out, -1, pr.term_signal, pr.out.data, pr.out.len, pr.err.data,
+			    pr.err.len, &known, e) < 0)
+			goto cleanup;
 		out->class = CREDHELPER_CLASS_SIGNAL;
-		snprintf(out->docker_message, sizeof(out->docker_message),
-			 "error getting credentials - err: signal: %s, out: `%s`",
-			 go_signal_name(pr.term_signal), out->output);
 		break;
 	case PROC_EXITED:
-		if (credhelper_interpret(out, pr.exit_code, pr.out.data, pr.out.len,
-					 pr.out.truncated, pr.err.data, pr.err.len, e) < 0)
+		if (interpret(out, pr.exit_code, pr.out.data, pr.out.len, pr.out.truncated,
+			      pr.err.data, pr.err.len, &known, e) < 0)
 			goto cleanup;
 		break;
 	}
 	ret = 0;
 cleanup:
+	localsecrets_release(&known);
 	proc_result_release(&pr);
 	return ret;
 }

@@ -21,8 +21,9 @@
  *                                                     INVALID_NAME
  * docker_message is the error line the docker CLI would have printed
  * ("error getting credentials - err: exit status 1, out: `...`"), built
- * only from failure output and redacted (nothing after a "Secret" key
- * survives). Success output holds the secret: it goes into cred.secret
+ * only from failure output, which is scrubbed first (localsecrets.h: the
+ * secrets stored in the configuration, Basic/Bearer/JWT/password= shapes,
+ * long runs mixing letters and digits), then cut at a "Secret" key. Success output holds the secret: it goes into cred.secret
  * (a struct sensitive) and nowhere else, and the buffer is wiped. */
 #ifndef FIXKB_DOCKER_CREDHELPER_H
 #define FIXKB_DOCKER_CREDHELPER_H
@@ -31,6 +32,7 @@
 
 #include "docker/credential.h"
 #include "util/err.h"
+#include "util/settings.h"
 
 #define CREDHELPER_NAME_MAX 100
 #define CREDHELPER_OUT_MAX (1u << 20)     /* helper stdout cap: 1 MiB */
@@ -95,12 +97,19 @@ int credhelper_name_valid(const char *name);
  * kept environment come from this process's environment. */
 int credhelper_get(struct credhelper_result *out, const char *name,
 		   const char *server_key, double deadline_ms, struct err *e);
+/* The same, for the configuration s (--config; NULL: the environment's):
+ * when the helper fails, its output is scrubbed of every secret stored in
+ * that configuration (localsecrets.h) and of secret shapes before any of
+ * it is kept. credhelper_get is credhelper_get_in(out, NULL, ...). */
+int credhelper_get_in(struct credhelper_result *out, const struct settings *s, const char *name,
+		      const char *server_key, double deadline_ms, struct err *e);
 
 /* The interpretation half of credhelper_get, without running anything:
  * what the answer of a helper that exited with exit_code means (see the
  * list above). out must be CREDHELPER_RESULT_INIT (program may be set, for
  * messages); fills status, class, exit_code, docker_message, output,
- * server_url and, when FOUND, cred. so/se (stdout/stderr, may be NULL)
+ * server_url and, when FOUND, cred; failure output is scrubbed of secret
+ * shapes (no stored secrets: credhelper_get_in adds those). so/se (stdout/stderr, may be NULL)
  * need not be NUL-terminated; so_truncated: stdout hit its cap. Pure, for
  * the fuzzer. Returns 0, or -1 with e set on OOM. */
 int credhelper_interpret(struct credhelper_result *out, int exit_code, const char *so,

@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "docker/authfile.h"
+#include "docker/clients.h"
 #include "docker/credential.h"
 #include "docker/dockerauthcfg.h"
 #include "docker/dockercfg.h"
+#include "docker/regconf.h"
 #include "docker/regname.h"
 
 const char *cred_source_name(enum cred_source s)
@@ -25,21 +27,47 @@ const char *cred_source_name(enum cred_source s)
 
 const char *consumer_name(enum consumer c)
 {
-	return c == CONSUMER_DOCKER ? "docker/buildkit" : "containers/image";
+	switch (c) {
+	case CONSUMER_DOCKER: return "docker/buildkit";
+	case CONSUMER_CONTAINERS: return "containers/image";
+	case CONSUMER_PODMAN: return "podman/buildah";
+	}
+	return "docker/buildkit";
+}
+
+const char *consumer_label(enum consumer c)
+{
+	switch (c) {
+	case CONSUMER_DOCKER: return "docker/BuildKit";
+	case CONSUMER_CONTAINERS: return "containers/image (skopeo)";
+	case CONSUMER_PODMAN: return "podman/buildah";
+	}
+	return "docker/BuildKit";
+}
+
+int cred_plan_same(const struct cred_plan *a, const struct cred_plan *b)
+{
+	return a->source == b->source && strcmp(a->file, b->file) == 0 &&
+	       strcmp(a->key, b->key) == 0 && strcmp(a->helper, b->helper) == 0;
 }
 
 void cred_plan_release(struct cred_plan *plan)
 {
 	json_decref(plan->shadowed);
 	json_decref(plan->problems);
-	plan->shadowed = plan->problems = NULL;
+	json_decref(plan->lookup);
+	json_decref(plan->credential);
+	plan->shadowed = plan->problems = plan->lookup = plan->credential = NULL;
 	plan->source = SRC_NONE;
 	plan->file[0] = plan->key[0] = plan->helper[0] = '\0';
 	plan->helper_name_valid = plan->has_identity_token = plan->plaintext = 0;
+	plan->global_helper = 0;
 }
 
 /* kind: "malformed" (a reader fails or falls back), "mismatch" (a key
- * that looks right but is not used), "ambiguous", "skipped", "ignored". */
+ * that looks right but is not used), "unused" (an auths entry holding a
+ * credential under a key docker never reads for the registry),
+ * "ambiguous", "skipped", "ignored". */
 static int add_problem(struct cred_plan *plan, const char *file, const char *kind, const char *what)
 {
 	return json_array_append_new(plan->problems,
@@ -52,6 +80,36 @@ static int add_shadowed(struct cred_plan *plan, const char *source, const char *
 	return json_array_append_new(plan->shadowed,
 				     json_pack("{s:s, s:s, s:s, s:s, s:b}", "source", source, "file", file,
 					       "key", key, "why", why, "fallback", fallback));
+}
+
+/* {username, secret_fingerprint} of a stored credential: the identity
+ * token when there is one (sent with an empty username), else the
+ * password, else the registry token. Never the secret itself. */
+static json_t *cred_id(const char *user, const struct sensitive *password,
+		       const struct sensitive *identity, const struct sensitive *regtoken)
+{
+	char fp[SENSITIVE_FP_MAX];
+	const struct sensitive *sec = !sensitive_is_empty(identity) ? identity :
+				      !sensitive_is_empty(password) || !regtoken ? password : regtoken;
+
+	sensitive_fingerprint(sec, fp);
+	return json_pack("{s:s, s:s}", "username", !sensitive_is_empty(identity) ? "<token>" : user,
+			 "secret_fingerprint", fp);
+}
+
+/* Adds who/which secret to the shadowed record just added. */
+static void shadow_id(struct cred_plan *plan, json_t *id)
+{
+	json_t *last = json_array_get(plan->shadowed, json_array_size(plan->shadowed) - 1);
+
+	if (last && id)
+		json_object_update(last, id);
+	json_decref(id);
+}
+
+static json_t *docker_entry_id(const struct dockercfg_entry *en)
+{
+	return cred_id(en->username, &en->password, &en->identity_token, &en->registry_token);
 }
 
 static void set_helper(struct cred_plan *plan, const char *name)
@@ -80,6 +138,19 @@ static void docker_view_release(struct docker_view *v)
 	dac_release(&v->dac);
 }
 
+/* Whether the build client here reads DOCKER_AUTH_CONFIG (clients.h),
+ * recorded in plan->lookup. Returns 1 or 0. */
+static int docker_dac_gate(struct cred_plan *plan, const struct settings *s)
+{
+	struct dac_gate g;
+
+	clients_dac_gate(&g, clients_get(s));
+	json_object_set_new(plan->lookup, "docker_auth_config",
+			    json_pack("{s:b, s:b, s:s}", "read", g.reads, "assumed", g.assumed,
+				      "why", g.why));
+	return g.reads;
+}
+
 /* Loads config.json and DOCKER_AUTH_CONFIG as docker does, recording what
  * it would warn about and fall back from. -1 only on an internal failure. */
 static int docker_load(struct cred_plan *plan, struct docker_view *v, const struct settings *s,
@@ -90,13 +161,22 @@ static int docker_load(struct cred_plan *plan, struct docker_view *v, const stru
 	if (dockercfg_default_path(v->path, sizeof(v->path), s, e) < 0 ||
 	    dockercfg_load(&v->cfg, v->path, e) < 0)
 		return -1;
+	json_object_set_new(plan->lookup, "config",
+			    json_pack("{s:s, s:b, s:s?}", "path", v->path, "exists", v->cfg.exists,
+				      "error", v->cfg.error[0] ? v->cfg.error : NULL));
 	if (v->cfg.broken) {
 		snprintf(msg, sizeof(msg), "WARNING: Error parsing config file (%s): %s", v->path, v->cfg.error);
 		add_problem(plan, v->path, "malformed", msg);
 	}
 	if (dac_load_env(&v->dac, e) < 0)
 		return -1;
-	if (v->dac.set && !v->dac.cli_accepts) {
+	if (v->dac.set && docker_dac_gate(plan, s) == 0) {
+		snprintf(msg, sizeof(msg),
+			 "DOCKER_AUTH_CONFIG is set but not used: %s; docker reads its config.json",
+			 json_string_value(json_object_get(json_object_get(plan->lookup, "docker_auth_config"),
+							   "why")));
+		add_problem(plan, "DOCKER_AUTH_CONFIG", "ignored", msg);
+	} else if (v->dac.set && !v->dac.cli_accepts) {
 		snprintf(msg, sizeof(msg),
 			 "Failed to create credential store from DOCKER_AUTH_CONFIG:  %s", v->dac.cli_problem);
 		add_problem(plan, "DOCKER_AUTH_CONFIG", "malformed", msg);
@@ -134,6 +214,27 @@ static void docker_hints(struct cred_plan *plan, const struct docker_view *v, co
 			add_problem(plan, v->path, "mismatch", msg);
 		}
 	}
+	for (i = 0; i < v->cfg.nauths; i++) {
+		const struct dockercfg_entry *en = &v->cfg.auths[i];
+
+		regname_loose_host(en->key, host, sizeof(host));
+		if (en == v->entry || strcmp(host, want) != 0 || !dockercfg_entry_has_credential(en))
+			continue;
+		regname_docker_hostname(en->key, host, sizeof(host));
+		if (strcmp(en->key, v->key) == 0 || strcmp(host, v->key) == 0)
+			continue;   /* read (another key won the random pick) */
+		if (strcmp(v->key, REGNAME_HUB_AUTH_KEY) == 0)
+			snprintf(msg, sizeof(msg),
+				 "auths key '%s' in %s is never read for Docker Hub: docker and BuildKit read "
+				 "only '%s' (move the entry to that key; containers/image reads both)",
+				 en->key, v->path, REGNAME_HUB_AUTH_KEY);
+		else
+			snprintf(msg, sizeof(msg),
+				 "auths key '%s' in %s is not read for %s: docker matches the key or its "
+				 "host exactly, case included (move the entry to \"%s\")",
+				 en->key, v->path, registry, v->key);
+		add_problem(plan, v->path, "unused", msg);
+	}
 }
 
 /* docker's precedence: DOCKER_AUTH_CONFIG > credHelpers > credsStore >
@@ -150,8 +251,11 @@ static void docker_decide(struct cred_plan *plan, const struct docker_view *v)
 			add_shadowed(plan, "credHelpers", v->path, v->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
 		else if (v->store)
 			add_shadowed(plan, "credsStore", v->path, v->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
-		if (dockercfg_entry_has_credential(en))
+		plan->credential = docker_entry_id(v->dac_hit);
+		if (dockercfg_entry_has_credential(en)) {
 			add_shadowed(plan, "auths", v->path, en->key, "DOCKER_AUTH_CONFIG takes precedence", 0);
+			shadow_id(plan, docker_entry_id(en));
+		}
 	} else if (has_helper || v->store) {
 		plan->source = has_helper ? SRC_CRED_HELPER : SRC_CREDS_STORE;
 		snprintf(plan->file, sizeof(plan->file), "%s", v->path);
@@ -163,6 +267,7 @@ static void docker_decide(struct cred_plan *plan, const struct docker_view *v)
 				 "%s → docker-credential-%s replaces auths for this host, even when it finds nothing",
 				 cred_source_name(plan->source), plan->helper);
 			add_shadowed(plan, "auths", v->path, en->key, why, 0);
+			shadow_id(plan, docker_entry_id(en));
 		}
 	} else if (dockercfg_entry_has_credential(en)) {
 		plan->source = SRC_AUTHS;
@@ -170,6 +275,7 @@ static void docker_decide(struct cred_plan *plan, const struct docker_view *v)
 		snprintf(plan->key, sizeof(plan->key), "%s", en->key);
 		plan->plaintext = !sensitive_is_empty(&en->password);
 		plan->has_identity_token = !sensitive_is_empty(&en->identity_token);
+		plan->credential = docker_entry_id(en);
 	} else if (*v->autostore) {
 		plan->source = SRC_AUTO_STORE;
 		snprintf(plan->file, sizeof(plan->file), "%s", v->path);
@@ -236,6 +342,8 @@ static void containers_shadowed(struct cred_plan *plan, const struct authfile *f
 	else
 		snprintf(why, sizeof(why), "%s is read first and wins", plan->file);
 	add_shadowed(plan, m->hit == AUTHFILE_HELPER ? "credHelpers" : "auths", f->path, m->key, why, fb);
+	if (m->hit == AUTHFILE_AUTH)
+		shadow_id(plan, cred_id(m->username, &m->password, &m->identity_token, NULL));
 }
 
 /* The first file with an answer decides; 1 when this one did. */
@@ -258,6 +366,7 @@ static int containers_take(struct cred_plan *plan, const struct authfile *f,
 		plan->source = SRC_AUTHS;
 		plan->plaintext = !sensitive_is_empty(&m->password);
 		plan->has_identity_token = !sensitive_is_empty(&m->identity_token);
+		plan->credential = cred_id(m->username, &m->password, &m->identity_token, NULL);
 		break;
 	case AUTHFILE_NONE:
 		return 0;
@@ -268,31 +377,38 @@ static int containers_take(struct cred_plan *plan, const struct authfile *f,
 	return 1;
 }
 
-static int resolve_containers(struct cred_plan *plan, const struct settings *s,
-			      const char *registry, struct err *e)
+/* The auth-file chain (c/image's built-in "containers-auth.json" helper):
+ * the first file with an answer decides, later files are shadowed. *found:
+ * a source is already decided (a credential helper listed before). */
+static int containers_files(struct cred_plan *plan, const struct authfile_chain *ch,
+			    const char *registry, int *found, json_t *files, struct err *e)
 {
-	struct authfile_path chain[AUTHFILE_CHAIN_MAX];
 	struct authfile_match m = AUTHFILE_MATCH_INIT;
-	size_t n = 0, i;
-	int found = 0, rc = -1;
+	size_t i, j;
+	int rc = -1;
 
-	snprintf(plan->key, sizeof(plan->key), "%s", registry);
-	if (authfile_chain(chain, &n, s, e) < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < ch->n; i++) {
 		struct authfile f = AUTHFILE_INIT;
 
-		if (authfile_load(&f, chain[i].path, chain[i].legacy, e) < 0 ||
+		/* an old c/image lists DOCKER_CONFIG's file twice: once is enough */
+		for (j = 0; j < i && strcmp(ch->p[j].path, ch->p[i].path) != 0; j++)
+			;
+		if (j < i)
+			continue;
+		if (authfile_load(&f, ch->p[i].path, ch->p[i].legacy, e) < 0 ||
 		    (f.exists && authfile_lookup(&m, &f, registry, NULL, e) < 0)) {
 			authfile_release(&f);
 			goto cleanup;
 		}
+		json_array_append_new(files, json_pack("{s:s, s:s, s:b, s:s?}", "path", ch->p[i].path,
+						       "why", ch->p[i].why, "exists", f.exists,
+						       "error", f.error[0] ? f.error : NULL));
 		if (f.exists) {
 			containers_notes(plan, &f, &m, registry);
-			if (found)
+			if (*found)
 				containers_shadowed(plan, &f, &m);
 			else
-				found = containers_take(plan, &f, &m);
+				*found = containers_take(plan, &f, &m);
 		}
 		authfile_release(&f);
 	}
@@ -302,6 +418,63 @@ cleanup:
 	return rc;
 }
 
+/* A registries.conf credential-helpers entry other than the auth files. */
+static void containers_global_helper(struct cred_plan *plan, const struct regconf *rc,
+				     const char *name, const char *registry, int *found)
+{
+	char why[256];
+
+	if (!*found) {
+		plan->source = SRC_CRED_HELPER;
+		plan->global_helper = 1;
+		set_helper(plan, name);
+		snprintf(plan->file, sizeof(plan->file), "%s", rc->from);
+		snprintf(plan->key, sizeof(plan->key), "%s", registry);
+		*found = 1;
+		return;
+	}
+	snprintf(why, sizeof(why), "asked only if the sources listed before it find nothing "
+		 "(credential-helpers in %s)", rc->from);
+	add_shadowed(plan, "credential-helpers", rc->from, registry, why, 1);
+}
+
+static int resolve_containers(struct cred_plan *plan, const struct settings *s,
+			      const char *registry, enum authfile_tool tool, struct err *e)
+{
+	const struct clients *cl = clients_get(s);
+	struct authfile_chain ch;
+	struct regconf rc;
+	json_t *files = json_array(), *helpers = json_array();
+	int assumed = 0, exclusive, found = 0;
+	size_t h;
+
+	snprintf(plan->key, sizeof(plan->key), "%s", registry);
+	json_object_set_new(plan->lookup, "files", files);
+	json_object_set_new(plan->lookup, "credential_helpers", helpers);
+	exclusive = clients_authfile_exclusive(cl, tool == AUTHFILE_SKOPEO ? CLIENT_SKOPEO
+								  : CLIENT_PODMAN, &assumed);
+	if (authfile_chain(&ch, s, tool, exclusive, e) < 0 ||
+	    regconf_load(&rc, tool == AUTHFILE_PODMAN, e) < 0)
+		return -1;
+	json_object_set_new(plan->lookup, "authfile_given", json_boolean(ch.given));
+	json_object_set_new(plan->lookup, "authfile_alone", json_boolean(ch.exclusive));
+	json_object_set_new(plan->lookup, "version_assumed", json_boolean(ch.given && assumed));
+	json_object_set_new(plan->lookup, "credential_helpers_from",
+			    rc.from[0] ? json_string(rc.from) : json_null());
+	if (ch.note[0])
+		add_problem(plan, "XDG_RUNTIME_DIR", "skipped", ch.note);
+	if (rc.note[0])
+		add_problem(plan, "registries.conf", "ignored", rc.note);
+	for (h = 0; h < rc.nhelpers; h++) {
+		json_array_append_new(helpers, json_string(rc.helpers[h]));
+		if (strcmp(rc.helpers[h], REGCONF_AUTHFILE_HELPER) != 0)
+			containers_global_helper(plan, &rc, rc.helpers[h], registry, &found);
+		else if (containers_files(plan, &ch, registry, &found, files, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int credplan_resolve(struct cred_plan *plan, const struct settings *s,
 		     const char *registry, enum consumer c, struct err *e)
 {
@@ -309,13 +482,15 @@ int credplan_resolve(struct cred_plan *plan, const struct settings *s,
 	plan->consumer = c;
 	plan->shadowed = json_array();
 	plan->problems = json_array();
-	if (!plan->shadowed || !plan->problems)
+	plan->lookup = json_object();
+	if (!plan->shadowed || !plan->problems || !plan->lookup)
 		return err_set(e, "out of memory");
 	if (!registry || !*registry)
 		return err_set(e, "no registry given");
 	if (c == CONSUMER_DOCKER)
 		return resolve_docker(plan, s, registry, e);
-	return resolve_containers(plan, s, registry, e);
+	return resolve_containers(plan, s, registry,
+				  c == CONSUMER_PODMAN ? AUTHFILE_PODMAN : AUTHFILE_SKOPEO, e);
 }
 
 /* ---- reading an auths credential ---- */
@@ -407,6 +582,17 @@ cleanup:
 	return rc;
 }
 
+int credplan_read_entry(struct credential *out, const struct cred_plan *plan, const char *file,
+			const char *key, struct err *e)
+{
+	struct cred_plan other = *plan;
+
+	other.source = SRC_AUTHS;
+	snprintf(other.file, sizeof(other.file), "%s", file);
+	snprintf(other.key, sizeof(other.key), "%s", key);
+	return credplan_read_auths(out, &other, e);
+}
+
 /* ---- every registry named anywhere ---- */
 
 static void add_registry(json_t *arr, const char *key)
@@ -436,13 +622,14 @@ static void add_cfg_keys(json_t *arr, const struct dockercfg *cfg)
 
 json_t *credplan_known_registries(const struct settings *s)
 {
-	struct authfile_path chain[AUTHFILE_CHAIN_MAX];
 	struct docker_auth_config dac = DOCKER_AUTH_CONFIG_INIT;
 	struct dockercfg cfg = DOCKERCFG_INIT;
+	struct authfile_chain ch;
 	json_t *arr = json_array();
 	struct err e = ERR_INIT;
 	char path[PATH_MAX];
-	size_t n = 0, i, j;
+	size_t i, j;
+	int t;
 
 	if (!arr)
 		return NULL;
@@ -453,11 +640,17 @@ json_t *credplan_known_registries(const struct settings *s)
 	if (dac_load_env(&dac, &e) == 0)
 		add_cfg_keys(arr, &dac.cfg);
 	dac_release(&dac);
-	if (authfile_chain(chain, &n, s, &e) == 0) {
-		for (i = 0; i < n; i++) {
+	for (t = 0; t < 2; t++) {
+		int assumed;
+		int excl = clients_authfile_exclusive(clients_get(s), t ? CLIENT_PODMAN : CLIENT_SKOPEO,
+						      &assumed);
+
+		if (authfile_chain(&ch, s, t ? AUTHFILE_PODMAN : AUTHFILE_SKOPEO, excl, &e) < 0)
+			continue;
+		for (i = 0; i < ch.n; i++) {
 			struct authfile f = AUTHFILE_INIT;
 
-			if (authfile_load(&f, chain[i].path, chain[i].legacy, &e) == 0) {
+			if (authfile_load(&f, ch.p[i].path, ch.p[i].legacy, &e) == 0) {
 				for (j = 0; j < f.nauths; j++)
 					add_registry(arr, f.auths[j].key);
 				for (j = 0; j < f.nhelpers; j++)

@@ -239,47 +239,80 @@ static void raw_release(struct raw_entry *r)
 	sensitive_release(&r->registry);
 }
 
-static struct dockercfg_entry *entry_slot(struct dockercfg *cfg, const char *key)
+/* Room for one more auths entry (and its raw twin): the arrays grow by
+ * doubling, so a config with 400 000 keys loads in linear time. */
+static int grow_auths(struct dockercfg *cfg, struct raw_entry **raws, size_t *nraws)
 {
-	struct dockercfg_entry *grown, *en;
-	size_t i;
+	struct dockercfg_entry *ga;
+	struct raw_entry *gr;
+	size_t want;
 
-	for (i = 0; i < cfg->nauths; i++) {
-		if (strcmp(cfg->auths[i].key, key) == 0) {
-			/* Go zeroes a map element before decoding into it */
-			char *k = cfg->auths[i].key;
+	if (cfg->nauths < *nraws)
+		return 0;
+	want = *nraws ? *nraws * 2 : 8;
+	ga = realloc(cfg->auths, want * sizeof(*ga));
+	if (!ga)
+		return -1;
+	cfg->auths = ga;
+	gr = realloc(*raws, want * sizeof(*gr));
+	if (!gr)
+		return -1;
+	*raws = gr;
+	memset(&gr[*nraws], 0, (want - *nraws) * sizeof(*gr));
+	*nraws = want;
+	return 0;
+}
 
-			cfg->auths[i].key = NULL;
-			entry_release(&cfg->auths[i]);
-			cfg->auths[i].key = k;
-			return &cfg->auths[i];
-		}
+/* The entry for key: the existing one, emptied (Go zeroes a map element
+ * before decoding into it), or a new one. index maps keys to positions
+ * (a jansson object used as a hash table). *idx gets the position. */
+static struct dockercfg_entry *entry_slot(struct dockercfg *cfg, json_t *index, const char *key,
+					  struct raw_entry **raws, size_t *nraws, size_t *idx)
+{
+	json_t *at = json_object_get(index, key);
+	struct dockercfg_entry *en;
+
+	if (at) {
+		char *k;
+
+		*idx = (size_t)json_integer_value(at);
+		k = cfg->auths[*idx].key;
+		cfg->auths[*idx].key = NULL;
+		entry_release(&cfg->auths[*idx]);
+		cfg->auths[*idx].key = k;
+		raw_release(&(*raws)[*idx]);
+		return &cfg->auths[*idx];
 	}
-	grown = realloc(cfg->auths, (cfg->nauths + 1) * sizeof(*grown));
-	if (!grown)
+	if (grow_auths(cfg, raws, nraws) < 0)
 		return NULL;
-	cfg->auths = grown;
-	en = &cfg->auths[cfg->nauths];
+	*idx = cfg->nauths;
+	en = &cfg->auths[*idx];
 	memset(en, 0, sizeof(*en));
 	en->key = strdup(key);
-	if (!en->key)
+	if (!en->key || json_object_set_new(index, key, json_integer((json_int_t)*idx)) < 0) {
+		free(en->key);
+		en->key = NULL;
 		return NULL;
+	}
 	cfg->nauths++;
 	return en;
 }
 
 /* Decodes one auths entry; the `auth` field is decoded later (docker
  * does it after the whole JSON decode, and not at all after an error). */
-static int load_entry(struct dockercfg *cfg, const char *key, const json_t *obj,
-		      struct raw_entry *raw)
+static int load_entry(struct dockercfg *cfg, json_t *index, const char *key, const json_t *obj,
+		      struct raw_entry **raws, size_t *nraws)
 {
-	struct dockercfg_entry *en = entry_slot(cfg, key);
+	size_t idx = 0;
+	struct dockercfg_entry *en = entry_slot(cfg, index, key, raws, nraws, &idx);
+	struct raw_entry *raw;
 	const char *k;
 	json_t *v;
 	int rc = 0;
 
 	if (!en)
 		return -1;
+	raw = &(*raws)[idx];
 	if (json_is_null(obj))
 		return 0;
 	if (!json_is_object(obj)) {
@@ -313,42 +346,50 @@ static int load_entry(struct dockercfg *cfg, const char *key, const json_t *obj,
 	return 0;
 }
 
-static int set_helper(struct dockercfg *cfg, const char *key, const char *name)
+static int set_helper(struct dockercfg *cfg, json_t *hidx, const char *key, const char *name)
 {
 	struct dockercfg_helper *grown;
+	json_t *at = json_object_get(hidx, key);
 	char *dup = strdup(name);
-	size_t i;
+	size_t n = cfg->nhelpers;
 
 	if (!dup)
 		return -1;
-	for (i = 0; i < cfg->nhelpers; i++) {
-		if (strcmp(cfg->helpers[i].key, key) == 0) {
-			free(cfg->helpers[i].name);
-			cfg->helpers[i].name = dup;
-			return 0;
-		}
+	if (at) {
+		free(cfg->helpers[json_integer_value(at)].name);
+		cfg->helpers[json_integer_value(at)].name = dup;
+		return 0;
 	}
-	grown = realloc(cfg->helpers, (cfg->nhelpers + 1) * sizeof(*grown));
-	if (!grown) {
+	if ((n & (n - 1)) == 0) {   /* 0, 1, 2, 4, ...: double */
+		grown = realloc(cfg->helpers, (n ? 2 * n : 1) * sizeof(*grown));
+		if (!grown) {
+			free(dup);
+			return -1;
+		}
+		cfg->helpers = grown;
+	}
+	cfg->helpers[n].name = dup;
+	cfg->helpers[n].key = strdup(key);
+	if (!cfg->helpers[n].key ||
+	    json_object_set_new(hidx, key, json_integer((json_int_t)n)) < 0) {
+		free(cfg->helpers[n].key);
 		free(dup);
 		return -1;
 	}
-	cfg->helpers = grown;
-	cfg->helpers[cfg->nhelpers].name = dup;
-	cfg->helpers[cfg->nhelpers].key = strdup(key);
-	if (!cfg->helpers[cfg->nhelpers].key)
-		return -1;   /* name freed by release: count it */
 	cfg->nhelpers++;
 	return 0;
 }
 
-static void clear_auths(struct dockercfg *cfg)
+static void clear_auths(struct dockercfg *cfg, json_t *index, struct raw_entry *raws)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->nauths; i++)
+	for (i = 0; i < cfg->nauths; i++) {
 		entry_release(&cfg->auths[i]);
+		raw_release(&raws[i]);
+	}
 	cfg->nauths = 0;
+	json_object_clear(index);
 }
 
 static void clear_helpers(struct dockercfg *cfg)
@@ -362,78 +403,82 @@ static void clear_helpers(struct dockercfg *cfg)
 	cfg->nhelpers = 0;
 }
 
+/* The credHelpers field; hidx maps keys to positions. */
+static int load_helpers(struct dockercfg *cfg, json_t *v, json_t *hidx)
+{
+	const char *ek;
+	json_t *ev;
+
+	if (json_is_null(v)) {
+		clear_helpers(cfg);
+		json_object_clear(hidx);
+		return 0;
+	}
+	if (!json_is_object(v)) {
+		type_error(cfg, v, "ConfigFile.credHelpers", "map[string]string");
+		return 0;
+	}
+	json_object_foreach(v, ek, ev) {
+		if (!json_is_null(ev) && !json_is_string(ev)) {
+			type_error(cfg, ev, "ConfigFile.credHelpers", "string");
+			continue;
+		}
+		if (set_helper(cfg, hidx, ek, json_is_null(ev) ? "" : json_string_value(ev)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int load_store(struct dockercfg *cfg, json_t *v)
+{
+	if (json_is_null(v))
+		return 0;
+	if (!json_is_string(v)) {
+		type_error(cfg, v, "ConfigFile.credsStore", "string");
+		return 0;
+	}
+	free(cfg->creds_store);
+	cfg->creds_store = NULL;
+	if (json_string_length(v) > 0 && !(cfg->creds_store = strdup(json_string_value(v))))
+		return -1;
+	return 0;
+}
+
 /* Walks the top-level object in order, as Go's decoder does. raws[] runs
- * parallel to cfg->auths. */
+ * parallel to cfg->auths (*nraws slots allocated for both). */
 static int load_object(struct dockercfg *cfg, json_t *root, struct raw_entry **raws, size_t *nraws)
 {
+	json_t *index = json_object(), *hidx = json_object(), *v, *ev;
 	const char *k, *ek;
-	json_t *v, *ev;
+	int rc = -1;
 
+	if (!index || !hidx)
+		goto cleanup;
 	json_object_foreach(root, k, v) {
 		if (dockercfg_field_eq(k, "auths")) {
 			if (json_is_null(v)) {
-				clear_auths(cfg);
-				continue;
-			}
-			if (!json_is_object(v)) {
+				clear_auths(cfg, index, *raws);
+			} else if (!json_is_object(v)) {
 				type_error(cfg, v, "ConfigFile.auths", "map[string]types.AuthConfig");
-				continue;
-			}
-			json_object_foreach(v, ek, ev) {
-				struct raw_entry *grown;
-				size_t n_before = cfg->nauths, idx;
-
-				if (*nraws < n_before + 1) {
-					grown = realloc(*raws, (n_before + 1) * sizeof(**raws));
-					if (!grown)
-						return -1;
-					*raws = grown;
-					memset(&(*raws)[*nraws], 0, (n_before + 1 - *nraws) * sizeof(**raws));
-					*nraws = n_before + 1;
+			} else {
+				json_object_foreach(v, ek, ev) {
+					if (load_entry(cfg, index, ek, ev, raws, nraws) < 0)
+						goto cleanup;
 				}
-				for (idx = 0; idx < cfg->nauths; idx++)
-					if (strcmp(cfg->auths[idx].key, ek) == 0)
-						break;
-				raw_release(&(*raws)[idx]);
-				if (load_entry(cfg, ek, ev, &(*raws)[idx]) < 0)
-					return -1;
 			}
 		} else if (dockercfg_field_eq(k, "credsstore")) {
-			if (json_is_null(v))
-				continue;
-			if (!json_is_string(v)) {
-				type_error(cfg, v, "ConfigFile.credsStore", "string");
-				continue;
-			}
-			free(cfg->creds_store);
-			cfg->creds_store = NULL;
-			if (json_string_length(v) > 0) {
-				cfg->creds_store = strdup(json_string_value(v));
-				if (!cfg->creds_store)
-					return -1;
-			}
+			if (load_store(cfg, v) < 0)
+				goto cleanup;
 		} else if (dockercfg_field_eq(k, "credhelpers")) {
-			if (json_is_null(v)) {
-				clear_helpers(cfg);
-				continue;
-			}
-			if (!json_is_object(v)) {
-				type_error(cfg, v, "ConfigFile.credHelpers", "map[string]string");
-				continue;
-			}
-			json_object_foreach(v, ek, ev) {
-				if (json_is_null(ev)) {
-					if (set_helper(cfg, ek, "") < 0)
-						return -1;
-				} else if (!json_is_string(ev)) {
-					type_error(cfg, ev, "ConfigFile.credHelpers", "string");
-				} else if (set_helper(cfg, ek, json_string_value(ev)) < 0) {
-					return -1;
-				}
-			}
+			if (load_helpers(cfg, v, hidx) < 0)
+				goto cleanup;
 		}
 	}
-	return 0;
+	rc = 0;
+cleanup:
+	json_decref(index);
+	json_decref(hidx);
+	return rc;
 }
 
 int dockercfg_load_text(struct dockercfg *cfg, const char *path, const char *text,

@@ -23,8 +23,16 @@
 #include "util/settings.h"
 
 /* The cap on every credential file the docker/ modules read (config.json,
- * auth.json, the DOCKER_AUTH_CONFIG file): util/fileio refuses bigger. */
-#define DOCKERCFG_FILE_MAX (4u * 1024u * 1024u)
+ * auth.json, ~/.dockercfg, the DOCKER_AUTH_CONFIG file): util/fileio
+ * refuses bigger ones as "too large". The clients have no cap at all:
+ * docker/cli decodes config.json straight from the open file
+ * (cli/config/config.go load → ConfigFile.LoadFromReader →
+ * json.NewDecoder), containers/image reads it whole (config.go
+ * authPath.parse → os.ReadFile). 256 MiB is far above any real file and
+ * still bounds what a hostile one costs: a 57 MB config.json with 380 000
+ * registries loads in about 4 s and 200 MB here, a 50 MB one with a few
+ * entries in 0.3 s (t2010). */
+#define DOCKERCFG_FILE_MAX (256u * 1024u * 1024u)
 
 struct dockercfg_entry {
 	char *key;                             /* the auths key as written (owned) */

@@ -293,18 +293,22 @@ static json_t *redact_json(json_t *v, size_t max)
 	return json_copy(v);
 }
 
-/* A body that is not JSON can still carry a token in free text ("your
- * token: …"): every run of 20 or more token characters is replaced. */
-static void hide_opaque_runs(char *s)
+void redact_opaque_runs(char *s, const char *extra, size_t min, int mixed)
 {
 	static const char mark[] = "[opaque]";
-	size_t i = 0, o = 0, j;
+	size_t i = 0, o = 0, j, k;
 
 	while (s[i]) {
-		for (j = i; s[j] && (isalnum((unsigned char)s[j]) || strchr("-_+=~.", s[j])); j++)
+		int alpha = 0, digit = 0;
+
+		for (j = i; s[j] && (isalnum((unsigned char)s[j]) || strchr(extra, s[j])); j++)
 			;
-		if (j - i >= 20) {
-			memcpy(s + o, mark, sizeof(mark) - 1);   /* 8 <= 20: never outruns i */
+		for (k = i; mixed && k < j; k++) {
+			alpha |= isalpha((unsigned char)s[k]) != 0;
+			digit |= isdigit((unsigned char)s[k]) != 0;
+		}
+		if (j - i >= min && (!mixed || (alpha && digit))) {
+			memcpy(s + o, mark, sizeof(mark) - 1);   /* min >= 8: never outruns i */
 			o += sizeof(mark) - 1;
 			i = j;
 			continue;
@@ -316,6 +320,13 @@ static void hide_opaque_runs(char *s)
 		i = j;
 	}
 	s[o] = '\0';
+}
+
+/* A body that is not JSON can still carry a token in free text ("your
+ * token: …"): every run of 20 or more token characters is replaced. */
+static void hide_opaque_runs(char *s)
+{
+	redact_opaque_runs(s, "-_+=~.", 20, 0);
 }
 
 /* Not JSON (truncated, trailing data, form text, HTML): the token,

@@ -22,6 +22,11 @@
  * Returns the length written. Pure: safe to fuzz. */
 size_t redact_text(const char *in, size_t n, char *out, size_t outcap);
 
+/* In place: every run of min (at least 8) or more characters that are
+ * letters, digits or in extra becomes "[opaque]"; with mixed, only the
+ * runs holding both a letter and a digit. */
+void redact_opaque_runs(char *s, const char *extra, size_t min, int mixed);
+
 /* A response body excerpt safe for evidence, as a new JSON value (the
  * caller owns it; JSON null for an empty or NULL body):
  *  - a JSON object or array comes back as JSON, with the string values of

@@ -107,7 +107,7 @@ chmod 600 "$cfg"
 FP=$(printf '%s' "$CANARY" | sha256sum | cut -c1-8)
 run_fixkb doctor --offline -v
 like "$RUN_OUT" "^127\\.0\\.0\\.1:5000  \\(credential configuration\\)$" "auths registry discovered from config.json"
-like "$RUN_OUT" '^  ! config_auth +password stored in plain base64; docker/buildkit: auths in ~/\.docker/config\.json' \
+like "$RUN_OUT" "^  ! config_auth +password stored in plain base64; docker/BuildKit: auths '127\\.0\\.0\\.1:5000' in ~/\\.docker/config\\.json" \
 	"plaintext password flagged, with where it is"
 like "$RUN_OUT" '\(plaintext_credentials\) \[[0-9.]+ ms\]$' "the cause code, and -v shows the time"
 like "$RUN_OUT" '^    cause: credentials are stored unencrypted in a config file  \[kb: config/plaintext-credentials\]$' \

@@ -97,8 +97,12 @@ run_fixkb probe token_endpoint --client nosuch --registry "$T"
 is "$RUN_RC" 2 "unknown --client: exit 2"
 
 echo "# --- DOCKER_AUTH_CONFIG wins over auths (docker CLI >= 28.3, buildx >= 0.26)"
+# a docker here that says it is 28.3.0 (docker/clients.h reads the version)
+mkdir -p "$TEST_DIR/bin283"
+printf '#!/bin/sh\ncase "$1" in --version) echo "Docker version 28.3.0, build 1234567";; *) exit 1;; esac\n' > "$TEST_DIR/bin283/docker"
+chmod +x "$TEST_DIR/bin283/docker"
 creds "$T" "$RIG_USER:$RIG_PASS"
-DOCKER_AUTH_CONFIG=$(printf '{"auths":{"%s":{"auth":"%s"}}}' "$T" "$(b64 "alice:$CANARY")") \
+PATH="$TEST_DIR/bin283:$PATH" DOCKER_AUTH_CONFIG=$(printf '{"auths":{"%s":{"auth":"%s"}}}' "$T" "$(b64 "alice:$CANARY")") \
 	probe --image "$T/$REPO:$TAG"
 is "$(pj evidence.credential.source)" DOCKER_AUTH_CONFIG "credential taken from DOCKER_AUTH_CONFIG"
 is "$(pj code)" oauth_token_rejected "its wrong password is what the client sends"

@@ -110,7 +110,7 @@ cfg "{\"auths\":{\"docker.io\":{\"auth\":\"$(b64 "bob:$PAT")\"}}}"
 audit
 is "$(rules)" "hub-key-unread plaintext-credentials" "Hub credentials under docker.io"
 like "$(msg hub-key-unread)" "under 'docker.io'.*only under 'https://index.docker.io/v1/'" "names the key docker reads"
-like "$(json_get "$RUN_OUT" credentials.0.used_by)" '^\["containers/image"\]$' "only containers/image sends it"
+like "$(json_get "$RUN_OUT" credentials.0.used_by)" '^\["containers/image", "podman/buildah"\]$' "only containers/image (skopeo, podman, buildah) sends it"
 
 # ---- legacy-dockercfg ----
 fresh
@@ -141,7 +141,13 @@ like "$(msg expired-token)" '^myregistry.azurecr.io: the identity token is a JWT
 like "$(json_get "$RUN_OUT" credentials)" '"expires": [0-9]+' "the inventory has the expiry"
 
 # ---- shadowed-credentials via DOCKER_AUTH_CONFIG ----
+# (read by docker CLI >= 28.3 only: a docker here that says it is 28.3.0)
 fresh
+mkdir -p "$TEST_DIR/bin283"
+printf '#!/bin/sh\ncase "$1" in --version) echo "Docker version 28.3.0, build 1234567";; *) exit 1;; esac\n' > "$TEST_DIR/bin283/docker"
+chmod +x "$TEST_DIR/bin283/docker"
+SAVED_PATH=$PATH
+export PATH="$TEST_DIR/bin283:$PATH"
 cfg "{\"auths\":{\"ghcr.io\":{\"auth\":\"$(b64 "alice:ghp_$(printf '%036d' 1)")\"}}}"
 export DOCKER_AUTH_CONFIG="{\"auths\":{\"ghcr.io\":{\"auth\":\"$(b64 "alice:ghp_$(printf '%036d' 2)")\"}}}"
 audit
@@ -149,6 +155,7 @@ is "$(rules)" "plaintext-credentials shadowed-credentials" "DOCKER_AUTH_CONFIG s
 like "$(msg shadowed-credentials)" "DOCKER_AUTH_CONFIG 'ghcr.io' \(alice, sha256:[0-9a-f]{8}.*\) is sent by docker/buildkit" "the variable wins for docker"
 like "$(msg shadowed-credentials)" "config.json 'ghcr.io' \(alice, sha256:[0-9a-f]{8}.*\) is sent by containers/image" "podman still sends config.json's"
 unset DOCKER_AUTH_CONFIG
+export PATH=$SAVED_PATH
 
 # ---- a helper hiding the only credential ----
 helper empty "cat >/dev/null; echo 'credentials not found in native keychain'; exit 1"

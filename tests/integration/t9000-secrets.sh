@@ -6,7 +6,8 @@
 # (auth, password, identitytoken, registrytoken), a containers auth file,
 # ~/.dockercfg, DOCKER_AUTH_CONFIG (raw, base64, a file, the GitLab form),
 # credential helpers' answers (found, identity token, a failure that
-# echoes its input, exit 0 with garbage), a real gnome-keyring and pass
+# echoes its input, failures that echo a password in their error output,
+# stored or not, exit 0 with garbage), a real gnome-keyring and pass
 # store (written by Debian's helpers), CI variables, a build log, and
 # malformed files that put it right where a JSON error message quotes the
 # text ("near '...'"). Then every command line below runs in each of those
@@ -226,6 +227,22 @@ cat > "$CFG" <<EOF
  "credHelpers":{"$R2":"canarytok","$R3":"echoes","$R4":"rawsecret","localhost:5997":"arr","127.0.0.4:5999":"bigname"}}
 EOF
 world "credential helpers"
+
+# ---- 2a. failing helpers that echo the password in their error output
+# (stdout, where helpers put errors, and stderr): once where fixkb knows
+# the secret (config.json's auths holds it, under the helper), once where
+# it cannot know it (nothing stored anywhere), in several shapes.
+reset_world
+helper leakpw "cat >/dev/null; echo \"login failed for alice: password $CANARY rejected\"; echo \"debug: retry with $CANARY\" >&2; exit 1"
+cat > "$CFG" <<EOF
+{"auths":{"$R":{"auth":"$(up alice)"},"$R2":{"username":"bob","password":"$CANARY"}},"credsStore":"leakpw"}
+EOF
+world "failing helper echoing a stored password"
+reset_world
+helper leakunknown "cat >/dev/null; echo \"auth error: token=$CANARY; user bob pass $CANARY; Authorization: Basic $(up bob)\"; printf '%s\\n' '$CANARY' >&2; exit 3"
+helper leaksig "cat >/dev/null; echo \"fatal: bad password $CANARY\"; kill -9 \$\$"
+printf '{"auths":{"%s":{},"%s":{}},"credsStore":"leakunknown","credHelpers":{"%s":"leaksig"}}\n' "$R" "$R2" "$R2" > "$CFG"
+world "failing helpers echoing a password fixkb cannot know"
 
 # ---- 2b. the canary in a real Secret Service (gnome-keyring) and a real
 # pass store, put there by Debian's own helpers

@@ -13,7 +13,7 @@
 #  3. a helper that prints 100 MB (exit 0, and exit 1 on stdout and
 #     stderr): cut at the cap, memory bounded;
 #  4. config files that are directories, FIFOs, symlinks to /dev/zero or
-#     in a loop, unreadable, or 5 MB: a prompt, clear error naming the file,
+#     in a loop, unreadable, or past the size cap (a sparse 300 MB file): a prompt, clear error naming the file,
 #     for config.json, REGISTRY_AUTH_FILE, DOCKER_AUTH_CONFIG (file form)
 #     and the Dockerfile of --context, from probe, doctor and bare doctor;
 #  5. build logs for explain: one 100 MB line (constant memory); an
@@ -26,6 +26,11 @@ BIN="$TEST_DIR/bin"
 MARK="$TEST_DIR/EXECUTED"
 mkdir -p "$BIN"
 export PATH="$BIN:$PATH"
+# DOCKER_AUTH_CONFIG is read only by docker CLI >= 28.3: a docker that says
+# it is 28.3.0 (only its version text matters), so the variable's hostile
+# forms are judged whatever docker this machine has.
+printf '#!/bin/sh\ncase "$1" in --version) echo "Docker version 28.3.0, build 1234567";; *) exit 1;; esac\n' > "$BIN/docker"
+chmod +x "$BIN/docker"
 cfg() { rm -rf "$CFG"; printf '%s\n' "$1" > "$CFG"; }
 pj() { json_get "$RUN_OUT" "probes.0.$1"; }
 now_ms() { date +%s%3N; }
@@ -180,9 +185,10 @@ make_hostile() {
 		if [ "$(id -u)" -eq 0 ]; then ln -s /proc/self/mem "$2"; echo "Input/output error|read"
 		else printf '{"auths":{}}' > "$2"; chmod 000 "$2"; echo "Permission denied"; fi ;;
 	huge)
-		# 5 MB of valid JSON, the canary in the middle of it
-		python3 -c 'import sys; pad = " " * 5000000; sys.stdout.write("{\"auths\":{\"ghcr.io\":{\"auth\":\"%s\"}},%s\"x\":1}" % (sys.argv[1], pad))' \
-			"$(canary_userpass_b64 alice)" > "$2"
+		# valid JSON with the canary, then extended (sparse, no disk used)
+		# past every cap fixkb has (config files: 256 MiB)
+		printf '{"auths":{"ghcr.io":{"auth":"%s"}},"x":1}' "$(canary_userpass_b64 alice)" > "$2"
+		truncate -s 300M "$2"
 		echo "too large" ;;
 	esac
 }

@@ -12,37 +12,72 @@ static void load(struct authfile *f, const char *text, int legacy)
 
 static void test_chain(void)
 {
-	struct authfile_path c[AUTHFILE_CHAIN_MAX];
+	struct authfile_chain c;
 	struct settings s = SETTINGS_INIT;
 	struct err e = ERR_INIT;
 	char want[1200];
-	size_t n;
+	int tool;
 
-	authfile_chain(c, &n, &s, &e);
-	is_int(n, 4, "default chain: runtime, config, docker, dockercfg");
+	for (tool = AUTHFILE_SKOPEO; tool <= AUTHFILE_PODMAN; tool++) {
+		authfile_chain(&c, &s, (enum authfile_tool)tool, 1, &e);
+		is_int(c.n, 4, "tool %d, no variables: runtime, config, docker, dockercfg", tool);
+	}
+	ok(!c.given && !c.note[0], "nothing given, nothing skipped");
 	snprintf(want, sizeof(want), "%s", spath("run/containers/auth.json"));
-	is_str(c[0].path, want, "XDG_RUNTIME_DIR first");
+	is_str(c.p[0].path, want, "XDG_RUNTIME_DIR first");
 	snprintf(want, sizeof(want), "%s/.config/containers/auth.json", getenv("HOME"));
-	is_str(c[1].path, want, "~/.config/containers/auth.json");
+	is_str(c.p[1].path, want, "~/.config/containers/auth.json");
 	snprintf(want, sizeof(want), "%s/.docker/config.json", getenv("HOME"));
-	is_str(c[2].path, want, "~/.docker/config.json");
-	ok(c[3].legacy && strstr(c[3].path, ".dockercfg"), "~/.dockercfg last, legacy");
+	is_str(c.p[2].path, want, "~/.docker/config.json");
+	ok(c.p[3].legacy && strstr(c.p[3].path, ".dockercfg"), "~/.dockercfg last, legacy");
+
+	/* getPathToAuthWithOS: a runtime dir that does not exist is skipped */
+	setenv("XDG_RUNTIME_DIR", spath("no-such-run"), 1);
+	authfile_chain(&c, &s, AUTHFILE_SKOPEO, 1, &e);
+	ok(c.n == 3 && strstr(c.note, "does not exist"), "missing XDG_RUNTIME_DIR: skipped (%s)", c.note);
 	unsetenv("XDG_RUNTIME_DIR");
 	setenv("XDG_CONFIG_HOME", "/xc", 1);
-	authfile_chain(c, &n, &s, &e);
-	ok(strncmp(c[0].path, "/run/containers/", 16) == 0 && strstr(c[0].path, "/auth.json"),
-	   "no XDG_RUNTIME_DIR: /run/containers/<uid>/auth.json (%s)", c[0].path);
-	is_str(c[1].path, "/xc/containers/auth.json", "XDG_CONFIG_HOME honoured");
+	authfile_chain(&c, &s, AUTHFILE_SKOPEO, 1, &e);
+	ok(strncmp(c.p[0].path, "/run/containers/", 16) == 0 && strstr(c.p[0].path, "/auth.json"),
+	   "no XDG_RUNTIME_DIR: /run/containers/<uid>/auth.json (%s)", c.p[0].path);
+	is_str(c.p[1].path, "/xc/containers/auth.json", "XDG_CONFIG_HOME honoured");
+	setenv("XDG_RUNTIME_DIR", spath("run"), 1);
+
+	/* DOCKER_CONFIG: skopeo keeps the whole chain, DOCKER_CONFIG's file third */
 	setenv("DOCKER_CONFIG", "/dc", 1);
-	authfile_chain(c, &n, &s, &e);
-	ok(n == 1 && strcmp(c[0].path, "/dc/config.json") == 0, "DOCKER_CONFIG: only its config.json");
+	authfile_chain(&c, &s, AUTHFILE_SKOPEO, 1, &e);
+	ok(c.n == 4 && !c.given && strcmp(c.p[2].path, "/dc/config.json") == 0,
+	   "skopeo with DOCKER_CONFIG: runtime, config, $DOCKER_CONFIG/config.json, dockercfg");
+	snprintf(want, sizeof(want), "%s", spath("run/containers/auth.json"));
+	is_str(c.p[0].path, want, "skopeo with DOCKER_CONFIG: the runtime auth.json still first");
+	/* podman/buildah: DOCKER_CONFIG's config.json is the authfile */
+	authfile_chain(&c, &s, AUTHFILE_PODMAN, 1, &e);
+	ok(c.n == 1 && c.given && c.exclusive && strcmp(c.p[0].path, "/dc/config.json") == 0,
+	   "podman with DOCKER_CONFIG, c/image >= 5.24: only its config.json");
+	authfile_chain(&c, &s, AUTHFILE_PODMAN, 0, &e);
+	ok(c.n == 4 && strcmp(c.p[0].path, "/dc/config.json") == 0 &&
+	   strcmp(c.p[1].path, "/xc/containers/auth.json") == 0 &&
+	   strcmp(c.p[2].path, "/dc/config.json") == 0 && c.p[3].legacy,
+	   "podman with DOCKER_CONFIG, c/image < 5.24: authfile, config, docker, dockercfg (no runtime file)");
+	s.config_dir = "/cfgdir";
+	authfile_chain(&c, &s, AUTHFILE_PODMAN, 1, &e);
+	is_str(c.p[0].path, "/cfgdir/config.json", "--config stands for DOCKER_CONFIG");
+	s.config_dir = NULL;
+
+	/* REGISTRY_AUTH_FILE: the authfile for every tool */
 	setenv("REGISTRY_AUTH_FILE", "/raf.json", 1);
-	authfile_chain(c, &n, &s, &e);
-	ok(n == 1 && strcmp(c[0].path, "/raf.json") == 0, "REGISTRY_AUTH_FILE: the only file");
+	for (tool = AUTHFILE_SKOPEO; tool <= AUTHFILE_PODMAN; tool++) {
+		authfile_chain(&c, &s, (enum authfile_tool)tool, 1, &e);
+		ok(c.n == 1 && strcmp(c.p[0].path, "/raf.json") == 0,
+		   "tool %d, REGISTRY_AUTH_FILE, c/image >= 5.24: the only file", tool);
+		authfile_chain(&c, &s, (enum authfile_tool)tool, 0, &e);
+		ok(c.n == 4 && strcmp(c.p[0].path, "/raf.json") == 0 &&
+		   strcmp(c.p[2].path, "/dc/config.json") == 0,
+		   "tool %d, REGISTRY_AUTH_FILE, c/image < 5.24: then the default tail", tool);
+	}
 	unsetenv("REGISTRY_AUTH_FILE");
 	unsetenv("DOCKER_CONFIG");
 	unsetenv("XDG_CONFIG_HOME");
-	setenv("XDG_RUNTIME_DIR", spath("run"), 1);
 }
 
 static void test_lookup(void)

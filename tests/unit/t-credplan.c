@@ -1,5 +1,6 @@
 /* t-credplan — which source each consumer uses (facts §4 precedence, §6, §7). */
 #include "checks/checks.h"
+#include "docker/clients.h"
 #include "docker/credential.h"
 #include "docker/credplan.h"
 #include "t-lib-cfg.h"
@@ -205,10 +206,19 @@ static void test_containers_chain(void)
 	is_str(cred_source_name(p.source), "none", "REGISTRY_AUTH_FILE alone");
 	unsetenv("REGISTRY_AUTH_FILE");
 
-	/* DOCKER_CONFIG set: only that config.json */
+	/* DOCKER_CONFIG set: skopeo keeps c/image's chain; podman/buildah take
+	 * its config.json as the authfile, alone (no podman here: c/image >= 5.24) */
 	setenv("DOCKER_CONFIG", spath("home/.docker"), 1);
 	resolve(&p, "quay.io", CONSUMER_CONTAINERS);
-	ok(p.source == SRC_AUTHS && strstr(p.file, ".docker/config.json"), "DOCKER_CONFIG: only its config.json");
+	ok(p.source == SRC_AUTHS && strstr(p.file, ".config/containers/auth.json"),
+	   "DOCKER_CONFIG: skopeo still reads ~/.config/containers/auth.json first (%s)", p.file);
+	resolve(&p, "quay.io", CONSUMER_PODMAN);
+	ok(p.source == SRC_AUTHS && strstr(p.file, ".docker/config.json") && json_array_size(p.shadowed) == 0,
+	   "DOCKER_CONFIG: podman/buildah read only its config.json (%s)", p.file);
+	ok(json_is_true(json_object_get(p.lookup, "authfile_alone")) &&
+	   json_is_true(json_object_get(p.lookup, "version_assumed")), "lookup: authfile alone, version assumed");
+	ok(credplan_read_auths(&cr, &p, &e) == 0 && strcmp(cr.username, "bob") == 0, "podman reads bob");
+	credential_release(&cr);
 	unsetenv("DOCKER_CONFIG");
 
 	/* username/password fields are docker-only */
@@ -228,6 +238,134 @@ static void test_containers_chain(void)
 	resolve(&p, "docker.io", CONSUMER_DOCKER);
 	is_str(cred_source_name(p.source), "none", "docker no longer reads ~/.dockercfg");
 	rm_rel("home/.dockercfg");
+	cred_plan_release(&p);
+}
+
+/* bin/NAME printing a version, on a PATH of its own */
+static void fake_client(const char *name, const char *line)
+{
+	char rel[64], text[256];
+
+	snprintf(rel, sizeof(rel), "cbin/%s", name);
+	snprintf(text, sizeof(text), "#!/bin/sh\necho '%s'\n", line);
+	chmod(put(rel, text), 0755);
+	setenv("PATH", spath("cbin"), 1);
+	clients_reset();
+}
+
+static void no_clients(void)
+{
+	rm_rel("cbin");
+	setenv("PATH", "/nonexistent-fixkb", 1);
+	clients_reset();
+}
+
+/* c/image < 5.24 reads the files after a given authfile; registries.conf
+ * credential-helpers come first when listed first. */
+static void test_cimage_versions(void)
+{
+	struct cred_plan p = CRED_PLAN_INIT;
+	char json[1024];
+
+	snprintf(json, sizeof(json), "{\"auths\":{\"quay.io\":{\"auth\":\"%s\"}}}", canary_auth("alice"));
+	put("home/.config/containers/auth.json", json);
+	setenv("REGISTRY_AUTH_FILE", put("raf.json", "{\"auths\":{}}"), 1);
+	resolve(&p, "quay.io", CONSUMER_CONTAINERS);
+	is_str(cred_source_name(p.source), "none", "no skopeo known: REGISTRY_AUTH_FILE alone");
+	fake_client("skopeo", "skopeo version 1.9.3");
+	resolve(&p, "quay.io", CONSUMER_CONTAINERS);
+	ok(p.source == SRC_AUTHS && strstr(p.file, ".config/containers/auth.json"),
+	   "skopeo 1.9.3: after REGISTRY_AUTH_FILE, ~/.config/containers/auth.json (%s)", p.file);
+	ok(json_is_false(json_object_get(p.lookup, "authfile_alone")), "lookup says not alone");
+	fake_client("skopeo", "skopeo version 1.11.0");
+	resolve(&p, "quay.io", CONSUMER_CONTAINERS);
+	is_str(cred_source_name(p.source), "none", "skopeo 1.11.0: REGISTRY_AUTH_FILE alone");
+	unsetenv("REGISTRY_AUTH_FILE");
+	fake_client("podman", "podman version 4.3.1");
+	setenv("DOCKER_CONFIG", spath("home/.docker"), 1);
+	docker_cfg("{}");
+	resolve(&p, "quay.io", CONSUMER_PODMAN);
+	ok(p.source == SRC_AUTHS && strstr(p.file, ".config/containers/auth.json"),
+	   "podman 4.3.1 with DOCKER_CONFIG: config.json first, then ~/.config/containers/auth.json");
+	unsetenv("DOCKER_CONFIG");
+	no_clients();
+
+	/* registries.conf credential-helpers */
+	put("home/.config/containers/registries.conf",
+	    "# a comment\nunqualified-search-registries = [\"docker.io\",\n  \"quay.io\"]  # x\n"
+	    "credential-helpers = [ \"secretservice\", # first\n \"containers-auth.json\", ]\n"
+	    "[[registry]]\nlocation = \"x\"\ncredential-helpers = [\"nope\"]\n");
+	resolve(&p, "quay.io", CONSUMER_CONTAINERS);
+	ok(p.source == SRC_CRED_HELPER && p.global_helper && strcmp(p.helper, "secretservice") == 0 &&
+	   strstr(p.file, "registries.conf"), "credential-helpers: secretservice first (%s)", p.helper);
+	ok(json_array_size(p.shadowed) == 1 &&
+	   json_is_true(json_object_get(json_array_get(p.shadowed, 0), "fallback")),
+	   "the auth file behind it is a fallback");
+	put("home/.config/containers/registries.conf",
+	    "credential-helpers = [\"containers-auth.json\", 'secretservice']\n");
+	resolve(&p, "quay.io", CONSUMER_PODMAN);
+	ok(p.source == SRC_AUTHS && json_array_size(p.shadowed) == 1, "auth files first, the helper behind");
+	put("home/.config/containers/registries.conf.d/10-x.conf", "credential-helpers = [\"pass\"]\n");
+	put("home/.config/containers/registries.conf.d/20-y.conf", "credential-helpers = []\n");
+	resolve(&p, "quay.io", CONSUMER_PODMAN);
+	ok(p.source == SRC_CRED_HELPER && strcmp(p.helper, "pass") == 0 && strstr(p.file, "10-x.conf"),
+	   "a drop-in replaces the list, an empty one does not (%s)", p.file);
+	put("home/.config/containers/registries.conf", "credential-helpers = \"pass\"\n");
+	rm_rel("home/.config/containers/registries.conf.d");
+	resolve(&p, "quay.io", CONSUMER_PODMAN);
+	ok(p.source == SRC_AUTHS && has_kind(&p, "ignored"), "a value not understood: noted, default assumed");
+	rm_rel("home/.config/containers");
+	cred_plan_release(&p);
+}
+
+/* DOCKER_AUTH_CONFIG counts only when the build client reads it. */
+static void test_dac_gate(void)
+{
+	struct cred_plan p = CRED_PLAN_INIT;
+	char json[1024];
+
+	snprintf(json, sizeof(json), "{\"auths\":{\"ghcr.io\":{\"auth\":\"%s\"}}}", canary_auth("alice"));
+	docker_cfg(json);
+	snprintf(json, sizeof(json), "{\"auths\":{\"ghcr.io\":{\"auth\":\"%s\"}}}", canary_auth("bob"));
+	setenv("DOCKER_AUTH_CONFIG", json, 1);
+	fake_client("docker", "Docker version 28.2.2, build e6534b4");
+	resolve(&p, "ghcr.io", CONSUMER_DOCKER);
+	ok(p.source == SRC_AUTHS && json_array_size(p.shadowed) == 0 && has_kind(&p, "ignored"),
+	   "docker 28.2.2: DOCKER_AUTH_CONFIG ignored, config.json's auths used and not shadowed");
+	fake_client("docker", "Docker version 28.3.0, build abcdef0");
+	resolve(&p, "ghcr.io", CONSUMER_DOCKER);
+	ok(p.source == SRC_DOCKER_AUTH_CONFIG && json_array_size(p.shadowed) == 1,
+	   "docker 28.3.0: DOCKER_AUTH_CONFIG wins and shadows auths");
+	setenv("DOCKER_AUTH_CONFIG", "{\"auths\":{},\"credsStore\":\"x\"}", 1);
+	resolve(&p, "ghcr.io", CONSUMER_DOCKER);
+	ok(has_kind(&p, "malformed"), "docker 28.3.0: a rejected value is a problem");
+	fake_client("docker", "Docker version 28.2.2, build e6534b4");
+	resolve(&p, "ghcr.io", CONSUMER_DOCKER);
+	ok(!has_kind(&p, "malformed") && has_kind(&p, "ignored"), "docker 28.2.2: the same value is only ignored");
+	unsetenv("DOCKER_AUTH_CONFIG");
+	no_clients();
+	cred_plan_release(&p);
+}
+
+/* An auths key docker never reads for the registry. */
+static void test_unused_keys(void)
+{
+	struct cred_plan p = CRED_PLAN_INIT;
+	char json[1024];
+
+	snprintf(json, sizeof(json), "{\"auths\":{\"docker.io\":{\"auth\":\"%s\"}}}", canary_auth("alice"));
+	docker_cfg(json);
+	resolve(&p, "docker.io", CONSUMER_DOCKER);
+	ok(p.source == SRC_NONE && has_kind(&p, "unused"), "Hub credentials under docker.io: unused by docker");
+	resolve(&p, "docker.io", CONSUMER_CONTAINERS);
+	ok(p.source == SRC_AUTHS, "containers/image reads docker.io for Hub");
+	snprintf(json, sizeof(json), "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"%s\"},"
+		 "\"GHCR.io\":{\"auth\":\"%s\"}}}", canary_auth("alice"), canary_auth("bob"));
+	docker_cfg(json);
+	resolve(&p, "docker.io", CONSUMER_DOCKER);
+	ok(p.source == SRC_AUTHS && !has_kind(&p, "unused"), "the v1 key: read, nothing unused");
+	resolve(&p, "ghcr.io", CONSUMER_DOCKER);
+	ok(p.source == SRC_NONE && has_kind(&p, "unused"), "GHCR.io is not read for ghcr.io");
 	cred_plan_release(&p);
 }
 
@@ -302,7 +440,13 @@ static void test_probes(void)
 	probe(&probe_docker_auth_config, "ghcr.io", "warn", "docker_auth_config_malformed");
 	snprintf(json, sizeof(json), "{\"auths\":{\"ghcr.io\":{\"auth\":\"%s\"}},\"credsStore\":\"pass\"}", canary_auth("bob"));
 	setenv("DOCKER_AUTH_CONFIG", json, 1);
+	/* no client here: judged as docker >= 28.3, which rejects it */
+	probe(&probe_docker_auth_config, "ghcr.io", "fail", "docker_auth_config_malformed");
+	probe(&probe_config_auth, "ghcr.io", "fail", "docker_auth_config_malformed");
+	fake_client("docker", "Docker version 28.2.2, build e6534b4");
 	probe(&probe_docker_auth_config, "ghcr.io", "warn", "docker_auth_config_malformed");
+	probe(&probe_config_auth, "ghcr.io", "ok", "credential_found");
+	no_clients();
 	snprintf(json, sizeof(json), "{\"auths\":{\"ghcr.io\":{\"auth\":\"%s=\"}}}", canary_auth("bob"));
 	setenv("DOCKER_AUTH_CONFIG", json, 1);
 	probe(&probe_docker_auth_config, "ghcr.io", "fail", "docker_auth_config_malformed");
@@ -317,6 +461,9 @@ int main(void)
 	test_docker_precedence();
 	test_auto_store();
 	test_containers_chain();
+	test_cimage_versions();
+	test_dac_gate();
+	test_unused_keys();
 	test_known();
 	test_probes();
 	scratch_done();

@@ -218,13 +218,17 @@ static void configured(void)
 	   "configured registries have no image and are no base image");
 	targets_release(&t);
 
-	/* DOCKER_CONFIG set: the containers tools read only its config.json */
+	/* DOCKER_CONFIG set: docker reads only its config.json, podman and
+	 * buildah too (their --authfile default), but skopeo still reads
+	 * $XDG_RUNTIME_DIR/containers/auth.json first (t2200, real skopeo);
+	 * ~/.docker/config.json is nobody's any more */
 	put("docker/config.json", "{\"auths\":{\"docker-config.example.com\":{}}}");
 	setenv("DOCKER_CONFIG", spath("docker"), 1);
 	unsetenv("DOCKER_AUTH_CONFIG");
 	ok(targets_add_configured(&t, &s) == 0 && find(&t, "docker-config.example.com") &&
-	   !find(&t, "helper.example.com") && !find(&t, "ghcr.io"),
-	   "DOCKER_CONFIG: its config.json only (%s)", list(&t));
+	   find(&t, "helper.example.com") && find(&t, "podman.example.com") &&
+	   !find(&t, "quay.io") && !find(&t, "123456789012.dkr.ecr.us-east-1.amazonaws.com"),
+	   "DOCKER_CONFIG: its config.json, and skopeo's runtime auth.json (%s)", list(&t));
 	targets_release(&t);
 
 	s.config_dir = spath("other");
