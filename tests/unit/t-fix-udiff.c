@@ -93,13 +93,18 @@ static int patches(const char *a, const char *b, const char *d)
 /* Prints text line by line as TAP comments under a heading. */
 static void print_commented(const char *heading, const char *text)
 {
-	const char *p = text, *nl;
+	size_t i, start = 0, n = strlen(text);
 
 	printf("# %s:\n", heading);
-	while (*p) {
-		nl = strchr(p, '\n');
-		printf("#   %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
-		p = nl ? nl + 1 : p + strlen(p);
+	for (i = 0; i <= n; i++) {
+		if (i < n && text[i] != '\n')
+			continue;
+		if (i > start || i < n) {
+			fputs("#   ", stdout);
+			fwrite(text + start, 1, i - start, stdout);
+			putchar('\n');
+		}
+		start = i + 1;
 	}
 }
 
