@@ -221,6 +221,25 @@ static void tls_verdict(const struct tf_flow *f, const char *reg, enum probe_sta
 	}
 }
 
+/* The run's deadline passed first: a timeout, not an unreachable
+ * registry. The real client has no such deadline (BuildKit waits for a
+ * slow issuer), so fixkb cannot tell: error, with the deadline and how
+ * to wait longer. */
+static void timeout_verdict(const struct tf_flow *f, enum probe_status *status, char *code,
+			    size_t codelen, char *detail, size_t detaillen)
+{
+	double t = f->cfg.timeout_s;
+
+	*status = PROBE_ERROR;
+	snprintf(code, codelen, "timeout");
+	if (t > 0)
+		snprintf(detail, detaillen, "timeout: %s; the deadline was the run's --timeout of "
+			 "%g s: raise it (e.g. --timeout %g) to wait for %s", f->summary, t,
+			 t < 30 ? 60 : t * 2, f->timeout_token ? "the token endpoint" : "the registry");
+	else
+		snprintf(detail, detaillen, "timeout: %s; raise --timeout to wait longer", f->summary);
+}
+
 void token_endpoint_verdict(struct token_endpoint_check *k, enum probe_status *status,
 			    char *code, size_t codelen, char *detail, size_t detaillen,
 			    json_t *evidence)
@@ -262,6 +281,9 @@ void token_endpoint_verdict(struct token_endpoint_check *k, enum probe_status *s
 	case TF_TLS_OTHER:
 	case TF_TLS_HTTP_MISMATCH:
 		tls_verdict(f, k->cfg.registry, status, code, codelen, detail, detaillen);
+		return;
+	case TF_TIMEOUT:
+		timeout_verdict(f, status, code, codelen, detail, detaillen);
 		return;
 	default:
 		break;
@@ -446,6 +468,7 @@ static void setup(struct te_item *it, struct tf_transport *t)
 	cfg.cred = it->use;
 	cfg.trust = &it->trust;
 	cfg.deadline_ms = ctx->deadline_ms;
+	cfg.timeout_s = ctx->settings->timeout_s;
 	if (token_endpoint_check_start(&it->check, t, &cfg) < 0) {
 		probe_result_set(it->res, PROBE_ERROR, "probe_error", "out of memory");
 		it->done = 1;

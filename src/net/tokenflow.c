@@ -25,6 +25,7 @@ const char *tf_outcome_name(enum tf_outcome o)
 	case TF_OUTAGE: return "outage";
 	case TF_RATE_LIMITED: return "rate_limited";
 	case TF_NETWORK: return "network";
+	case TF_TIMEOUT: return "timeout";
 	case TF_TLS_UNTRUSTED: return "tls_untrusted_ca";
 	case TF_TLS_OTHER: return "tls_other";
 	case TF_TLS_HTTP_MISMATCH: return "tls_http_mismatch";
@@ -87,11 +88,11 @@ static json_t *record_step(struct tf_flow *f, const struct http_req *r)
 
 /* ---- outcomes from transport errors ---- */
 
-static enum tf_outcome outcome_of(enum http_errclass c)
+static enum tf_outcome outcome_of(const struct http_req *r)
 {
-	switch (c) {
-	case HTTP_ERR_NETWORK:
-	case HTTP_ERR_TIMEOUT: return TF_NETWORK;
+	switch (r->errclass) {
+	case HTTP_ERR_NETWORK: return TF_NETWORK;
+	case HTTP_ERR_TIMEOUT: return r->connect_timed_out ? TF_NETWORK : TF_TIMEOUT;
 	case HTTP_ERR_TLS_UNTRUSTED: return TF_TLS_UNTRUSTED;
 	case HTTP_ERR_TLS_OTHER: return TF_TLS_OTHER;
 	case HTTP_ERR_TLS_HTTP_MISMATCH: return TF_TLS_HTTP_MISMATCH;
@@ -139,7 +140,23 @@ static void on_transport_error(struct tf_flow *f, struct http_req *r, json_t *st
 		snprintf(f->tls_issuer, sizeof(f->tls_issuer), "%s", r->tls_issuer);
 	}
 	snprintf(f->tls_error, sizeof(f->tls_error), "%s", r->error);
-	tokenstate_finish(f, outcome_of(r->errclass), "%s %s: %s", r->method, r->url, r->error);
+	if (outcome_of(r) == TF_TIMEOUT) {
+		f->timeout_connected = r->connected;
+		f->timeout_token = f->state == TF_ST_TOKEN;
+		tokenstate_finish(f, TF_TIMEOUT, "%s %s %s: %s", f->timeout_token
+				  ? "the token endpoint did not answer" : "the registry did not answer",
+				  r->method, r->url, r->connected
+				  ? "it accepted the connection, but no answer came before the run's "
+				    "deadline: it is slow, not unreachable"
+				  : "no connection was made before the run's deadline (unreachable, or "
+				    "slow to connect)");
+		return;
+	}
+	if (r->errclass == HTTP_ERR_TIMEOUT)
+		tokenstate_finish(f, TF_NETWORK, "%s %s: no connection within %.0f ms (%s)",
+				  r->method, r->url, r->connect_timeout_ms, r->error);
+	else
+		tokenstate_finish(f, outcome_of(r), "%s %s: %s", r->method, r->url, r->error);
 }
 
 static void on_done(struct http_req *r, void *arg)
@@ -202,8 +219,8 @@ void tf_flow_settle(struct tf_flow *f)
 {
 	if (f->finished || !f->steps)
 		return;
-	f->outcome = TF_NETWORK;
-	snprintf(f->summary, sizeof(f->summary), "the flow did not finish before the deadline");
+	f->outcome = TF_TIMEOUT;
+	snprintf(f->summary, sizeof(f->summary), "the flow did not finish before the run's deadline");
 	f->finished = 1;
 }
 

@@ -56,7 +56,8 @@ enum tf_outcome {
 	TF_NOT_FOUND,         /* authorised, but the manifest/repository is unknown */
 	TF_OUTAGE,            /* 5xx, token endpoint 404 on every method, bad token response */
 	TF_RATE_LIMITED,      /* 429 Too Many Requests (token endpoint or registry) */
-	TF_NETWORK,
+	TF_NETWORK,           /* not reached: DNS, refused, no connection within the connect budget */
+	TF_TIMEOUT,           /* the run's deadline passed first (connected: a slow answer) */
 	TF_TLS_UNTRUSTED,
 	TF_TLS_OTHER,
 	TF_TLS_HTTP_MISMATCH,
@@ -85,6 +86,7 @@ struct tf_config {
 	int insecure_declared;        /* daemon.json insecure-registries lists it */
 	char scheme[8];               /* "" = https first (plain http only for loopback/insecure) */
 	double deadline_ms;
+	double timeout_s;             /* the run's --timeout, for what the verdict says (0: unknown) */
 };
 
 struct tf_flow {
@@ -119,6 +121,8 @@ struct tf_flow {
 	char message[TF_MSG_MAX];     /* what the client prints (classic wording) */
 	char message_v024[TF_MSG_MAX];/* BuildKit >= v0.24 rewrite of credentialed token errors */
 	char tls_subject[256], tls_issuer[256], tls_error[256];
+	int timeout_connected;        /* TF_TIMEOUT: a connection was made (a slow answer) */
+	int timeout_token;            /* TF_TIMEOUT: the token endpoint, not the registry, was waited for */
 	json_t *steps;
 	json_t *warnings;
 	int finished;
