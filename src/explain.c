@@ -336,6 +336,7 @@ static json_t *hit_finding(const struct explain_hit *h, const struct engine *en,
 	sp.severity = severity_name(cause_severity(h->entry->cause));
 	sp.registry = h->registry[0] ? h->registry : NULL;
 	sp.base_image = h->base_image;
+	sp.url = h->url[0] ? h->url : NULL;
 	f = finding_new(&sp, en, s, e);
 	if (!f)
 		return NULL;

@@ -5,6 +5,7 @@
 
 #include "cause.h"
 #include "docker/dockercfg.h"
+#include "docker/regname.h"
 #include "util/msg.h"
 #include "rank.h"
 
@@ -72,11 +73,28 @@ static const char *helper_of(const struct engine *en, const char *registry)
 	return h && *h ? h : "HELPER";
 }
 
-static void fill_commands(json_t *workarounds, const char *registry, const char *image,
-			  const char *helper, const char *config)
+/* "<scheme>://<host>" of the registry as it really answers, for the
+ * {registry_url} placeholder (a diagnostic curl must use plain http for a
+ * plain-http registry): the scheme the token_endpoint flow ended on, else
+ * the one of the URL the log line names, else https. */
+static void registry_url(char *out, size_t n, const struct engine *en, const char *registry,
+			 const char *url)
 {
-	const char *from[] = { "{registry}", "{image}", "{helper}", "{config}" };
-	const char *to[] = { registry, image, helper, config };
+	const struct probe_record *r = en && *registry ? engine_find(en, "token_endpoint", registry)
+						       : NULL;
+	const char *scheme = r ? json_string_value(json_object_get(r->res.evidence, "scheme")) : NULL;
+
+	if (!(scheme && *scheme) && url && strncmp(url, "http://", 7) == 0)
+		scheme = "http";
+	snprintf(out, n, "%s://%s", scheme && *scheme ? scheme : "https",
+		 *registry ? regname_request_host(registry) : "REGISTRY");
+}
+
+static void fill_commands(json_t *workarounds, const char *registry, const char *image,
+			  const char *helper, const char *config, const char *reg_url)
+{
+	const char *from[] = { "{registry_url}", "{registry}", "{image}", "{helper}", "{config}" };
+	const char *to[] = { reg_url, registry, image, helper, config };
 	size_t i, k;
 
 	for (i = 0; i < json_array_size(workarounds); i++) {
@@ -154,7 +172,7 @@ json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 	struct ranking rk = RANKING_INIT;
 	struct rank_evidence *ev;
 	const char *facts[FACTS_MAX];
-	char config[4096];
+	char config[4096], reg_url[TARGET_REGISTRY_MAX + 16];
 	json_t *f, *evid, *wa;
 	size_t nev, nfacts;
 
@@ -201,9 +219,10 @@ json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 		snprintf(config, sizeof(config), "~/.docker/config.json");
 	}
 	wa = rank_workarounds_json(&rk);
+	registry_url(reg_url, sizeof(reg_url), en, registry, sp->url);
 	fill_commands(wa, *registry ? registry : "REGISTRY",
 		      sp->image && *sp->image ? sp->image : "IMAGE",
-		      en && *registry ? helper_of(en, registry) : "HELPER", config);
+		      en && *registry ? helper_of(en, registry) : "HELPER", config, reg_url);
 	json_object_set_new(f, "workarounds", wa);
 	json_object_set_new(f, "dead_ends", rank_dead_ends_json(entry, s->lang));
 	ranking_release(&rk);

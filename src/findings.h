@@ -32,6 +32,7 @@ struct finding_spec {
 	const char *image;                    /* or NULL */
 	const struct probe_record *trigger;   /* the probe that found it, or NULL */
 	int base_image;                       /* the failing request pulls a base image */
+	const char *url;                      /* the URL the log line names, or NULL */
 };
 
 /* A DESIGN.md §3 finding object: entry, code, cause, registry, severity,

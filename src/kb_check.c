@@ -19,7 +19,7 @@
 #define KB_PATH_MAX 1024
 
 static const char *const placeholders[] = {
-	"{registry}", "{helper}", "{image}", "{config}", NULL,
+	"{registry}", "{registry_url}", "{helper}", "{image}", "{config}", NULL,
 };
 
 /* Where a signature's problems go. */
@@ -156,8 +156,8 @@ static void check_command(struct kb_report *r, const char *field, const char *cm
 				if (strlen(placeholders[i]) == n && strncmp(p, placeholders[i], n) == 0)
 					break;
 			if (!placeholders[i])
-				kb_report_problem(r, field, "unknown placeholder %.*s (known: {registry} {helper} "
-					"{image} {config})", (int)n, p);
+				kb_report_problem(r, field, "unknown placeholder %.*s (known: {registry} "
+					"{registry_url} {helper} {image} {config})", (int)n, p);
 		}
 		p++;
 	}
