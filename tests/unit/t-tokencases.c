@@ -11,6 +11,7 @@
  * A case file:
  *   { "about": "…", "client": "buildkit", "registry": "reg.example",
  *     "image": "fixkb/tiny:latest",        (absent: login mode, /v2/ only)
+ *     "push": true,                        (--push: pull,push and the push side)
  *     "credential": { "username": "alice", "password": "pw" }
  *                 | { "identity_token": "rt" } | { "registry_token": "jwt" },
  *     "exchanges": [ { "request": { "method": "HEAD", "url": "https://…",
@@ -269,6 +270,7 @@ static void set_config(struct tf_config *cfg, const json_t *cs, const struct cre
 	cfg->cred = cred;
 	cfg->deadline_ms = clock_now_ms() + 10000;
 	cfg->timeout_s = json_number_value(json_object_get(cs, "timeout_s"));
+	cfg->push = json_is_true(json_object_get(cs, "push"));
 }
 
 /* want (a JSON string or null) against got (NULL: absent). */
