@@ -185,6 +185,8 @@ static enum explain_ci ci_of_prefix(const char *p, size_t n)
 {
 	int frac;
 
+	if (!p || n < 12)
+		return EXPLAIN_CI_NONE;
 	if (memmem(p, n, "section_start:", 14) || memmem(p, n, "section_end:", 12))
 		return EXPLAIN_CI_GITLAB;
 	if (n < 21 || ndigits(p, 4) != 4 || p[4] != '-' || p[10] != 'T' || p[19] != '.')
