@@ -23,7 +23,13 @@ is "$(json_get "$RUN_OUT" evidence_origin.log_from)" github_actions "the log com
 like "$(json_get "$RUN_OUT" evidence_origin.marker)" "GitHub Actions runner's timestamp: 2024-03-20T10:00:00.1234567Z" "how fixkb knows"
 is "$(json_get "$RUN_OUT" evidence_origin.probed)" nothing "evidence: nothing probed"
 unlike "$RUN_OUT" 'helper_missing|docker-credential-desktop' "this machine's missing helper is not the reason given"
-is "$(json_get "$RUN_OUT" findings.0.workarounds.0.id)" github-actions-token "the advice fits the runner: GITHUB_TOKEN in GitHub Actions"
+gh_verdict=$(printf '%s' "$RUN_OUT" | python3 -c '
+import json, sys
+for f in json.load(sys.stdin)["findings"]:
+    for w in f["workarounds"]:
+        if w["id"] == "github-actions-token":
+            print(w["verdict"]); sys.exit(0)')
+is "$gh_verdict" indicated "the advice fits the runner: GITHUB_TOKEN in GitHub Actions is indicated by the log's origin"
 run_fixkb explain "$gh"
 like "$RUN_OUT" "^evidence: the log comes from a GitHub Actions runner \\(line 2, a GitHub Actions runner's timestamp: 2024-03-20T10:00:00\\.1234567Z\\); the log alone: this machine \\($host\\) is not where the build ran, so it was not probed \\(--probe-here probes it anyway\\)\$" \
 	"text: the evidence line names the runner, this machine and --probe-here"
