@@ -10,12 +10,25 @@
 
 /* ---- the token request ---- */
 
+/* POST <realm> with the form kv[0..n) (it holds a secret: wiped). */
+static void send_form(struct tf_flow *f, const struct urlvalues_kv *kv, size_t n)
+{
+	struct buf body = BUF_INIT(64u << 10);
+
+	if (urlvalues_encode(&body, kv, n) < 0) {
+		buf_release(&body);
+		tokenstate_finish(f, TF_INTERNAL, "token request form too large");
+		return;
+	}
+	tokenstate_issue(f, TF_ST_TOKEN, "POST", f->realm, TF_AUTH_NONE, &body);
+	buf_release(&body);
+}
+
 /* c/image's refresh-token POST (docker_client.go getBearerTokenOAuth2):
  * service (when set), one scope field per scope, grant_type=refresh_token,
  * refresh_token, client_id=containers/image; no other grant, no fallback. */
 static void cimage_post(struct tf_flow *f)
 {
-	struct buf body = BUF_INIT(64u << 10);
 	struct urlvalues_kv kv[SCOPE_SET_MAX + 4];
 	const struct credential *c = f->cfg.cred;
 	size_t n = 0, i;
@@ -27,13 +40,7 @@ static void cimage_post(struct tf_flow *f)
 	kv[n++] = (struct urlvalues_kv){ "grant_type", "refresh_token", 13 };
 	kv[n++] = (struct urlvalues_kv){ "refresh_token", c->secret.data, c->secret.len };
 	kv[n++] = (struct urlvalues_kv){ "client_id", "containers/image", 16 };
-	if (urlvalues_encode(&body, kv, n) < 0) {
-		buf_release(&body);
-		tokenstate_finish(f, TF_INTERNAL, "token request form too large");
-		return;
-	}
-	tokenstate_issue(f, TF_ST_TOKEN, "POST", f->realm, TF_AUTH_NONE, &body);
-	buf_release(&body);
+	send_form(f, kv, n);
 }
 
 /* POST <realm> with the OAuth2 form (containerd fetch.go
@@ -42,7 +49,6 @@ static void cimage_post(struct tf_flow *f)
  * password grant; docker login asks for a refresh token. */
 static void post_token(struct tf_flow *f)
 {
-	struct buf body = BUF_INIT(64u << 10);
 	struct urlvalues_kv kv[8];
 	const struct credential *c = f->cfg.cred;
 	const char *cid = tokenclient_id(f->cfg.client);
@@ -69,13 +75,7 @@ static void post_token(struct tf_flow *f)
 	}
 	if (tokenstate_is_login(f))
 		kv[n++] = (struct urlvalues_kv){ "access_type", "offline", 7 };
-	if (urlvalues_encode(&body, kv, n) < 0) {
-		buf_release(&body);
-		tokenstate_finish(f, TF_INTERNAL, "token request form too large");
-		return;
-	}
-	tokenstate_issue(f, TF_ST_TOKEN, "POST", f->realm, TF_AUTH_NONE, &body);
-	buf_release(&body);
+	send_form(f, kv, n);
 }
 
 /* GET <realm>?scope=…&service=… (containerd fetch.go FetchToken), with

@@ -11,8 +11,6 @@ cfg="$DOCKER_CONFIG/config.json"
 seedlog="$TEST_DIR/seed.log"
 printf '%s\n' 'ERROR: failed to solve: failed to fetch oauth token: unexpected status from POST request to https://ghcr.io/token: 401 Unauthorized' > "$seedlog"
 printf '{}\n' > "$cfg"
-# printed_commands TEXT: the "$ cmd" lines
-printed_commands() { printf '%s\n' "$1" | sed -n 's/^ *\$ //p'; }
 # run_printed CMD: runs a printed command as printed, in this test's shell
 run_printed() { bash -c "$1" >"$TEST_DIR/printed.out" 2>&1; }
 

@@ -16,18 +16,19 @@ ctl() { curl -s -o /dev/null -X POST -d "$2" "$1"; }
 ctl "$RIG_ISSUER_CTL/reset" '{}'
 b64() { printf '%s' "$1" | base64 -w0; }
 printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$T" "$(b64 "$RIG_USER:$RIG_PASS")" > "$DOCKER_CONFIG/config.json"
-te() {
-	printf '%s' "$RUN_OUT" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-p = [p for p in d["probes"] if p["name"] == "token_endpoint"][0]
-cur = p
-for k in sys.argv[1].split("."):
-    cur = cur[int(k)] if isinstance(cur, list) else cur.get(k)
-print(cur if not isinstance(cur, (dict, list, bool)) else json.dumps(cur))' "$1" 2>/dev/null
+te() { probe_field token_endpoint "$1"; }
+# reaches_registry CMDS: the first printed command, run as printed, gets
+# the registry's answer (a 401 to GET /v2/)
+reaches_registry() {
+	local first got
+	first=$(printf '%s\n' "$1" | head -1)
+	if [ -z "$first" ]; then
+		tap_ok 1 "the printed command, run as printed, reaches the registry (none printed)"
+		return
+	fi
+	got=$(timeout 20 bash -c "$first" 2>&1 | head -1)
+	like "$got" '^HTTP/1\.1 401' "the printed command, run as printed, reaches the registry ($first)"
 }
-# printed_commands TEXT: every "$ cmd" line fixkb printed, one per line
-printed_commands() { printf '%s\n' "$1" | sed -n 's/^ *\$ //p'; }
 
 echo "# --- the issuer answers after 15 s; the run's deadline is 2 s"
 ctl "$RIG_ISSUER_CTL" '{"delay_ms":15000}'
@@ -69,13 +70,7 @@ like "$RUN_OUT" 'cause: the registry or its token service failed' "the outage fi
 cmds=$(printed_commands "$RUN_OUT" | grep '^curl ' || true)
 like "$cmds" "^curl -si http://$T/v2/\$" "the diagnostic curl uses http://, as the registry speaks"
 unlike "$cmds" 'https://' "no https:// for a plain-http registry"
-first=$(printf '%s\n' "$cmds" | head -1)
-if [ -n "$first" ]; then
-	got=$(timeout 20 bash -c "$first" 2>&1 | head -1)
-	like "$got" '^HTTP/1\.1 401' "the printed command, run as printed, reaches the registry ($first)"
-else
-	tap_ok 1 "the printed command, run as printed, reaches the registry (none printed)"
-fi
+reaches_registry "$cmds"
 ctl "$RIG_ISSUER_CTL/reset" '{}'
 
 echo "# --- explain: a log naming the registry over http; the suggested curl follows it"
@@ -86,13 +81,7 @@ like "$cmds" "^curl -sI http://$T/v2/\$" "--offline: the scheme of the URL in th
 run_fixkb -v explain "$TEST_DIR/slow.log"
 cmds=$(printed_commands "$RUN_OUT" | grep '^curl ' || true)
 like "$cmds" "^curl -sI http://$T/v2/\$" "with probes: the scheme the registry answered on"
-first=$(printf '%s\n' "$cmds" | head -1)
-if [ -n "$first" ]; then
-	got=$(timeout 20 bash -c "$first" 2>&1 | head -1)
-	like "$got" '^HTTP/1\.1 401' "the printed command, run as printed, reaches the registry ($first)"
-else
-	tap_ok 1 "the printed command, run as printed, reaches the registry (none printed)"
-fi
+reaches_registry "$cmds"
 
 watch_file "$RIG_TOKEN_LOG"
 done_testing

@@ -19,16 +19,7 @@ ctl "$RIG_ISSUER_CTL/reset" '{}'
 b64() { printf '%s' "$1" | base64 -w0; }
 creds() { printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$1" "$(b64 "$2")" > "$DOCKER_CONFIG/config.json"; }
 probe_json() { json_get "$RUN_OUT" "$1"; }
-te() { # te FIELD: the token_endpoint record of a doctor --format json run
-	printf '%s' "$RUN_OUT" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-p = [p for p in d["probes"] if p["name"] == "token_endpoint"][0]
-cur = p
-for k in sys.argv[1].split("."):
-    cur = cur[int(k)] if isinstance(cur, list) else cur.get(k)
-print(cur if not isinstance(cur, (dict, list, bool)) else json.dumps(cur))' "$1" 2>/dev/null
-}
+te() { probe_field token_endpoint "$1"; }
 log_mark() { wc -l < "$1" 2>/dev/null || echo 0; }
 log_since() { tail -n +"$(( $2 + 1 ))" "$1"; }
 # skopeo_push SRC DEST: a real push with the same config.json (the blobs

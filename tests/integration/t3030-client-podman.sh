@@ -22,16 +22,7 @@ b64() { printf '%s' "$1" | base64 -w0; }
 authfile() { printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$1" "$(b64 "$2")" > "$REGISTRY_AUTH_FILE"; }
 noauth() { printf '{}\n' > "$REGISTRY_AUTH_FILE"; }
 printf '{}\n' > "$DOCKER_CONFIG/config.json"
-te() { # te FIELD of doctor's token_endpoint record
-	printf '%s' "$RUN_OUT" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-p = [p for p in d["probes"] if p["name"] == "token_endpoint"][0]
-cur = p
-for k in sys.argv[1].split("."):
-    cur = cur[int(k)] if isinstance(cur, list) else cur.get(k)
-print(cur if not isinstance(cur, (dict, list, bool)) else json.dumps(cur))' "$1" 2>/dev/null
-}
+te() { probe_field token_endpoint "$1"; }
 log_mark() { wc -l < "$1" 2>/dev/null || echo 0; }
 log_since() { tail -n +"$(( $2 + 1 ))" "$1"; }
 # doctor_podman IMAGE [ARGS]: doctor --client podman, verdict in FX

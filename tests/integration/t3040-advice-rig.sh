@@ -17,17 +17,7 @@ cfg="$DOCKER_CONFIG/config.json"
 ctl() { curl -s -o /dev/null -X POST -d "$2" "$1"; }
 ctl "$RIG_ISSUER_CTL/reset" '{}'
 b64() { printf '%s' "$1" | base64 -w0; }
-printed_commands() { printf '%s\n' "$1" | sed -n 's/^ *\$ //p'; }
-te() {
-	printf '%s' "$RUN_OUT" | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-p = [p for p in d["probes"] if p["name"] == "token_endpoint"][0]
-cur = p
-for k in sys.argv[1].split("."):
-    cur = cur[int(k)] if isinstance(cur, list) else cur.get(k)
-print(cur if not isinstance(cur, (dict, list, bool)) else json.dumps(cur))' "$1" 2>/dev/null
-}
+te() { probe_field token_endpoint "$1"; }
 have_docker=0
 command -v docker >/dev/null 2>&1 && have_docker=1
 
