@@ -341,14 +341,16 @@ static json_t *credential_json(struct te_item *it)
 }
 
 /* Finds the credential the client would send: docker/BuildKit's, or
- * containers/image's for --client podman. */
+ * podman's and buildah's for --client podman (containers/image with
+ * their --authfile default; skopeo's differs only when DOCKER_CONFIG is
+ * set without an authfile: credplan.h). */
 static void resolve_credential(struct te_item *it, enum tokenclient client)
 {
 	const struct probe_ctx *ctx = it->ctx;
 	struct err e = ERR_INIT;
 	char fp[SENSITIVE_FP_MAX];
 	const char *where;
-	enum consumer who = client == TOKENCLIENT_PODMAN ? CONSUMER_CONTAINERS : CONSUMER_DOCKER;
+	enum consumer who = client == TOKENCLIENT_PODMAN ? CONSUMER_PODMAN : CONSUMER_DOCKER;
 
 	if (credplan_resolve(&it->plan, ctx->settings, ctx->registry, who, &e) < 0) {
 		snprintf(it->note, sizeof(it->note), "could not resolve the credential (%s); "

@@ -22,7 +22,7 @@ b64() { printf '%s' "$1" | base64 -w0; }
 authfile() { printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$1" "$(b64 "$2")" > "$REGISTRY_AUTH_FILE"; }
 noauth() { printf '{}\n' > "$REGISTRY_AUTH_FILE"; }
 printf '{}\n' > "$DOCKER_CONFIG/config.json"
-te() { probe_field token_endpoint "$1"; }
+te() { record_field token_endpoint "$1"; }
 log_mark() { wc -l < "$1" 2>/dev/null || echo 0; }
 log_since() { tail -n +"$(( $2 + 1 ))" "$1"; }
 # doctor_podman IMAGE [ARGS]: doctor --client podman, verdict in FX
@@ -60,7 +60,7 @@ off=$(log_mark "$RIG_TOKEN_LOG")
 doctor_podman "$T/$REPO:$TAG" --insecure-registry "$T"
 is "$RUN_RC" 0 "good credential: exit 0"
 is "$(te evidence.client)" podman "evidence: client podman"
-is "$(te evidence.credential.consumer)" containers/image "the credential is containers/image's"
+is "$(te evidence.credential.consumer)" podman/buildah "the credential is podman's (containers/image)"
 is "$(te evidence.credential.file)" "$REGISTRY_AUTH_FILE" "read from REGISTRY_AUTH_FILE"
 is "$(te evidence.flow.steps.0.url)" "https://$T/v2/" "c/image pings /v2/ first"
 tl=$(log_since "$RIG_TOKEN_LOG" "$off")
