@@ -45,7 +45,8 @@ ok "a DOCKER_AUTH_CONFIG command is printed" test -n "$dac_cmd"
 value=$(REGISTRY_USER=alice REGISTRY_TOKEN="$CANARY" bash -c "$dac_cmd; printf '%s' \"\$DOCKER_AUTH_CONFIG\"")
 is "$(printf '%s' "$value" | head -c 2)" '{"' "the value is raw JSON, not base64"
 DOCKER_AUTH_CONFIG=$value run_fixkb probe docker_auth_config --registry ghcr.io --format json
-is "$(json_get "$RUN_OUT" probes.0.status)" ok "fixkb's docker_auth_config probe accepts what the printed command made"
+is "$(record_field docker_auth_config evidence.docker_cli_accepts)" true \
+	"docker CLI >= 28.3 would accept what the printed command made (fixkb's docker_auth_config probe)"
 is "$(json_get "$RUN_OUT" probes.0.evidence.matches_registry.docker_cli)" true "for the registry the log names"
 
 echo "# --- a precondition false here: unset DOCKER_AUTH_CONFIG only when it is set"
@@ -55,8 +56,27 @@ run_fixkb -v explain --offline "$rejlog"
 like "$RUN_OUT" '\[kb: registry/credentials-rejected\]' "a rejected credential"
 unlike "$(printed_commands "$RUN_OUT")" '^unset DOCKER_AUTH_CONFIG' "DOCKER_AUTH_CONFIG not set: 'unset DOCKER_AUTH_CONFIG' is never printed"
 like "$RUN_OUT" 'not applicable here: DOCKER_AUTH_CONFIG is not set here: there is nothing to unset' "-v: says why not"
-DOCKER_AUTH_CONFIG=$value run_fixkb -v explain --offline "$rejlog"
-like "$(printed_commands "$RUN_OUT")" '^unset DOCKER_AUTH_CONFIG' "DOCKER_AUTH_CONFIG set: unsetting it is offered"
+# Whether unsetting it changes anything depends on the build client: only
+# docker CLI >= 28.3 (buildx >= 0.26) reads the variable (src/docker/clients.h),
+# which the docker_auth_config probe says: probes run (a refused loopback
+# port, so the network probe ends at once).
+rejlog="$TEST_DIR/rejected-local.log"
+printf '%s\n' 'Error response from daemon: Get "https://127.0.0.1:9/v2/": denied: denied' > "$rejlog"
+if command -v docker >/dev/null 2>&1 && docker --version 2>/dev/null | grep -q 'version 28\.2\.'; then
+	DOCKER_AUTH_CONFIG=$value run_fixkb -v explain "$rejlog"
+	unlike "$(printed_commands "$RUN_OUT")" '^unset DOCKER_AUTH_CONFIG' \
+		"set, but the installed docker CLI 28.2 ignores it: unsetting it is not offered"
+	like "$RUN_OUT" 'not applicable here: the build client installed here does not read DOCKER_AUTH_CONFIG' "  and says why"
+else
+	tap_skip "docker CLI 28.2 is not the docker on PATH here"
+	tap_skip "docker CLI 28.2 is not the docker on PATH here"
+fi
+# a docker that reports 28.3.0 (its version text is all fixkb reads of it, as in t2000)
+mkdir -p "$TEST_DIR/bin"
+printf '#!/bin/sh\ncase "$1" in --version) echo "Docker version 28.3.0, build 1234567";; *) exit 1;; esac\n' > "$TEST_DIR/bin/docker"
+chmod +x "$TEST_DIR/bin/docker"
+PATH="$TEST_DIR/bin:$PATH" DOCKER_AUTH_CONFIG=$value run_fixkb -v explain "$rejlog"
+like "$(printed_commands "$RUN_OUT")" '^unset DOCKER_AUTH_CONFIG' "set, and read by docker CLI 28.3: unsetting it is offered"
 
 echo "# --- credsStore desktop without Docker Desktop: the printed command drops credsStore"
 ok "docker-credential-desktop is not installed here" bash -c '! command -v docker-credential-desktop'

@@ -16,7 +16,7 @@ ctl() { curl -s -o /dev/null -X POST -d "$2" "$1"; }
 ctl "$RIG_ISSUER_CTL/reset" '{}'
 b64() { printf '%s' "$1" | base64 -w0; }
 printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$T" "$(b64 "$RIG_USER:$RIG_PASS")" > "$DOCKER_CONFIG/config.json"
-te() { probe_field token_endpoint "$1"; }
+te() { record_field token_endpoint "$1"; }
 # reaches_registry CMDS: the first printed command, run as printed, gets
 # the registry's answer (a 401 to GET /v2/)
 reaches_registry() {

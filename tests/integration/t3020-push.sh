@@ -19,7 +19,7 @@ ctl "$RIG_ISSUER_CTL/reset" '{}'
 b64() { printf '%s' "$1" | base64 -w0; }
 creds() { printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$1" "$(b64 "$2")" > "$DOCKER_CONFIG/config.json"; }
 probe_json() { json_get "$RUN_OUT" "$1"; }
-te() { probe_field token_endpoint "$1"; }
+te() { record_field token_endpoint "$1"; }
 log_mark() { wc -l < "$1" 2>/dev/null || echo 0; }
 log_since() { tail -n +"$(( $2 + 1 ))" "$1"; }
 # skopeo_push SRC DEST: a real push with the same config.json (the blobs

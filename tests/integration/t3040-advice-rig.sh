@@ -17,7 +17,7 @@ cfg="$DOCKER_CONFIG/config.json"
 ctl() { curl -s -o /dev/null -X POST -d "$2" "$1"; }
 ctl "$RIG_ISSUER_CTL/reset" '{}'
 b64() { printf '%s' "$1" | base64 -w0; }
-te() { probe_field token_endpoint "$1"; }
+te() { record_field token_endpoint "$1"; }
 have_docker=0
 command -v docker >/dev/null 2>&1 && have_docker=1
 

@@ -102,9 +102,9 @@ print(cur if not isinstance(cur, (dict, list, bool)) else json.dumps(cur))
 ' "$2" 2>/dev/null
 }
 
-# probe_field PROBE PATH — PATH (dotted, as json_get) in the record of
+# record_field PROBE PATH — PATH (dotted, as json_get) in the record of
 # PROBE in $RUN_OUT, a --format json report of doctor, explain or probe.
-probe_field() {
+record_field() {
 	printf '%s' "$RUN_OUT" | python3 -c '
 import json, sys
 cur = [p for p in json.load(sys.stdin)["probes"] if p["name"] == sys.argv[1]][0]
