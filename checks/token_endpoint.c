@@ -57,8 +57,9 @@ static void main_done(struct tf_flow *f, void *arg)
 	struct token_endpoint_check *k = arg;
 	struct tf_config cfg;
 
+	/* An anonymous push is never worth trying. */
 	if (f->anonymous || !f->cfg.repo[0] || f->cfg.client == TOKENCLIENT_DOCKER_LOGIN ||
-	    !worth_anonymous(f->outcome))
+	    f->cfg.push || !worth_anonymous(f->outcome))
 		return;
 	cfg = k->cfg;
 	cfg.cred = NULL;
@@ -217,8 +218,31 @@ static void tls_verdict(const struct tf_flow *f, const char *reg, enum probe_sta
 		snprintf(code, codelen, "tls_http_mismatch");
 		snprintf(detail, detaillen, "%s speaks plain http where clients expect https (%s): "
 			 "serve TLS, or declare it insecure (daemon.json insecure-registries, "
-			 "buildkitd.toml http = true, --tls-verify=false)", reg, f->tls_error);
+			 "buildkitd.toml http = true, --tls-verify=false)%s", reg, f->tls_error,
+			 f->cfg.client == TOKENCLIENT_PODMAN ? "; podman, buildah and skopeo never "
+			 "fall back to http on their own, even for 127.0.0.1 (fixkb "
+			 "--insecure-registry HOST checks the registry as --tls-verify=false does)"
+			 : "");
 	}
+}
+
+/* The run's deadline passed first: a timeout, not an unreachable
+ * registry. The real client has no such deadline (BuildKit waits for a
+ * slow issuer), so fixkb cannot tell: error, with the deadline and how
+ * to wait longer. */
+static void timeout_verdict(const struct tf_flow *f, enum probe_status *status, char *code,
+			    size_t codelen, char *detail, size_t detaillen)
+{
+	double t = f->cfg.timeout_s;
+
+	*status = PROBE_ERROR;
+	snprintf(code, codelen, "timeout");
+	if (t > 0)
+		snprintf(detail, detaillen, "timeout: %s; the deadline was the run's --timeout of "
+			 "%g s: raise it (e.g. --timeout %g) to wait for %s", f->summary, t,
+			 t < 30 ? 60 : t * 2, f->timeout_token ? "the token endpoint" : "the registry");
+	else
+		snprintf(detail, detaillen, "timeout: %s; raise --timeout to wait longer", f->summary);
 }
 
 void token_endpoint_verdict(struct token_endpoint_check *k, enum probe_status *status,
@@ -248,20 +272,30 @@ void token_endpoint_verdict(struct token_endpoint_check *k, enum probe_status *s
 	switch (f->outcome) {
 	case TF_OK:
 		*status = PROBE_OK;
-		snprintf(code, codelen, "%s", f->cfg.client == TOKENCLIENT_DOCKER_LOGIN ? "login_ok"
-										  : "token_ok");
-		snprintf(detail, detaillen, "%s%s", f->summary, f->plain_http
-			 ? " (plain http: containers/image needs --tls-verify=false)" : "");
+		snprintf(code, codelen, "%s", f->cfg.client == TOKENCLIENT_DOCKER_LOGIN ||
+			 !f->cfg.repo[0] ? "login_ok" : "token_ok");
+		snprintf(detail, detaillen, "%s%s", f->summary, !f->plain_http ? ""
+			 : f->cfg.client == TOKENCLIENT_PODMAN
+			 ? " (plain http, as podman/skopeo --tls-verify=false use it)"
+			 : " (plain http: containers/image needs --tls-verify=false)");
 		return;
 	case TF_TOKEN_REJECTED:
 	case TF_SCOPE_DENIED:
 	case TF_EXPIRED:
 		credential_verdict(k, status, code, codelen, detail, detaillen, extra);
 		return;
+	case TF_PUSH_DENIED:
+		*status = PROBE_FAIL;
+		snprintf(code, codelen, "insufficient_scope_or_permission");
+		snprintf(detail, detaillen, "%s%s", f->summary, extra);
+		return;
 	case TF_TLS_UNTRUSTED:
 	case TF_TLS_OTHER:
 	case TF_TLS_HTTP_MISMATCH:
 		tls_verdict(f, k->cfg.registry, status, code, codelen, detail, detaillen);
+		return;
+	case TF_TIMEOUT:
+		timeout_verdict(f, status, code, codelen, detail, detaillen);
 		return;
 	default:
 		break;
@@ -277,7 +311,7 @@ static json_t *credential_json(struct te_item *it)
 	json_t *o = json_object();
 	char fp[SENSITIVE_FP_MAX];
 
-	json_object_set_new(o, "consumer", json_string(consumer_name(CONSUMER_DOCKER)));
+	json_object_set_new(o, "consumer", json_string(consumer_name(p->consumer)));
 	json_object_set_new(o, "source", json_string(cred_source_name(p->source)));
 	json_object_set_new(o, "file", p->file[0] ? json_string(p->file) : json_null());
 	json_object_set_new(o, "key", p->key[0] ? json_string(p->key) : json_null());
@@ -306,15 +340,19 @@ static json_t *credential_json(struct te_item *it)
 	return o;
 }
 
-/* Finds the credential the docker consumer would send. */
-static void resolve_credential(struct te_item *it)
+/* Finds the credential the client would send: docker/BuildKit's, or
+ * podman's and buildah's for --client podman (containers/image with
+ * their --authfile default; skopeo's differs only when DOCKER_CONFIG is
+ * set without an authfile: credplan.h). */
+static void resolve_credential(struct te_item *it, enum tokenclient client)
 {
 	const struct probe_ctx *ctx = it->ctx;
 	struct err e = ERR_INIT;
 	char fp[SENSITIVE_FP_MAX];
 	const char *where;
+	enum consumer who = client == TOKENCLIENT_PODMAN ? CONSUMER_PODMAN : CONSUMER_DOCKER;
 
-	if (credplan_resolve(&it->plan, ctx->settings, ctx->registry, CONSUMER_DOCKER, &e) < 0) {
+	if (credplan_resolve(&it->plan, ctx->settings, ctx->registry, who, &e) < 0) {
 		snprintf(it->note, sizeof(it->note), "could not resolve the credential (%s); "
 			 "probed anonymously: ", e.msg);
 		return;
@@ -378,8 +416,7 @@ static void resolve_credential(struct te_item *it)
 			 where, fp);
 }
 
-/* --client (validated by main.c); BuildKit's client path by default
- * (and for a client without a token flow of its own here, podman). */
+/* --client (validated by main.c); BuildKit's client path by default. */
 static enum tokenclient client_from_settings(const struct settings *s)
 {
 	enum tokenclient c = TOKENCLIENT_BUILDKIT;
@@ -410,16 +447,18 @@ static void setup(struct te_item *it, struct tf_transport *t)
 		}
 		snprintf(cfg.repo, sizeof(cfg.repo), "%s", ref.path);
 		snprintf(cfg.ref, sizeof(cfg.ref), "%s", ref.digest[0] ? ref.digest : ref.tag);
+		cfg.push = settings_pushes(ctx->settings, ctx->image);
 		json_object_set_new(it->evidence, "image", json_string(ctx->image));
-		json_object_set_new(it->evidence, "mode", json_string("pull"));
+		json_object_set_new(it->evidence, "mode", json_string(cfg.push ? "push" : "pull"));
 	} else {
-		cfg.client = TOKENCLIENT_DOCKER_LOGIN;
+		if (cfg.client != TOKENCLIENT_PODMAN)
+			cfg.client = TOKENCLIENT_DOCKER_LOGIN;
 		json_object_set_new(it->evidence, "mode", json_string("login"));
 		json_object_set_new(it->evidence, "mode_note", json_string(
 			"no image given: checked what docker login checks (GET /v2/ and the token "
 			"endpoint without a scope); this does not prove pull access (give --image)"));
 	}
-	resolve_credential(it);
+	resolve_credential(it, cfg.client);
 	json_object_set_new(it->evidence, "credential", credential_json(it));
 	if (trust_load(&it->trust, ctx->settings, ctx->registry, &e) < 0) {
 		probe_result_set(it->res, PROBE_ERROR, "probe_error", "%s", e.msg);
@@ -446,6 +485,7 @@ static void setup(struct te_item *it, struct tf_transport *t)
 	cfg.cred = it->use;
 	cfg.trust = &it->trust;
 	cfg.deadline_ms = ctx->deadline_ms;
+	cfg.timeout_s = ctx->settings->timeout_s;
 	if (token_endpoint_check_start(&it->check, t, &cfg) < 0) {
 		probe_result_set(it->res, PROBE_ERROR, "probe_error", "out of memory");
 		it->done = 1;
@@ -462,7 +502,7 @@ static void conclude(struct te_item *it)
 
 	if (it->done || !it->started)
 		return;
-	login = it->check.cfg.client == TOKENCLIENT_DOCKER_LOGIN;
+	login = it->check.cfg.client == TOKENCLIENT_DOCKER_LOGIN || !it->check.cfg.repo[0];
 	token_endpoint_verdict(&it->check, &st, code, sizeof(code), detail, sizeof(detail),
 			       it->evidence);
 	if (it->use)

@@ -22,7 +22,7 @@ static const struct cause_info causes[] = {
 	{ "buildkit_ssh_agent", "the build's SSH agent forwarding (--ssh) is missing", SEVERITY_FAIL },
 	{ "git_ssh_in_build", "git over ssh inside RUN has no credentials", SEVERITY_FAIL },
 	{ "repo_not_found_or_private", "the repository does not exist or is private", SEVERITY_FAIL },
-	{ "shadowed_credentials", "valid credentials exist but another source wins", SEVERITY_FAIL },
+	{ "shadowed_credentials", "the credential sent is stale or shadowed: another source, or none, would work", SEVERITY_FAIL },
 	{ "registry_outage", "the registry or its token service failed", SEVERITY_FAIL },
 	{ "network_unreachable", "the registry cannot be reached", SEVERITY_FAIL },
 };

@@ -7,11 +7,38 @@
 #include "findings.h"
 #include "util/redact.h"
 
-/* BuildKit's "[internal] load metadata for <image>" step: a token error
- * for that registry is a base-image pull, which no RUN-step fix reaches. */
-static const struct matcher_pattern metadata_pattern = {
-	0, "load metadata for ", "load metadata for (?<registry>[^ ]+)"
+/* The caller patterns after the KB's signatures: BuildKit's "[internal]
+ * load metadata for <image>" step (a token error for that registry is a
+ * base-image pull, which no RUN-step fix reaches), then the CI runners'
+ * own lines (explain.h). */
+enum { EXTRA_METADATA, EXTRA_ORIGIN_FIRST };
+static const struct matcher_pattern extra_patterns[] = {
+	{ 0, "load metadata for ", "load metadata for (?<registry>[^ ]+)" },
+	{ 0, "Current runner version: '", "^Current runner version: '(?<ver>[0-9][0-9.]*)'" },
+	{ 0, "##[", "^##\\[(group|endgroup|error|warning|notice|debug|command|section)\\]" },
+	{ 0, "Job defined at: ", "^Job defined at: [^ ]+/\\.github/workflows/" },
+	{ 0, "Running with gitlab-runner ", "^Running with gitlab-runner (?<ver>[0-9][^ ]*)" },
+	{ 0, "Preparing the \"", "^Preparing the \"[A-Za-z0-9+_-]+\" executor$" },
+	{ 0, "Executing \"step_script\" stage of the job script",
+	  "^Executing \"step_script\" stage of the job script$" },
+	{ 0, "ERROR: Job failed: ", "^ERROR: Job failed: " },
 };
+#define NEXTRA (sizeof(extra_patterns) / sizeof(extra_patterns[0]))
+/* Which CI system each origin pattern (from EXTRA_ORIGIN_FIRST) shows. */
+static const enum explain_ci origin_of_pattern[NEXTRA] = {
+	EXPLAIN_CI_NONE, EXPLAIN_CI_GITHUB, EXPLAIN_CI_GITHUB, EXPLAIN_CI_GITHUB,
+	EXPLAIN_CI_GITLAB, EXPLAIN_CI_GITLAB, EXPLAIN_CI_GITLAB, EXPLAIN_CI_GITLAB,
+};
+
+const char *explain_ci_name(enum explain_ci c)
+{
+	return c == EXPLAIN_CI_GITHUB ? "GitHub Actions" : c == EXPLAIN_CI_GITLAB ? "GitLab CI" : NULL;
+}
+
+const char *explain_ci_fact(enum explain_ci c)
+{
+	return c == EXPLAIN_CI_GITHUB ? "github_actions" : c == EXPLAIN_CI_GITLAB ? "gitlab_ci" : NULL;
+}
 
 int explain_new(struct explain **out, const struct kb *kb, struct err *e)
 {
@@ -20,7 +47,7 @@ int explain_new(struct explain **out, const struct kb *kb, struct err *e)
 	*out = NULL;
 	if (!x)
 		return err_set(e, "out of memory");
-	if (sig_set_compile(&x->sigs, kb, &metadata_pattern, 1, e) < 0) {
+	if (sig_set_compile(&x->sigs, kb, extra_patterns, NEXTRA, e) < 0) {
 		free(x);
 		return -1;
 	}
@@ -140,6 +167,61 @@ static void add_hit(struct explain *x, const struct matcher_match *mm,
 	h->base_image = is_base_image_pull(mm->msg, mm->msg_len);
 }
 
+/* ---- where the log comes from ---- */
+
+static int ndigits(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return (int)i;
+}
+
+/* The CI system whose timestamp opens a line's prefix: GitHub's seven
+ * fractional digits and 'Z', GitLab's six, 'Z', two hex digits of stream
+ * id and O or E; a GitLab section marker anywhere in the prefix. */
+static enum explain_ci ci_of_prefix(const char *p, size_t n)
+{
+	int frac;
+
+	if (!p || n < 12)
+		return EXPLAIN_CI_NONE;
+	if (memmem(p, n, "section_start:", 14) || memmem(p, n, "section_end:", 12))
+		return EXPLAIN_CI_GITLAB;
+	if (n < 21 || ndigits(p, 4) != 4 || p[4] != '-' || p[10] != 'T' || p[19] != '.')
+		return EXPLAIN_CI_NONE;
+	frac = ndigits(p + 20, n - 20);
+	if (frac == 7 && n > 28 && p[27] == 'Z')
+		return EXPLAIN_CI_GITHUB;
+	if (frac == 6 && n >= 31 && p[26] == 'Z' && p[27] == ' ' && strchr("0123456789abcdef", p[28]) &&
+	    p[28] && strchr("0123456789abcdef", p[29]) && p[29] && (p[30] == 'O' || p[30] == 'E'))
+		return EXPLAIN_CI_GITLAB;
+	return EXPLAIN_CI_NONE;
+}
+
+static void note_origin(struct explain *x, enum explain_ci ci, unsigned long line,
+			const char *what, const char *text, size_t len)
+{
+	char shown[160];
+
+	if (x->origin.ci != EXPLAIN_CI_NONE || ci == EXPLAIN_CI_NONE)
+		return;
+	redact_text(text, len > 120 ? 120 : len, shown, sizeof(shown));
+	x->origin.ci = ci;
+	x->origin.line = line;
+	snprintf(x->origin.marker, sizeof(x->origin.marker), "%s: %s", what, shown);
+}
+
+static void origin_from_match(struct explain *x, const struct matcher_match *mm, size_t k)
+{
+	const char *what = k == EXTRA_ORIGIN_FIRST || k == EXTRA_ORIGIN_FIRST + 3
+			   ? "the runner's banner" : "the runner's marker";
+
+	note_origin(x, origin_of_pattern[k], mm->line, what, mm->msg + mm->whole.off,
+		    mm->whole.len);
+}
+
 static int on_match(const struct matcher_match *mm, void *arg)
 {
 	struct explain *x = arg;
@@ -147,12 +229,29 @@ static int on_match(const struct matcher_match *mm, void *arg)
 	char registry[ENGINE_REGISTRY_MAX] = "";
 	size_t i;
 
-	if (matcher_match_registry(mm, registry, sizeof(registry)) < 0)
-		registry[0] = '\0';
+	if (mm->prefix_len && x->origin.ci == EXPLAIN_CI_NONE) {
+		enum explain_ci ci = ci_of_prefix(mm->prefix, mm->prefix_len);
+		size_t w = 0;
+
+		while (w < mm->prefix_len && mm->prefix[w] != ' ')
+			w++;
+		note_origin(x, ci, mm->line, ci == EXPLAIN_CI_GITHUB ? "a GitHub Actions runner's "
+			    "timestamp" : "a GitLab runner's timestamp or section marker", mm->prefix, w);
+	}
 	if (!ref->entry) {
+		size_t k = mm->pattern - (x->sigs.n - NEXTRA);
+
+		if (k != EXTRA_METADATA) {
+			origin_from_match(x, mm, k);
+			return 0;
+		}
+		if (matcher_match_registry(mm, registry, sizeof(registry)) < 0)
+			registry[0] = '\0';
 		note_pulled(x, registry);
 		return 0;
 	}
+	if (matcher_match_registry(mm, registry, sizeof(registry)) < 0)
+		registry[0] = '\0';
 	/* the entry's cause, and every other cause the message supports */
 	add_hit(x, mm, ref->entry, ref->sig->prior >= 0 ? ref->sig->prior : ref->entry->confidence,
 		registry, 1);
@@ -324,8 +423,8 @@ static json_t *utf8_or_note(const char *text)
 	return j ? j : json_string("(line is not valid UTF-8)");
 }
 
-static json_t *hit_finding(const struct explain_hit *h, const struct engine *en,
-			   const struct settings *s, struct err *e)
+static json_t *hit_finding(const struct explain *x, const struct explain_hit *h,
+			   const struct engine *en, const struct settings *s, struct err *e)
 {
 	struct finding_spec sp;
 	json_t *f;
@@ -336,6 +435,9 @@ static json_t *hit_finding(const struct explain_hit *h, const struct engine *en,
 	sp.severity = severity_name(cause_severity(h->entry->cause));
 	sp.registry = h->registry[0] ? h->registry : NULL;
 	sp.base_image = h->base_image;
+	sp.url = h->url[0] ? h->url : NULL;
+	sp.elsewhere = x->elsewhere;
+	sp.origin = explain_ci_fact(x->origin.ci);
 	f = finding_new(&sp, en, s, e);
 	if (!f)
 		return NULL;
@@ -365,7 +467,7 @@ json_t *explain_findings(struct explain *x, const struct engine *en,
 	cluster_hits(x);
 	qsort(x->hits, x->n, sizeof(x->hits[0]), hit_cmp);
 	for (i = 0; i < x->n; i++) {
-		f = hit_finding(&x->hits[i], en, s, e);
+		f = hit_finding(x, &x->hits[i], en, s, e);
 		if (!f) {
 			json_decref(findings);
 			return NULL;

@@ -19,7 +19,21 @@
  *                       EXPLAIN_CLUSTER_GAP lines apart, in line order;
  *                       inside one the prior, then the line, then the
  *                       entry's confidence) and builds the DESIGN.md §3
- *                       findings, best first. */
+ *                       findings, best first.
+ *
+ * Where the log comes from. While scanning, explain recognises a log
+ * written by a CI runner, from the runners' own output formats: a GitHub
+ * Actions timestamp on a matched line ("2024-03-20T10:11:12.1234567Z ",
+ * seven digits: actions/runner Logging.cs, DateTime "O") or its markers
+ * ("Current runner version: '…'" of the Set up job step, "##[group]",
+ * "##[error]", "Job defined at: …/.github/workflows/…"); a GitLab runner
+ * timestamp ("2024-03-20T10:11:12.123456Z 00O ", six digits and the
+ * stream id: gitlab-runner buildlogger/internal/timestamper), a
+ * "section_start:" marker, or its banners ("Running with gitlab-runner
+ * …", "Preparing the "docker" executor", "Executing "step_script"
+ * stage of the job script", "ERROR: Job failed: …"). Such a log did not
+ * happen on this machine: cmd_explain then runs no probe here unless
+ * asked (--probe-here), and the findings say so (x->elsewhere). */
 #ifndef FIXKB_SRC_EXPLAIN_H
 #define FIXKB_SRC_EXPLAIN_H
 
@@ -58,8 +72,22 @@ struct explain_hit {
 	int agrees;                            /* a probe reported this cause */
 };
 
+enum explain_ci { EXPLAIN_CI_NONE, EXPLAIN_CI_GITHUB, EXPLAIN_CI_GITLAB };
+
+/* What told explain the log comes from a CI runner (the first sign). */
+struct explain_origin {
+	enum explain_ci ci;
+	unsigned long line;           /* 0 when none */
+	char marker[200];             /* "a GitHub Actions runner's timestamp: 2024-…Z", redacted */
+};
+
 struct explain {
 	struct sig_set sigs;
+	struct explain_origin origin;
+	/* Set by the caller before explain_findings: the failure is on the
+	 * runner, not here (origin known and no --probe-here); this
+	 * machine's variables and programs then decide nothing. */
+	int elsewhere;
 	char pulled[EXPLAIN_MAX_PULLED][ENGINE_REGISTRY_MAX];   /* registries with a metadata load */
 	size_t npulled;
 	struct explain_hit hits[EXPLAIN_MAX_FINDINGS];
@@ -74,6 +102,11 @@ struct explain {
  * the file and JSON pointer are named). */
 int explain_new(struct explain **out, const struct kb *kb, struct err *e);
 void explain_free(struct explain *x);   /* NULL-safe */
+
+/* "GitHub Actions", "GitLab CI", or NULL for EXPLAIN_CI_NONE. */
+const char *explain_ci_name(enum explain_ci c);
+/* The KB context fact of the CI system ("github_actions", "gitlab_ci"), or NULL. */
+const char *explain_ci_fact(enum explain_ci c);
 
 /* Reads fp to its end or to deadline_ms (0: none; then x->partial) and
  * groups the matches. -1 with e set on a read error. */

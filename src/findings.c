@@ -3,100 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice.h"
 #include "cause.h"
-#include "docker/dockercfg.h"
 #include "util/msg.h"
-#include "rank.h"
-
-#define FACTS_MAX 8
-
-/* Context facts that hold for a finding (kb.h kb_context_facts). */
-static size_t context_facts(const char **facts, int base_image)
-{
-	const char *v;
-	size_t n = 0;
-	int ci = 0;
-
-	if (base_image)
-		facts[n++] = "base_image_pull";
-	v = getenv("GITHUB_ACTIONS");
-	if (v && strcmp(v, "true") == 0) {
-		facts[n++] = "github_actions";
-		ci = 1;
-	}
-	v = getenv("GITLAB_CI");
-	if (v && *v) {
-		facts[n++] = "gitlab_ci";
-		ci = 1;
-	}
-	v = getenv("CI");
-	if (ci || (v && *v && strcmp(v, "false") != 0))
-		facts[n++] = "ci";
-	if (!(getenv("DISPLAY") && *getenv("DISPLAY")) &&
-	    !(getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")))
-		facts[n++] = "headless";
-	return n;
-}
-
-/* Replaces every occurrence of `from` in s with `to`; returns a new string. */
-static char *replace_all(const char *s, const char *from, const char *to)
-{
-	size_t fl = strlen(from), tl = strlen(to), n = 0, i;
-	const char *p;
-	char *out, *o;
-
-	for (p = strstr(s, from); p; p = strstr(p + fl, from))
-		n++;
-	out = malloc(strlen(s) + n * (tl > fl ? tl - fl : 0) + 1);
-	if (!out)
-		return NULL;
-	for (o = out, i = 0; s[i];) {
-		if (strncmp(s + i, from, fl) == 0) {
-			memcpy(o, to, tl);
-			o += tl;
-			i += fl;
-		} else {
-			*o++ = s[i++];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-/* The helper named by this registry's probes, for the {helper} placeholder. */
-static const char *helper_of(const struct engine *en, const char *registry)
-{
-	const struct probe_record *r = engine_find(en, "cred_helper", registry);
-	const char *h = r ? json_string_value(json_object_get(r->res.evidence, "helper")) : NULL;
-
-	return h && *h ? h : "HELPER";
-}
-
-static void fill_commands(json_t *workarounds, const char *registry, const char *image,
-			  const char *helper, const char *config)
-{
-	const char *from[] = { "{registry}", "{image}", "{helper}", "{config}" };
-	const char *to[] = { registry, image, helper, config };
-	size_t i, k;
-
-	for (i = 0; i < json_array_size(workarounds); i++) {
-		json_t *w = json_array_get(workarounds, i);
-		const char *cmd = json_string_value(json_object_get(w, "command"));
-		char *cur, *next;
-
-		if (!cmd)
-			continue;
-		cur = strdup(cmd);
-		for (k = 0; cur && k < sizeof(from) / sizeof(from[0]); k++) {
-			next = replace_all(cur, from[k], to[k]);
-			free(cur);
-			cur = next;
-		}
-		if (cur)
-			json_object_set_new(w, "command", json_string(cur));
-		free(cur);
-	}
-}
 
 static int seen_cause(const json_t *arr, const char *registry, const char *cause)
 {
@@ -113,26 +22,49 @@ static int seen_cause(const json_t *arr, const char *registry, const char *cause
 	return 0;
 }
 
-/* The finding's "evidence": the triggering probe first, then the rest of
- * this registry's records (skips left out), without their raw evidence;
- * ev[] gets every record of the registry for ranking. Returns their count. */
-static size_t finding_evidence(json_t *evid, struct rank_evidence *ev,
-			       const struct finding_spec *sp, const struct engine *en,
-			       const char *registry)
+/* What the finding is: entry, cause, where, severity, the entry's text and
+ * fixkb's review of it. */
+static void finding_head(json_t *f, const struct finding_spec *sp, const struct settings *s)
 {
-	size_t i, nev = 0;
+	const struct kb_entry *entry = sp->entry;
+	const char *registry = sp->registry ? sp->registry : "";
 
+	json_object_set_new(f, "entry", entry ? json_string(entry->id) : json_null());
+	json_object_set_new(f, "code", entry ? json_string(entry->code) : json_null());
+	json_object_set_new(f, "cause", json_string(sp->cause));
+	json_object_set_new(f, "registry", *registry ? json_string(registry) : json_null());
+	json_object_set_new(f, "image", sp->image && *sp->image ? json_string(sp->image) : json_null());
+	json_object_set_new(f, "severity", json_string(sp->severity ?
+			    severity_name(severity_from_name(sp->severity)) :
+			    severity_name(cause_severity(sp->cause))));
+	json_object_set_new(f, "summary", json_string(cause_describe(sp->cause)));
+	if (!entry)
+		return;
+	json_object_set_new(f, "title", json_string(kb_text_get(&entry->title, s->lang)));
+	json_object_set_new(f, "root_cause", json_string(kb_text_get(&entry->root_cause, s->lang)));
+	/* fixkb's review of the entry (where the seed's root cause or dead
+	 * ends are wrong), shown beside the text it corrects */
+	json_object_set_new(f, "review", entry->review.en
+			    ? json_string(kb_text_get(&entry->review, s->lang)) : json_null());
+}
+
+/* The evidence: the triggering probe first, then the rest of this
+ * registry's records (no skips), each without its evidence object. */
+static json_t *finding_evidence(const struct finding_spec *sp, const struct engine *en)
+{
+	const char *registry = sp->registry ? sp->registry : "";
+	json_t *evid = json_array();
+	size_t i;
+
+	if (!evid)
+		return NULL;
 	if (sp->trigger)
 		json_array_append_new(evid, probe_record_json(sp->trigger));
 	for (i = 0; en && *registry && i < en->n; i++) {
 		const struct probe_record *r = en->records[i];
 
-		if (strcmp(r->registry, registry) != 0)
-			continue;
-		ev[nev].probe = r->probe->name;
-		ev[nev].result = &r->res;
-		nev++;
-		if (r != sp->trigger && r->res.status != PROBE_SKIP)
+		if (strcmp(r->registry, registry) == 0 && r != sp->trigger &&
+		    r->res.status != PROBE_SKIP)
 			json_array_append_new(evid, probe_record_json(r));
 	}
 	/* DESIGN.md §3 names the probe of an evidence item "probe"; "name"
@@ -143,71 +75,40 @@ static size_t finding_evidence(json_t *evid, struct rank_evidence *ev,
 		json_object_del(item, "evidence");
 		json_object_set(item, "probe", json_object_get(item, "name"));
 	}
-	return nev;
+	return evid;
 }
 
 json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 		    const struct settings *s, struct err *e)
 {
-	const char *registry = sp->registry ? sp->registry : "";
-	const struct kb_entry *entry = sp->entry;
-	struct ranking rk = RANKING_INIT;
-	struct rank_evidence *ev;
-	const char *facts[FACTS_MAX];
-	char config[4096];
-	json_t *f, *evid, *wa;
-	size_t nev, nfacts;
+	struct advice_spec as;
+	json_t *f = json_object(), *evid = finding_evidence(sp, en);
 
-	ev = calloc(en && en->n ? en->n : 1, sizeof(*ev));
-	f = json_object();
-	evid = json_array();
-	if (!ev || !f || !evid) {
-		free(ev);
+	if (!f || !evid) {
 		json_decref(f);
 		json_decref(evid);
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	json_object_set_new(f, "entry", entry ? json_string(entry->id) : json_null());
-	json_object_set_new(f, "code", entry ? json_string(entry->code) : json_null());
-	json_object_set_new(f, "cause", json_string(sp->cause));
-	json_object_set_new(f, "registry", *registry ? json_string(registry) : json_null());
-	json_object_set_new(f, "image", sp->image && *sp->image ? json_string(sp->image) : json_null());
-	json_object_set_new(f, "severity", json_string(sp->severity ?
-			    severity_name(severity_from_name(sp->severity)) :
-			    severity_name(cause_severity(sp->cause))));
-	json_object_set_new(f, "summary", json_string(cause_describe(sp->cause)));
-	if (entry) {
-		json_object_set_new(f, "title", json_string(kb_text_get(&entry->title, s->lang)));
-		json_object_set_new(f, "root_cause",
-				    json_string(kb_text_get(&entry->root_cause, s->lang)));
-	}
-	nev = finding_evidence(evid, ev, sp, en, registry);
+	finding_head(f, sp, s);
 	json_object_set_new(f, "evidence", evid);
-	if (!entry) {
+	if (!sp->entry) {
 		json_object_set_new(f, "workarounds", json_array());
 		json_object_set_new(f, "dead_ends", json_array());
-		free(ev);
 		return f;
 	}
-	nfacts = context_facts(facts, sp->base_image);
-	if (rank_workarounds(&rk, entry, ev, nev, facts, nfacts, s->lang, e) < 0) {
-		free(ev);
+	memset(&as, 0, sizeof(as));
+	as.entry = sp->entry;
+	as.registry = sp->registry ? sp->registry : "";
+	as.image = sp->image;
+	as.url = sp->url;
+	as.base_image = sp->base_image;
+	as.this_machine = !sp->elsewhere;
+	as.origin = sp->origin;
+	if (advice_add(f, &as, en, s, e) < 0) {
 		json_decref(f);
 		return NULL;
 	}
-	if (dockercfg_default_path(config, sizeof(config), s, e) < 0) {
-		err_clear(e);
-		snprintf(config, sizeof(config), "~/.docker/config.json");
-	}
-	wa = rank_workarounds_json(&rk);
-	fill_commands(wa, *registry ? registry : "REGISTRY",
-		      sp->image && *sp->image ? sp->image : "IMAGE",
-		      en && *registry ? helper_of(en, registry) : "HELPER", config);
-	json_object_set_new(f, "workarounds", wa);
-	json_object_set_new(f, "dead_ends", rank_dead_ends_json(entry, s->lang));
-	ranking_release(&rk);
-	free(ev);
 	return f;
 }
 
@@ -302,42 +203,38 @@ static const char *str(const json_t *o, const char *key)
 	return v ? v : "";
 }
 
-void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
+/* A workaround's lines under its title: why (for the best one), what must
+ * hold first, and the command, which only an applicable workaround has. */
+static void print_workaround_body(FILE *out, const struct settings *s, const json_t *w,
+				  int best)
 {
-	const json_t *wa = json_object_get(f, "workarounds"), *de = json_object_get(f, "dead_ends");
+	const json_t *req = json_object_get(w, "requires");
+	const char *cmd = str(w, "command");
 	int zh = s->lang == LANG_ZH;
-	size_t i, shown;
+	size_t i;
 
-	fprintf(out, "    %s %s", zh ? "原因:" : "cause:", str(f, "summary"));
-	if (json_is_string(json_object_get(f, "entry")))
-		fprintf(out, "  [kb: %s]", str(f, "entry"));
-	fputc('\n', out);
-	if (s->verbose && *str(f, "root_cause"))
-		fprintf(out, "           %s\n", str(f, "root_cause"));
-	for (i = 0, shown = 0; i < json_array_size(wa); i++) {
-		const json_t *w = json_array_get(wa, i);
-		const char *cmd = str(w, "command");
-
-		if (i == 0) {
-			fprintf(out, "    %s %s (%.0f%%)\n", zh ? "修复:" : "fix:  ", str(w, "title"),
-				json_real_value(json_object_get(w, "success")) * 100);
-			if (*str(w, "why"))
-				fprintf(out, "           %s\n", str(w, "why"));
-			if (*cmd)
-				fprintf(out, "           $ %s\n", cmd);
-			continue;
-		}
-		if (!s->verbose && shown >= 2)
-			break;
-		fprintf(out, "    %s %d. %s (%.0f%%%s)\n", zh ? "其他:" : "also: ",
-			(int)json_integer_value(json_object_get(w, "rank")), str(w, "title"),
-			json_real_value(json_object_get(w, "success")) * 100,
-			json_is_true(json_object_get(w, "applicable")) ? "" :
-			(zh ? ", 不适用" : ", not applicable here"));
-		if (s->verbose && *cmd)
-			fprintf(out, "           $ %s\n", cmd);
-		shown++;
+	if (!json_is_true(json_object_get(w, "applicable"))) {
+		if (best || s->verbose)
+			fprintf(out, "           %s %s\n", zh ? "不适用:" : "not applicable here:",
+				str(w, "why"));
+		return;
 	}
+	if (best && *str(w, "why"))
+		fprintf(out, "           %s\n", str(w, "why"));
+	if (!best && !s->verbose)
+		return;
+	for (i = 0; i < json_array_size(req); i++)
+		fprintf(out, "           %s %s\n", zh ? "前提:" : "first:",
+			json_string_value(json_array_get(req, i)));
+	if (*cmd)
+		fprintf(out, "           $ %s\n", cmd);
+}
+
+static void print_dead_ends(FILE *out, const struct settings *s, const json_t *de)
+{
+	int zh = s->lang == LANG_ZH;
+	size_t i;
+
 	for (i = 0; i < json_array_size(de); i++) {
 		const json_t *d = json_array_get(de, i);
 
@@ -347,7 +244,49 @@ void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
 		if (s->verbose)
 			fprintf(out, " — %s", str(d, "why"));
 		fputc('\n', out);
+		if (s->verbose && *str(d, "review"))
+			fprintf(out, "           %s %s\n", zh ? "审阅:" : "review:", str(d, "review"));
 	}
+}
+
+void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
+{
+	const json_t *wa = json_object_get(f, "workarounds");
+	int zh = s->lang == LANG_ZH;
+	size_t i, shown;
+
+	fprintf(out, "    %s %s", zh ? "原因:" : "cause:", str(f, "summary"));
+	if (json_is_string(json_object_get(f, "entry")))
+		fprintf(out, "  [kb: %s]", str(f, "entry"));
+	fputc('\n', out);
+	if (s->verbose && *str(f, "root_cause"))
+		fprintf(out, "           %s\n", str(f, "root_cause"));
+	/* fixkb's review beside the text it corrects (the seed's root cause) */
+	if (s->verbose && *str(f, "review"))
+		fprintf(out, "           %s %s\n", zh ? "审阅:" : "review:", str(f, "review"));
+	for (i = 0, shown = 0; i < json_array_size(wa); i++) {
+		const json_t *w = json_array_get(wa, i);
+		int applicable = json_is_true(json_object_get(w, "applicable"));
+
+		if (i == 0 && applicable) {
+			fprintf(out, "    %s %s (%.0f%%)\n", zh ? "修复:" : "fix:  ", str(w, "title"),
+				json_real_value(json_object_get(w, "success")) * 100);
+			print_workaround_body(out, s, w, 1);
+			continue;
+		}
+		if (i == 0)
+			fprintf(out, "    %s %s\n", zh ? "修复:" : "fix:  ",
+				zh ? "这里没有适用的解决方法" : "no workaround applies here");
+		if (!s->verbose && shown >= 2)
+			break;
+		fprintf(out, "    %s %d. %s (%.0f%%%s)\n", zh ? "其他:" : "also: ",
+			(int)json_integer_value(json_object_get(w, "rank")), str(w, "title"),
+			json_real_value(json_object_get(w, "success")) * 100,
+			applicable ? "" : (zh ? ", 不适用" : ", not applicable here"));
+		print_workaround_body(out, s, w, 0);
+		shown++;
+	}
+	print_dead_ends(out, s, json_object_get(f, "dead_ends"));
 }
 
 void findings_print_text(FILE *out, const struct settings *s, const struct findings *f,

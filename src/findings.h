@@ -32,12 +32,19 @@ struct finding_spec {
 	const char *image;                    /* or NULL */
 	const struct probe_record *trigger;   /* the probe that found it, or NULL */
 	int base_image;                       /* the failing request pulls a base image */
+	const char *url;                      /* the URL the log line names, or NULL */
+	/* The failure happened on another machine (explain: a log from a CI
+	 * runner, not probed here): this machine's variables, programs and
+	 * CI variables say nothing about it (advice.h). 0: this machine. */
+	int elsewhere;
+	const char *origin;                   /* a log's CI system ("github_actions"), or NULL */
 };
 
 /* A DESIGN.md §3 finding object: entry, code, cause, registry, severity,
- * summary, title, root_cause, evidence (this registry's probe results,
- * trigger first), workarounds ranked on that evidence and the context
- * facts (commands filled in), dead_ends. New reference, or NULL (OOM). */
+ * summary, title, root_cause, review (fixkb's, or null), evidence (this
+ * registry's probe results, trigger first), workarounds ranked on that
+ * evidence and the context facts (advice.h: commands filled in, history
+ * left out, requires), dead_ends. New reference, or NULL (OOM). */
 json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 		    const struct settings *s, struct err *e);
 /* Cause, best workaround with its command, the others, the dead ends. */

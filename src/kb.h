@@ -49,17 +49,23 @@ struct kb_lines {
 
 enum kb_effect { KB_INDICATED, KB_NOT_APPLICABLE };
 
-/* One condition of a workaround: either a probe condition (probe set;
- * status, code and evidence optional) or a context condition (context
- * set). It holds when the probe ran with that status and code and its
+/* One condition of a workaround: a probe condition (probe set; status,
+ * code and evidence optional), a context condition (context set), or a
+ * fact about this machine (env: a variable set or not; program: on $PATH
+ * or not). It holds when the probe ran with that status and code and its
  * evidence object has every key/value of `evidence` (top level, equal
- * JSON values), or when the context fact is present. */
+ * JSON values), when the context fact is present, or when the machine
+ * is so (rank.h: only when the evidence comes from this machine). */
 struct kb_condition {
 	const char *probe;
 	const char *status;       /* "ok", "warn", "fail", "skip", "error" or NULL */
 	const char *code;         /* or NULL */
 	const json_t *evidence;   /* object, or NULL */
 	const char *context;      /* a fact from kb_context_facts, or NULL */
+	const char *env;          /* a variable name, or NULL; with env_set */
+	int env_set;              /* 1: holds when env is set (non-empty); 0: when it is not */
+	const char *program;      /* a program name ({helper} allowed), or NULL; with on_path */
+	int on_path;              /* 1: holds when program is on $PATH; 0: when it is not */
 	enum kb_effect effect;
 	struct kb_text why;
 };
@@ -71,9 +77,15 @@ struct kb_workaround {
 	const char *success_source;   /* "seed", "estimate", "documented: <url>" */
 	struct kb_text title;
 	struct kb_lines steps;
-	const char *command;          /* shell line with {registry} {helper} {image} {config}, or NULL */
+	const char *command;          /* shell line with placeholders (kb-format.md), or NULL */
+	struct kb_lines requires;     /* printed before the command; n_en 0: none */
 	const char *action;           /* a name from actions.h, or NULL */
 	struct kb_text notes;         /* fixkb's review of the workaround, or NULLs */
+	/* The seed's text kept as history ("wrong_as_written"), never
+	 * offered: rank leaves it out, kb show shows it beside
+	 * superseded_by. NULL: a workaround to offer. */
+	const char *history;
+	const char *superseded_by;
 	struct kb_condition *conditions;
 	size_t n_conditions;
 };

@@ -60,6 +60,10 @@ static int build_conditions(struct kb *kb, const json_t *arr, struct kb_workarou
 		k->code = str(when, "code");
 		k->evidence = json_object_get(when, "evidence");
 		k->context = str(when, "context");
+		k->env = str(when, "env");
+		k->env_set = json_is_true(json_object_get(when, "set"));
+		k->program = str(when, "program");
+		k->on_path = json_is_true(json_object_get(when, "on_path"));
 		k->effect = strcmp(str(c, "effect"), "not_applicable") == 0 ? KB_NOT_APPLICABLE
 									  : KB_INDICATED;
 		k->why = text(c, "why");
@@ -152,7 +156,10 @@ static int build_workarounds(struct kb *kb, const json_t *arr, struct kb_entry *
 		w->command = str(v, "command");
 		w->action = str(v, "action");
 		w->notes = text(v, "notes");
-		if (lines(kb, v, "steps", &w->steps) < 0 ||
+		w->history = str(json_object_get(v, "history"), "review");
+		w->superseded_by = str(json_object_get(v, "history"), "superseded_by");
+		if ((json_object_get(v, "requires") && lines(kb, v, "requires", &w->requires) < 0) ||
+		    lines(kb, v, "steps", &w->steps) < 0 ||
 		    build_conditions(kb, json_object_get(v, "conditions"), w) < 0)
 			return -1;
 	}

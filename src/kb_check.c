@@ -19,7 +19,8 @@
 #define KB_PATH_MAX 1024
 
 static const char *const placeholders[] = {
-	"{registry}", "{helper}", "{image}", "{config}", NULL,
+	"{registry}", "{registry_url}", "{helper}", "{helper_key}", "{auth_key}", "{image}",
+	"{config}", NULL,
 };
 
 /* Where a signature's problems go. */
@@ -156,11 +157,25 @@ static void check_command(struct kb_report *r, const char *field, const char *cm
 				if (strlen(placeholders[i]) == n && strncmp(p, placeholders[i], n) == 0)
 					break;
 			if (!placeholders[i])
-				kb_report_problem(r, field, "unknown placeholder %.*s (known: {registry} {helper} "
-					"{image} {config})", (int)n, p);
+				kb_report_problem(r, field, "unknown placeholder %.*s (known: {registry} "
+					"{registry_url} {helper} {helper_key} {auth_key} {image} {config})", (int)n, p);
 		}
 		p++;
 	}
+}
+
+/* A machine condition: env with set, or program with on_path, alone. */
+static void check_machine_condition(struct kb_report *r, const json_t *when, const char *field)
+{
+	int env = json_object_get(when, "env") != NULL;
+	const char *flag = env ? "set" : "on_path", *other = env ? "on_path" : "set";
+
+	if (!json_is_boolean(json_object_get(when, flag)))
+		kb_report_problem(r, field, "%s needs \"%s\": true or false", env ? "env" : "program",
+				  flag);
+	if (json_object_get(when, other) || json_object_get(when, "status") ||
+	    json_object_get(when, "code") || json_object_get(when, "evidence"))
+		kb_report_problem(r, field, "%s goes only with \"%s\"", env ? "env" : "program", flag);
 }
 
 static void check_condition(struct kb_report *r, const json_t *doc, const json_t *c,
@@ -168,13 +183,22 @@ static void check_condition(struct kb_report *r, const json_t *doc, const json_t
 {
 	const json_t *when = json_object_get(c, "when");
 	const char *probe = str(when, "probe"), *ctx = str(when, "context");
+	int kinds = !!probe + !!ctx + !!json_object_get(when, "env") +
+		    !!json_object_get(when, "program");
 	char field[KB_FIELD_MAX];
 
 	snprintf(field, sizeof(field), "%s/when", base);
-	if (!!probe == !!ctx) {
-		kb_report_problem(r, field, "needs exactly one of \"probe\" or \"context\"");
+	if (kinds != 1) {
+		kb_report_problem(r, field, "needs exactly one of \"probe\", \"context\", \"env\" or "
+				  "\"program\"");
 		return;
 	}
+	if (!probe && !ctx) {
+		check_machine_condition(r, when, field);
+		return;
+	}
+	if (json_object_get(when, "set") || json_object_get(when, "on_path"))
+		kb_report_problem(r, field, "set and on_path go with env and program");
 	if (ctx) {
 		if (json_object_get(when, "status") || json_object_get(when, "code") ||
 		    json_object_get(when, "evidence"))
@@ -189,6 +213,29 @@ static void check_condition(struct kb_report *r, const json_t *doc, const json_t
 		kb_report_problem(r, field, "unknown probe \"%s\"", probe);
 	else if (!in_strings(json_object_get(doc, "probes"), probe))
 		kb_report_problem(r, field, "probe \"%s\" is not in the entry's probes", probe);
+}
+
+/* A history workaround names the one that corrects it, which is in the
+ * entry and offered itself. */
+static void check_history(struct kb_report *r, const json_t *doc, const json_t *w, size_t i)
+{
+	const char *by = str(json_object_get(w, "history"), "superseded_by");
+	const json_t *o;
+	char field[KB_FIELD_MAX];
+	size_t j;
+
+	if (!by)
+		return;
+	snprintf(field, sizeof(field), "/workarounds/%zu/history/superseded_by", i);
+	json_array_foreach(json_object_get(doc, "workarounds"), j, o) {
+		if (strcmp(str(o, "id"), by) != 0)
+			continue;
+		if (json_object_get(o, "history"))
+			kb_report_problem(r, field, "\"%s\" is history itself: name the workaround "
+					  "offered in its place", by);
+		return;
+	}
+	kb_report_problem(r, field, "no workaround \"%s\" in this entry", by);
 }
 
 static void check_semantics(struct kb_report *r, const json_t *doc, const char *rel,
@@ -219,6 +266,10 @@ static void check_semantics(struct kb_report *r, const json_t *doc, const char *
 	check_also(r, doc);
 	if (checks & KB_CHECK_SIGNATURES)
 		check_signatures(r, doc);
+	if (json_array_size(json_object_get(doc, "signatures")) == 0 &&
+	    json_array_size(json_object_get(doc, "probes")) == 0)
+		kb_report_problem(r, "/signatures", "an entry without signatures is found only by "
+				  "its probes: list at least one");
 
 	json_array_foreach(json_object_get(doc, "workarounds"), i, w) {
 		const char *wid = str(w, "id");
@@ -240,6 +291,7 @@ static void check_semantics(struct kb_report *r, const json_t *doc, const char *
 			snprintf(field, sizeof(field), "/workarounds/%zu/command", i);
 			check_command(r, field, s);
 		}
+		check_history(r, doc, w, i);
 		json_array_foreach(json_object_get(w, "conditions"), j, c) {
 			snprintf(field, sizeof(field), "/workarounds/%zu/conditions/%zu", i, j);
 			check_condition(r, doc, c, field);

@@ -57,6 +57,8 @@ struct matcher_scratch {
 	unsigned char *lit_seen; /* nlit flags for one message */
 	size_t *todo;            /* n: patterns to confirm on one message */
 	size_t ntodo;
+	const char *prefix;      /* the scanned line's prefix (timestamps, ...), or NULL */
+	size_t prefix_len;
 };
 
 /* ---- compiling ---- */
@@ -426,6 +428,8 @@ int matcher_scan_line(const struct matcher *m, struct matcher_scratch *s,
 			set_span(&mm.cap[k], ov, pairs, p->group[k]);
 		mm.priv_code = p->code;
 		mm.priv_ovector = ov;
+		mm.prefix = s->prefix;
+		mm.prefix_len = s->prefix_len;
 		if (cb(&mm, arg))
 			rc = 1;
 	}
@@ -529,7 +533,13 @@ static int scan_hit_lines(const struct matcher *m, struct matcher_scratch *s,
 			cur_pos = sp.first;
 			done_end = sp.end < len ? sp.end + 1 : sp.end;
 			st->candidates++;
+			/* the message's first line, as the log has it */
+			s->prefix = buf + sp.first;
+			s->prefix_len = logline_prefix_len(buf + sp.first,
+							   len - sp.first < 128 ? len - sp.first : 128);
 			rc = matcher_scan_line(m, s, s->msg, msg_len, cur_no, cb, arg, e);
+			s->prefix = NULL;
+			s->prefix_len = 0;
 		}
 	}
 	return rc;

@@ -80,6 +80,11 @@ struct matcher_match {
 	size_t msg_len;
 	struct matcher_span whole; /* what the regex matched */
 	struct matcher_span cap[MATCHER_CAP_COUNT];
+	/* What the normaliser took off the line's start (a CI timestamp, a
+	 * BuildKit step number, ...), as the log has it: prefix[0..prefix_len)
+	 * when scanned from a stream, else NULL and 0. */
+	const char *prefix;
+	size_t prefix_len;
 	const void *priv_code;     /* private: for matcher_match_group */
 	const size_t *priv_ovector;
 };

@@ -1,7 +1,10 @@
 #include "rank.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/paths.h"
 
 static const struct kb_text neutral_why = {
 	"no evidence for or against it here",
@@ -31,11 +34,49 @@ static int evidence_holds(const json_t *want, const json_t *have)
 	return 1;
 }
 
+/* The fact "<prefix><value>" in facts, its value; NULL when absent. */
+static const char *fact_value(const char *const *facts, size_t nfacts, const char *prefix)
+{
+	size_t i, l = strlen(prefix);
+
+	for (i = 0; i < nfacts; i++)
+		if (facts[i] && strncmp(facts[i], prefix, l) == 0)
+			return facts[i] + l;
+	return NULL;
+}
+
+/* An env or program condition: a fact about the machine fixkb runs on,
+ * so it holds only when the evidence is from this machine. */
+static int machine_holds(const struct kb_condition *c, const char *const *facts, size_t nfacts)
+{
+	char prog[256], found[4096];
+	const char *v, *helper, *brace;
+
+	if (!fact_value(facts, nfacts, RANK_FACT_THIS_MACHINE))
+		return 0;
+	if (c->env) {
+		v = getenv(c->env);
+		return (v && *v) == !!c->env_set;
+	}
+	helper = fact_value(facts, nfacts, RANK_FACT_HELPER);
+	brace = strstr(c->program, "{helper}");
+	if (brace && !(helper && *helper))
+		return 0;   /* which helper is unknown: cannot tell */
+	if (brace)
+		snprintf(prog, sizeof(prog), "%.*s%s%s", (int)(brace - c->program), c->program,
+			 helper, brace + 8);
+	else
+		snprintf(prog, sizeof(prog), "%s", c->program);
+	return paths_find_on_path(prog, NULL, found, sizeof(found)) == !!c->on_path;
+}
+
 int rank_condition_holds(const struct kb_condition *c, const struct rank_evidence *ev,
 			 size_t nev, const char *const *facts, size_t nfacts)
 {
 	size_t i;
 
+	if (c->env || c->program)
+		return machine_holds(c, facts, nfacts);
 	if (c->context) {
 		for (i = 0; i < nfacts; i++)
 			if (facts[i] && strcmp(facts[i], c->context) == 0)
@@ -85,12 +126,14 @@ int rank_workarounds(struct ranking *out, const struct kb_entry *entry,
 	out->items = calloc(entry->n_workarounds, sizeof(*out->items));
 	if (!out->items)
 		return err_set(e, "out of memory");
-	out->n = entry->n_workarounds;
 	for (i = 0; i < entry->n_workarounds; i++) {
-		struct ranked_workaround *rw = &out->items[i];
+		struct ranked_workaround *rw;
 		const struct kb_workaround *w = &entry->workarounds[i];
 		const struct kb_condition *ind = NULL, *na = NULL;
 
+		if (w->history)
+			continue;   /* the seed's text as history: never offered */
+		rw = &out->items[out->n++];
 		rw->w = w;
 		for (j = 0; j < w->n_conditions; j++) {
 			const struct kb_condition *c = &w->conditions[j];
@@ -157,6 +200,7 @@ json_t *rank_workarounds_json(const struct ranking *r)
 		json_object_set_new(o, "why", json_string(rw->why));
 		json_object_set_new(o, "action", opt_string(w->action));
 		json_object_set_new(o, "command", opt_string(w->command));
+		json_object_set_new(o, "requires", lines_json(&w->requires, r->lang));
 		json_object_set_new(o, "provenance", json_string(w->provenance));
 		json_object_set_new(o, "success_source", json_string(w->success_source));
 		json_object_set_new(o, "steps", lines_json(&w->steps, r->lang));
@@ -173,9 +217,13 @@ json_t *rank_dead_ends_json(const struct kb_entry *entry, enum out_lang lang)
 	for (i = 0; arr && entry && i < entry->n_dead_ends; i++) {
 		const struct kb_dead_end *d = &entry->dead_ends[i];
 
-		json_array_append_new(arr, json_pack("{s:s, s:f, s:s}",
-			"what", kb_text_get(&d->what, lang), "fail", d->fail,
-			"why", kb_text_get(&d->why, lang)));
+		json_t *o = json_pack("{s:s, s:f, s:s}", "what", kb_text_get(&d->what, lang),
+				      "fail", d->fail, "why", kb_text_get(&d->why, lang));
+
+		/* fixkb's review of the seed's dead end, beside its text */
+		if (o && kb_text_get(&d->notes, lang))
+			json_object_set_new(o, "review", json_string(kb_text_get(&d->notes, lang)));
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }

@@ -1,9 +1,11 @@
 /* rank.h — orders an entry's workarounds on evidence (DESIGN.md §5).
  *
  * A workaround's prior is its success rate. Its conditions (kb.h) are
- * checked against the probe results for the registry in question and the
- * context facts that hold; a matching not_applicable condition wins over
- * a matching indicated one, and with neither it is neutral. Order:
+ * checked against the probe results for the registry in question, the
+ * context facts that hold and (this machine only) its variables and
+ * programs; a matching not_applicable condition wins over a matching
+ * indicated one, and with neither it is neutral. A workaround kept as
+ * history (the seed's text, wrong as written) is left out: never offered. Order:
  * indicated, neutral, not applicable; within a group by success rate
  * (ties keep the entry's order). Dead ends are not ranked: they are
  * always shown (rank_json lists them all). */
@@ -17,6 +19,15 @@
 #include "util/err.h"
 #include "kb.h"
 #include "util/settings.h"
+
+/* Facts that are not KB context facts but tell rank about the machine:
+ * RANK_FACT_THIS_MACHINE ("this_machine") when the evidence comes from the
+ * machine fixkb runs on, the only case in which env and program
+ * conditions are evaluated (a log from a CI runner says nothing about
+ * this machine's variables and programs); "helper:<name>"
+ * (RANK_FACT_HELPER then the name) fills {helper} in a program condition. */
+#define RANK_FACT_THIS_MACHINE "this_machine"
+#define RANK_FACT_HELPER "helper:"
 
 /* One piece of evidence: what probe `probe` found (borrowed). */
 struct rank_evidence {
@@ -37,7 +48,7 @@ struct ranked_workaround {
 
 struct ranking {
 	const struct kb_entry *entry;      /* borrowed */
-	struct ranked_workaround *items;   /* owned, in rank order */
+	struct ranked_workaround *items;   /* owned, in rank order; history ones left out */
 	size_t n;
 	enum out_lang lang;
 };
@@ -61,9 +72,10 @@ int rank_condition_holds(const struct kb_condition *c, const struct rank_evidenc
 const char *rank_verdict_name(enum rank_verdict v);   /* "indicated", "neutral", "not_applicable" */
 
 /* DESIGN.md §3 "workarounds" array (in rank order: id, title, success,
- * rank, applicable, verdict, why, action, command, provenance,
- * success_source, steps) and "dead_ends" array (what, fail, why), strings
- * in the ranking's language. New references. */
+ * rank, applicable, verdict, why, action, command, requires,
+ * provenance, success_source, steps) and "dead_ends" array (what, fail,
+ * why, and review when fixkb reviewed it), strings in the ranking's
+ * language. New references. */
 json_t *rank_workarounds_json(const struct ranking *r);
 json_t *rank_dead_ends_json(const struct kb_entry *entry, enum out_lang lang);
 

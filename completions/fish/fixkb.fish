@@ -69,7 +69,7 @@ function __fixkb_complete
             case --lang
                 printf "$prefix%s\n" en zh
             case --client
-                printf "$prefix%s\n" buildkit buildkit-daemon containerd docker-login
+                printf "$prefix%s\n" buildkit buildkit-daemon containerd docker-login podman
             case --fail-on
                 printf "$prefix%s\n" low medium high critical
             case --config --context --summarize

@@ -20,17 +20,23 @@ struct doctor_opts {
 	struct strlist registries;
 	struct strlist images;
 	const char *context;
+	int push;
 };
 
 static void doctor_help(const struct opt *opts)
 {
-	printf("usage: fixkb doctor [--registry HOST]... [--image REF]... [--context DIR]\n"
+	printf("usage: fixkb doctor [--registry HOST]... [--image REF]... [--context DIR] [--push]\n"
 	       "                    [--offline] [--format text|json] [--lang en|zh]\n\n"
 	       "Checks, before a build, every registry it will talk to: the --registry and\n"
 	       "--image arguments, the FROM lines of DIR/Dockerfile (default ./Dockerfile) and\n"
 	       "every registry named in docker's config.json, DOCKER_AUTH_CONFIG and the\n"
 	       "podman/buildah auth files. For each: where docker/BuildKit and containers/image\n"
 	       "take the credential from, what is wrong, and the best fix from the knowledge base.\n\n"
+	       "--push: the build pushes the --image references: their token is asked for\n"
+	       "pull,push as BuildKit asks for a push, and the verdict says whether pull or push\n"
+	       "is refused. A token whose access claim names the repository decides it; else\n"
+	       "fixkb sends a push's first write (POST /v2/<repo>/blobs/uploads/) and cancels\n"
+	       "the upload it starts at once: nothing is uploaded.\n\n"
 	       "options:\n");
 	opt_print_help(stdout, opts);
 	printf("\nexit status: 0 nothing wrong, 1 a probe failed or could not tell, 2 usage error\n");
@@ -39,6 +45,7 @@ static void doctor_help(const struct opt *opts)
 int cmd_doctor(int argc, char **argv, const struct settings *s)
 {
 	struct doctor_opts o;
+	struct settings run;
 	struct doctor_request rq;
 	struct doctor_report rep;
 	struct targets t = TARGETS_INIT;
@@ -54,6 +61,7 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 		{ "registry", 0, OPT_LIST, &o.registries, "HOST", "check this registry" },
 		{ "image", 0, OPT_LIST, &o.images, "REF", "check the registry of this image" },
 		{ "context", 0, OPT_STRING, &o.context, "DIR", "build context whose Dockerfile to read" },
+		{ "push", 0, OPT_FLAG, &o.push, NULL, "the build pushes the --image references: check push access too" },
 		OPT_TABLE_END,
 	};
 
@@ -64,6 +72,11 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 	}
 	if (opt_parse(opts, argc, argv, pos, 0, &npos, &e) < 0)
 		return msg_usage("doctor: %s", e.msg);
+	if (o.push && o.images.n == 0)
+		return msg_usage("doctor: --push needs --image REF (the image the build pushes)");
+	run = *s;
+	run.push_images = o.push ? &o.images : NULL;
+	s = &run;
 	snprintf(dockerfile, sizeof(dockerfile), "%s/Dockerfile", o.context ? o.context : ".");
 	if (kb_load(&kb, &e) < 0)
 		return msg_error("loading the knowledge base: %s", e.msg);

@@ -25,12 +25,18 @@
 
 static void explain_help(const struct opt *opts)
 {
-	printf("usage: fixkb explain [LOG | -] [--offline] [--format text|json|github] [--lang en|zh]\n\n"
+	printf("usage: fixkb explain [LOG | -] [--offline] [--probe-here] [--format text|json|github]\n"
+	       "                     [--lang en|zh]\n\n"
 	       "Reads a failed build's log (a file, or - / nothing for standard input), finds\n"
 	       "every known registry-access failure in it with its line number, runs the probes\n"
 	       "tied to it for the registry the line names (unless --offline), and prints the\n"
 	       "cause, the best workaround with its command, the others, and the dead ends.\n"
-	       "Lines that are not about registry access produce no finding.\n\noptions:\n");
+	       "Lines that are not about registry access produce no finding.\n\n"
+	       "Where the evidence comes from: the probes check the machine explain runs on. A\n"
+	       "log written by a CI runner (GitHub Actions or GitLab timestamps, markers such as\n"
+	       "##[group] or \"Running with gitlab-runner\") did not happen here, so explain then\n"
+	       "runs no probe and judges the log alone, and says so; --probe-here probes this\n"
+	       "machine anyway (when it is the runner, or shares its credentials).\n\noptions:\n");
 	opt_print_help(stdout, opts);
 	printf("\nexit status: 0 nothing found, 1 a known failure was found, 2 unreadable log or usage error\n");
 }
@@ -105,8 +111,13 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	json_t *findings = NULL, *warnings = NULL, *log = NULL;
 	const char *pos[1], *logname;
 	FILE *fp = NULL;
-	int npos = 0, rc;
-	const struct opt opts[] = { OPT_TABLE_END };
+	int npos = 0, rc, probe_here = 0;
+	char host[256] = "";
+	const struct opt opts[] = {
+		{ "probe-here", 0, OPT_FLAG, &probe_here, NULL,
+		  "run the probes on this machine even for a log from a CI runner" },
+		OPT_TABLE_END,
+	};
 
 	if (cmd_wants_help(argc, argv)) {
 		explain_help(opts);
@@ -137,13 +148,22 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	msg_verbose(s, "scanned %llu bytes, %lu lines, %lu candidate lines, %lu matches",
 		    x->st.bytes, x->st.lines, x->st.candidates, x->st.matches);
 	warnings = scan_warnings(x, logname, s);
-	if ((!s->offline && explain_run_probes(x, &en, &e) < 0) ||
+	/* A log from a CI runner did not happen here: probing this machine
+	 * would show its state as the reason (issue 10). */
+	x->elsewhere = x->origin.ci != EXPLAIN_CI_NONE && !probe_here;
+	if (x->elsewhere)
+		msg_verbose(s, "the log comes from a %s runner (line %lu: %s): no probe runs here",
+			    explain_ci_name(x->origin.ci), x->origin.line, x->origin.marker);
+	if ((!s->offline && !x->elsewhere && explain_run_probes(x, &en, &e) < 0) ||
 	    !(findings = explain_findings(x, &en, s, &e))) {
 		rc = msg_error("%s", e.msg);
 		goto cleanup;
 	}
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		snprintf(host, sizeof(host), "this machine");
 	log = jsontext_string(logname, strlen(logname), 4096);
-	rep = (struct explain_report){ logname, log, kb, x, findings, &en, warnings };
+	rep = (struct explain_report){ logname, log, kb, x, findings, &en, warnings,
+				       !s->offline && !x->elsewhere, probe_here, host };
 	render_explain(stdout, s, &rep);
 	/* Nothing found in part of a log is not "nothing wrong": 2, as for a
 	 * log that cannot be read. */

@@ -20,7 +20,7 @@ struct labels {
 	const char *cause, *provenance, *status, *fix_rate, *confidence, *evidence,
 		   *first_seen, *tags, *versions, *root_cause, *review, *docs, *probes,
 		   *signatures, *workarounds, *dead_ends, *success, *fail, *note,
-		   *indicated_when, *na_when, *action, *version_head;
+		   *indicated_when, *na_when, *action, *version_head, *requires, *history;
 };
 
 static const struct labels labels_en = {
@@ -29,6 +29,8 @@ static const struct labels labels_en = {
 	"Signatures", "Workarounds", "Dead ends (don't bother)", "success", "fail", "note",
 	"indicated when", "not applicable when", "fix action",
 	"Version              Status      Introduced  Deprecated  Notes",
+	"first", "history: the seed's text, kept as written; fixkb's review finds it wrong as "
+	"written, so it is never offered: see",
 };
 
 static const struct labels labels_zh = {
@@ -37,6 +39,7 @@ static const struct labels labels_zh = {
 	"错误特征", "解决方法", "无效做法(不必尝试)", "成功率", "失败率", "备注",
 	"适用条件", "不适用条件", "修复动作",
 	"版本                 状态        引入        弃用        备注",
+	"前提", "历史:种子条目的原文,按原样保留;fixkb 审核认为按原文操作是错误的,因此从不推荐:请看",
 };
 
 static const struct labels *labels_for(const struct settings *s)
@@ -100,6 +103,37 @@ static void print_wrapped(const char *indent, const char *text)
 	}
 }
 
+/* "- text" wrapped, the continuation lines under the text. */
+static void print_bullet(const char *bullet, const char *text)
+{
+	char indent[32];
+	size_t n = strlen(bullet);
+
+	snprintf(indent, sizeof(indent), "%*s", (int)(n < sizeof(indent) ? n : sizeof(indent) - 1), "");
+	for (const char *p = text; *p; p++)
+		if ((unsigned char)*p >= 0x80) {
+			printf("%s%s\n", bullet, text);
+			return;
+		}
+	printf("%s", bullet);
+	/* the first line is printed after the bullet: wrap it like the rest */
+	{
+		size_t width = WRAP_WIDTH - n;
+		const char *p = text, *brk = NULL;
+
+		if (strlen(p) > width)
+			for (size_t i = width; i > 0 && !brk; i--)
+				if (p[i] == ' ')
+					brk = p + i;
+		if (!brk) {
+			printf("%s\n", p);
+			return;
+		}
+		printf("%.*s\n", (int)(brk - p), p);
+		print_wrapped(indent, brk + 1);
+	}
+}
+
 static const char *dash(const char *s)
 {
 	return s ? s : "—";
@@ -125,6 +159,11 @@ static void print_condition(const struct settings *s, const struct kb_condition 
 
 	if (c->context) {
 		snprintf(what, sizeof(what), "context %s", c->context);
+	} else if (c->env) {
+		snprintf(what, sizeof(what), "$%s %s", c->env, c->env_set ? "set" : "unset");
+	} else if (c->program) {
+		snprintf(what, sizeof(what), "%s %s", c->program,
+			 c->on_path ? "on $PATH" : "not on $PATH");
 	} else {
 		int n = snprintf(what, sizeof(what), "%s", c->probe);
 
@@ -162,13 +201,18 @@ static void print_workaround(const struct settings *s, const struct kb_workaroun
 	printf("  %zu. %3.0f%% %s  ", i + 1, w->success * 100, L->success);
 	print_attribution(w);
 	printf("  (%s)\n", w->id);
+	if (w->history)
+		printf("     %s %s\n", L->history, w->superseded_by);
 	print_wrapped("     ", kb_text_get(&w->title, s->lang));
 	for (j = 0; j < n; j++) {
 		if (n == 1 && strcmp(steps[j], kb_text_get(&w->title, s->lang)) == 0)
 			continue;   /* the seed repeats the title as its only step */
-		printf("     - ");
-		print_wrapped("", steps[j]);
+		print_bullet("     - ", steps[j]);
 	}
+	n = s->lang == LANG_ZH ? w->requires.n_zh : w->requires.n_en;
+	for (j = 0; j < n; j++)
+		printf("     %s: %s\n", L->requires,
+		       (s->lang == LANG_ZH ? w->requires.zh : w->requires.en)[j]);
 	if (w->command)
 		printf("     $ %s\n", w->command);
 	if (w->action)

@@ -56,7 +56,7 @@ static const struct opt global_opts[] = {
 	{ "no-color", 0, OPT_FLAG, &no_color_flag, NULL, "never colour the output" },
 	{ "offline", 0, OPT_FLAG, &offline_flag, NULL, "run no probe that touches the network" },
 	{ "insecure-registry", 0, OPT_LIST, &settings.insecure_registries, "HOST", "treat HOST (host[:port] or an IPv4 CIDR) as daemon.json insecure-registries does" },
-	{ "client", 0, OPT_STRING, &settings.client, "NAME", "token flow to imitate: buildkit (default), buildkit-daemon, containerd, docker-login" },
+	{ "client", 0, OPT_STRING, &settings.client, "NAME", "token flow to imitate: buildkit (default), buildkit-daemon, containerd, docker-login, podman (containers/image: podman, buildah, skopeo)" },
 	OPT_TABLE_END,
 };
 
@@ -125,8 +125,9 @@ static int settings_finish(void)
 	if (settings.client && strcmp(settings.client, "buildkit") != 0 &&
 	    strcmp(settings.client, "buildkit-daemon") != 0 &&
 	    strcmp(settings.client, "containerd") != 0 &&
-	    strcmp(settings.client, "docker-login") != 0)
-		return msg_usage("unknown --client '%s' (buildkit, buildkit-daemon, containerd, docker-login)",
+	    strcmp(settings.client, "docker-login") != 0 &&
+	    strcmp(settings.client, "podman") != 0)
+		return msg_usage("unknown --client '%s' (buildkit, buildkit-daemon, containerd, docker-login, podman)",
 				 settings.client);
 	settings.color = settings.format == FORMAT_TEXT && !no_color_flag &&
 			 !(getenv("NO_COLOR") && getenv("NO_COLOR")[0]) && isatty(STDOUT_FILENO);

@@ -532,11 +532,22 @@ int http_client_add(struct http_client *c, struct http_req *r)
 	r->tls_subject[0] = r->tls_issuer[0] = r->tls_not_after[0] = '\0';
 	r->tls_verify_error = 0;
 	r->tls_verify_msg[0] = '\0';
+	r->connected = r->connect_timed_out = 0;
 	if (start(c, r) < 0) {
 		drop_easy(r);
 		complete(c, r);
 	}
 	return 0;
+}
+
+/* Was the server reached? CURLINFO_CONNECT_TIME_T is 0 until the TCP
+ * connection is made (any connection of the request, redirects included). */
+static void note_connected(struct http_req *r)
+{
+	curl_off_t t = 0;
+
+	if (r->easy && curl_easy_getinfo(r->easy, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK && t > 0)
+		r->connected = 1;
 }
 
 static void classify(struct http_req *r, CURLcode rc)
@@ -562,6 +573,8 @@ static void classify(struct http_req *r, CURLcode rc)
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		r->errclass = HTTP_ERR_TIMEOUT;
+		r->connect_timed_out = !r->connected && r->connect_timeout_ms > 0 &&
+				       (r->deadline_ms <= 0 || clock_now_ms() < r->deadline_ms - 20);
 		return;
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
@@ -701,6 +714,7 @@ static void transfer_done(struct http_client *c, struct http_req *r, CURLcode rc
 			break;
 		}
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+	note_connected(r);
 	if (code && !r->status)
 		r->status = code;
 	if (!r->reason[0] && r->status)
@@ -747,6 +761,7 @@ void http_client_run(struct http_client *c, double deadline_ms)
 				if (r->easy)
 					curl_multi_remove_handle(c->multi, r->easy);
 				r->in_multi = 0;
+				note_connected(r);
 				drop_easy(r);
 				r->errclass = HTTP_ERR_TIMEOUT;
 				snprintf(r->error, sizeof(r->error),

@@ -54,7 +54,7 @@
 enum http_errclass {
 	HTTP_RESPONSE = 0,          /* an HTTP response arrived (any status) */
 	HTTP_ERR_NETWORK,           /* resolve / connect / send / receive failed */
-	HTTP_ERR_TIMEOUT,           /* the request's or the run's deadline passed */
+	HTTP_ERR_TIMEOUT,           /* the request's or the run's deadline passed (see connected) */
 	HTTP_ERR_TLS_UNTRUSTED,     /* the chain does not lead to a trusted CA */
 	HTTP_ERR_TLS_OTHER,         /* expired, not yet valid, name mismatch, handshake */
 	HTTP_ERR_TLS_HTTP_MISMATCH, /* https to a port that speaks plain http */
@@ -110,6 +110,12 @@ struct http_req {
 	char tls_issuer[256];
 	char tls_not_after[64];
 	long tls_verify_error;             /* X509_V_ERR_*, 0 when none */
+	/* The TCP connection was made (the server was reached): a timeout
+	 * then means a slow answer, not an unreachable server. */
+	int connected;
+	/* HTTP_ERR_TIMEOUT before the deadline: the connect budget
+	 * (connect_timeout_ms) ran out with no connection. */
+	int connect_timed_out;
 	char tls_verify_msg[128];
 	double ms;
 

@@ -11,6 +11,13 @@ int scope_pull(char *out, size_t n, const char *path)
 	return w < 0 || (size_t)w >= n ? -1 : 0;
 }
 
+int scope_push(char *out, size_t n, const char *path)
+{
+	int w = snprintf(out, n, "repository:%s:pull,push", path);
+
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
 static void add_action(struct scope_entry *e, const char *a, size_t len)
 {
 	size_t i, j;

@@ -32,6 +32,11 @@ struct scope_set {
 
 /* "repository:<path>:pull" into out. Returns -1 when it does not fit. */
 int scope_pull(char *out, size_t n, const char *path);
+/* "repository:<path>:pull,push": the scope of a push (containerd
+ * core/remotes/docker/scope.go RepositoryScope with push; c/image
+ * docker_image_dest.go newImageDestination's "pull,push"). -1 when it
+ * does not fit. */
+int scope_push(char *out, size_t n, const char *path);
 
 /* Splits one scope ("type:name:a,b"): returns -1 when it has no two ':'. */
 int scope_parse(struct scope_entry *out, const char *scope);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "net/tokenfetch.h"
+#include "net/tokenpush.h"
 
 static void authorised_ok(struct tf_flow *f, const struct http_req *r)
 {
@@ -12,8 +13,9 @@ static void authorised_ok(struct tf_flow *f, const struct http_req *r)
 		tokenstate_warn(f, "the registry served the manifest although the token's access "
 				"claim lacks pull");
 	if (tokenstate_is_login(f))
-		tokenstate_finish(f, TF_OK, "docker login would succeed (no scope was requested, "
-				  "so this does not prove pull access)");
+		tokenstate_finish(f, TF_OK, "%s login would succeed (no scope was requested, "
+				  "so this does not prove pull access)",
+				  tokenstate_is_cimage(f) ? "podman" : "docker");
 	else if (f->anonymous)
 		tokenstate_finish(f, TF_OK, "an anonymous token grants %s %s:%s", r->method,
 				  f->cfg.repo, f->cfg.ref);
@@ -32,6 +34,20 @@ static int scope_retry(struct tf_flow *f, const struct http_req *r,
 	if (r->status != 401 || !c || !errp || strcmp(errp, "insufficient_scope") != 0 ||
 	    f->scope_retries || !c->nscopes || tokenstate_is_login(f))
 		return 0;
+	/* c/image (docker_client.go needsRetryWithUpdatedScope): once, on
+	 * the first attempt, its own scope plus the challenge's, whatever
+	 * the token already covered. */
+	if (tokenstate_is_cimage(f)) {
+		f->scope_retries++;
+		if (f->nscopes < SCOPE_SET_MAX)
+			snprintf(f->scope_list[f->nscopes++], SCOPE_MAX, "%s", c->scopes[0]);
+		f->tried_get = f->tried_post = 0;
+		sensitive_release(&f->token);
+		jwt_info_release(&f->jwt);
+		tokenfetch_start(f, f->cfg.cred && f->cfg.cred->identity_token &&
+				 tokenstate_has_secret(f) ? TOKENCLIENT_POST : TOKENCLIENT_GET);
+		return 1;
+	}
 	for (size_t i = 0; i < c->nscopes; i++)
 		if (!scope_set_covers(&f->scopes, c->scopes[i]))
 			goto retry;
@@ -55,7 +71,7 @@ static void token_denied(struct tf_flow *f, const struct http_req *r, const char
 	const struct credential *c = f->cfg.cred;
 	int stored = c && !sensitive_is_empty(&c->registry_token);
 
-	if (r->status == 401)
+	if (r->status == 401 && !tokenstate_is_cimage(f))
 		tokenmsg_pull_denied(f->message, sizeof(f->message), errp);
 	if (errp && strcmp(errp, "invalid_token") == 0) {
 		if (stored)
@@ -85,6 +101,24 @@ static void token_denied(struct tf_flow *f, const struct http_req *r, const char
 				  errp ? errp : "", errp ? ")" : "");
 }
 
+/* c/image's message for a refused registry request (fetchManifest:
+ * "reading manifest <ref> in <name>: <error>"; CheckAuth for a login). */
+static void cimage_message(struct tf_flow *f, const struct http_req *r)
+{
+	char e[TOKENMSG_MAX];
+
+	if (!tokenstate_is_cimage(f))
+		return;
+	tokenmsg_cimage_error(e, sizeof(e), r->status, r->reason, &r->challenges,
+			      r->resp_body.data, r->resp_body.len);
+	if (tokenstate_is_login(f))
+		snprintf(f->message, sizeof(f->message), "%s%s", r->status == 401
+			 ? "unable to retrieve auth token: invalid username/password: " : "", e);
+	else
+		snprintf(f->message, sizeof(f->message), "reading manifest %s in %s/%s: %s",
+			 f->cfg.ref, f->cfg.registry, f->cfg.repo, e);
+}
+
 void tokenauthorised_on_response(struct tf_flow *f, struct http_req *r)
 {
 	const struct wwwauth_challenge *c;
@@ -94,6 +128,12 @@ void tokenauthorised_on_response(struct tf_flow *f, struct http_req *r)
 	if (r->status == 405 && strcmp(r->method, "HEAD") == 0) {
 		tokenstate_issue(f, TF_ST_AUTH_GET, "GET", r->url,
 				 f->auth_basic ? TF_AUTH_BASIC : TF_AUTH_BEARER, NULL);
+		return;
+	}
+	if (f->cfg.push && !tokenstate_is_login(f) &&
+	    ((r->status >= 200 && r->status < 300) || r->status == 404)) {
+		f->manifest_status = r->status;
+		tokenpush_start(f);
 		return;
 	}
 	if (r->status >= 200 && r->status < 300) {
@@ -114,6 +154,7 @@ void tokenauthorised_on_response(struct tf_flow *f, struct http_req *r)
 	if (r->status == 401 && f->auth_basic) {
 		tokenmsg_basic_refused(f->message, sizeof(f->message), tokenstate_is_login(f),
 				       r->url, f->host, f->cfg.ref, r->status, r->reason);
+		cimage_message(f, r);
 		tokenstate_finish(f, TF_TOKEN_REJECTED, "the registry refused the Basic "
 				  "credential: %s %s answered %ld %s", r->method, r->url, r->status,
 				  r->reason);
@@ -121,6 +162,8 @@ void tokenauthorised_on_response(struct tf_flow *f, struct http_req *r)
 	}
 	if (scope_retry(f, r, c, errp))
 		return;
+	if (r->status < 200 || r->status > 299)
+		cimage_message(f, r);
 	if (r->status == 401 || r->status == 403) {
 		token_denied(f, r, errp);
 	} else if (r->status == 404) {
@@ -139,10 +182,12 @@ void tokenauthorised_on_response(struct tf_flow *f, struct http_req *r)
 void tokenauthorised_on_login(struct tf_flow *f, struct http_req *r)
 {
 	if (r->status >= 200 && r->status < 300) {
-		tokenstate_finish(f, TF_OK, "docker login would succeed with Basic auth");
+		tokenstate_finish(f, TF_OK, "%s login would succeed with Basic auth",
+				  tokenstate_is_cimage(f) ? "podman" : "docker");
 	} else if (r->status == 401) {
 		tokenmsg_basic_refused(f->message, sizeof(f->message), 1, r->url, f->host,
 				       f->cfg.ref, r->status, r->reason);
+		cimage_message(f, r);
 		tokenstate_finish(f, TF_TOKEN_REJECTED, "the registry refused the Basic "
 				  "credential: GET %s answered %ld %s", r->url, r->status,
 				  r->reason);

@@ -9,6 +9,7 @@ static const char *const names[] = {
 	[TOKENCLIENT_BUILDKIT_DAEMON] = "buildkit-daemon",
 	[TOKENCLIENT_CONTAINERD] = "containerd",
 	[TOKENCLIENT_DOCKER_LOGIN] = "docker-login",
+	[TOKENCLIENT_PODMAN] = "podman",
 };
 
 const char *tokenclient_name(enum tokenclient c)
@@ -37,6 +38,7 @@ const char *tokenclient_id(enum tokenclient c)
 	case TOKENCLIENT_BUILDKIT_DAEMON: return "buildkit-client";
 	case TOKENCLIENT_CONTAINERD: return "containerd-client";
 	case TOKENCLIENT_DOCKER_LOGIN: return "docker";
+	case TOKENCLIENT_PODMAN: return "containers/image";
 	}
 	return "buildkit-client";
 }
@@ -51,6 +53,7 @@ enum tokenclient_method tokenclient_first_method(enum tokenclient c, int has_sec
 		return TOKENCLIENT_POST;
 	case TOKENCLIENT_BUILDKIT_DAEMON:
 	case TOKENCLIENT_DOCKER_LOGIN:
+	case TOKENCLIENT_PODMAN:
 		return TOKENCLIENT_GET;
 	}
 	return TOKENCLIENT_POST;
@@ -70,6 +73,7 @@ enum tokenclient_method tokenclient_fallback(enum tokenclient c, enum tokenclien
 	case TOKENCLIENT_BUILDKIT_DAEMON:
 		return failed == TOKENCLIENT_GET && common ? TOKENCLIENT_POST : TOKENCLIENT_NONE;
 	case TOKENCLIENT_DOCKER_LOGIN:
+	case TOKENCLIENT_PODMAN:
 		return TOKENCLIENT_NONE;
 	}
 	return TOKENCLIENT_NONE;
@@ -88,6 +92,14 @@ size_t tokenclient_scopes(enum tokenclient c, const char *context_scope, char *c
 
 	if (c == TOKENCLIENT_DOCKER_LOGIN)
 		return 0;
+	/* c/image: its own scope only (docker_client.go setupRequestAuth:
+	 * c.scope, plus an extra scope after insufficient_scope); the
+	 * challenge comes from the /v2/ ping and names none. */
+	if (c == TOKENCLIENT_PODMAN) {
+		if (context_scope && *context_scope && max)
+			snprintf(out[n++], SCOPE_MAX, "%s", context_scope);
+		return n;
+	}
 	if (c == TOKENCLIENT_CONTAINERD) {
 		if (context_scope && *context_scope && n < max)
 			snprintf(out[n++], SCOPE_MAX, "%s", context_scope);

@@ -10,13 +10,45 @@
 
 /* ---- the token request ---- */
 
+/* POST <realm> with the form kv[0..n) (it holds a secret: wiped). */
+static void send_form(struct tf_flow *f, const struct urlvalues_kv *kv, size_t n)
+{
+	struct buf body = BUF_INIT(64u << 10);
+
+	if (urlvalues_encode(&body, kv, n) < 0) {
+		buf_release(&body);
+		tokenstate_finish(f, TF_INTERNAL, "token request form too large");
+		return;
+	}
+	tokenstate_issue(f, TF_ST_TOKEN, "POST", f->realm, TF_AUTH_NONE, &body);
+	buf_release(&body);
+}
+
+/* c/image's refresh-token POST (docker_client.go getBearerTokenOAuth2):
+ * service (when set), one scope field per scope, grant_type=refresh_token,
+ * refresh_token, client_id=containers/image; no other grant, no fallback. */
+static void cimage_post(struct tf_flow *f)
+{
+	struct urlvalues_kv kv[SCOPE_SET_MAX + 4];
+	const struct credential *c = f->cfg.cred;
+	size_t n = 0, i;
+
+	if (f->service[0])
+		kv[n++] = (struct urlvalues_kv){ "service", f->service, strlen(f->service) };
+	for (i = 0; i < f->nscopes; i++)
+		kv[n++] = (struct urlvalues_kv){ "scope", f->scope_list[i], strlen(f->scope_list[i]) };
+	kv[n++] = (struct urlvalues_kv){ "grant_type", "refresh_token", 13 };
+	kv[n++] = (struct urlvalues_kv){ "refresh_token", c->secret.data, c->secret.len };
+	kv[n++] = (struct urlvalues_kv){ "client_id", "containers/image", 16 };
+	send_form(f, kv, n);
+}
+
 /* POST <realm> with the OAuth2 form (containerd fetch.go
  * FetchTokenWithOAuth): scope (space-joined), service, client_id, then
  * the refresh_token grant (identity token, or no username) or the
  * password grant; docker login asks for a refresh token. */
 static void post_token(struct tf_flow *f)
 {
-	struct buf body = BUF_INIT(64u << 10);
 	struct urlvalues_kv kv[8];
 	const struct credential *c = f->cfg.cred;
 	const char *cid = tokenclient_id(f->cfg.client);
@@ -24,6 +56,10 @@ static void post_token(struct tf_flow *f)
 	size_t n = 0;
 
 	f->tried_post = 1;
+	if (tokenstate_is_cimage(f)) {
+		cimage_post(f);
+		return;
+	}
 	tokenstate_scopes_joined(f, joined, sizeof(joined));
 	if (f->nscopes)
 		kv[n++] = (struct urlvalues_kv){ "scope", joined, strlen(joined) };
@@ -39,13 +75,7 @@ static void post_token(struct tf_flow *f)
 	}
 	if (tokenstate_is_login(f))
 		kv[n++] = (struct urlvalues_kv){ "access_type", "offline", 7 };
-	if (urlvalues_encode(&body, kv, n) < 0) {
-		buf_release(&body);
-		tokenstate_finish(f, TF_INTERNAL, "token request form too large");
-		return;
-	}
-	tokenstate_issue(f, TF_ST_TOKEN, "POST", f->realm, TF_AUTH_NONE, &body);
-	buf_release(&body);
+	send_form(f, kv, n);
 }
 
 /* GET <realm>?scope=…&service=… (containerd fetch.go FetchToken), with
@@ -59,9 +89,13 @@ static void get_token(struct tf_flow *f)
 	const struct credential *c = f->cfg.cred;
 	char url[HTTP_URL_MAX];
 	size_t n = 0, i;
-	int login = tokenstate_is_login(f), basic;
+	int login = f->cfg.client == TOKENCLIENT_DOCKER_LOGIN, cimage = tokenstate_is_cimage(f);
+	int basic;
 
 	f->tried_get = 1;
+	/* c/image getBearerToken: account= whenever there is a username */
+	if (cimage && c && c->username[0])
+		kv[n++] = (struct urlvalues_kv){ "account", c->username, strlen(c->username) };
 	if (f->service[0])
 		kv[n++] = (struct urlvalues_kv){ "service", f->service, strlen(f->service) };
 	for (i = 0; i < f->nscopes; i++)
@@ -76,7 +110,7 @@ static void get_token(struct tf_flow *f)
 		tokenstate_finish(f, TF_INTERNAL, "token URL too long");
 		return;
 	}
-	basic = tokenstate_has_secret(f) && (!login || tokenstate_user(f)[0]);
+	basic = tokenstate_has_secret(f) && (!(login || cimage) || tokenstate_user(f)[0]);
 	tokenstate_issue(f, TF_ST_TOKEN, "GET", url, basic ? TF_AUTH_BASIC : TF_AUTH_NONE, NULL);
 }
 
@@ -104,20 +138,29 @@ static void token_refused(struct tf_flow *f, const struct http_req *r)
 	tokenmsg_fetch(f->message, sizeof(f->message), anon, method, r->url, r->status, r->reason);
 	tokenmsg_fetch_v024(f->message_v024, sizeof(f->message_v024), anon, method, r->url,
 			    r->status, r->reason, r->resp_body.data, r->resp_body.len);
-	if (tokenstate_is_login(f)) {
+	if (tokenstate_is_cimage(f)) {
+		tokenmsg_cimage_token(f->message, sizeof(f->message), f->method == TOKENCLIENT_POST,
+				      r->status, r->reason, &r->challenges, r->resp_body.data,
+				      r->resp_body.len);
+		f->message_v024[0] = '\0';
+	} else if (tokenstate_is_login(f)) {
 		tokenstate_base_url(f, ping, sizeof(ping), "/v2/");
 		tokenmsg_login(f->message, sizeof(f->message), ping, r->status, r->reason,
 			       r->resp_body.data, r->resp_body.len);
 		f->message_v024[0] = '\0';
 	}
-	if (r->status >= 500)
+	if (r->status < 400)
+		tokenstate_finish(f, TF_OUTAGE, "the token endpoint answered %ld %s to %s %s; "
+				  "containers/image takes only 200", r->status, r->reason, method,
+				  r->url);
+	else if (r->status >= 500)
 		tokenstate_finish(f, TF_OUTAGE, "the token endpoint failed: %s %s answered %ld %s",
 				  method, r->url, r->status, r->reason);
 	else if (r->status == 429)
 		tokenstate_finish(f, TF_RATE_LIMITED, "the token endpoint is rate limiting: %s "
 				  "answered 429 %s", method, r->reason);
-	else if (r->status == 404 &&
-		 (f->tried_post + f->tried_get >= 2 || anon || tokenstate_is_login(f)))
+	else if (r->status == 404 && (f->tried_post + f->tried_get >= 2 || anon ||
+				      tokenstate_is_login(f) || tokenstate_is_cimage(f)))
 		tokenstate_finish(f, TF_OUTAGE, "the token endpoint %s answered 404 to every "
 				  "method tried", f->realm);
 	else if (anon)
@@ -194,6 +237,9 @@ static void token_facts(struct tf_flow *f, const struct tokresp *tr, json_t *tok
 		tokenstate_warn(f, "the token's access claim does not grant repository:%s:pull",
 				f->cfg.repo);
 	}
+	if (f->cfg.push && f->cfg.repo[0] && f->jwt.access &&
+	    !jwt_allows(&f->jwt, "repository", f->cfg.repo, "push"))
+		f->jwt_lacks_push = 1;
 	if (f->jwt.has_exp && f->jwt.exp <= now)
 		tokenstate_warn(f, "the token the endpoint just issued is already expired (exp "
 				"%lld, now %lld): clock skew?", f->jwt.exp, now);
@@ -206,7 +252,7 @@ void tokenfetch_on_response(struct tf_flow *f, struct http_req *r, json_t *step)
 
 	memset(&tr, 0, sizeof(tr));
 	json_object_set_new(step, "token_result", tok);
-	if (r->status >= 400) {
+	if (r->status >= 400 || (tokenstate_is_cimage(f) && r->status != 200)) {
 		enum tokenclient_method next = TOKENCLIENT_NONE;
 
 		if (!f->anonymous && !tokenstate_is_login(f))
@@ -223,7 +269,9 @@ void tokenfetch_on_response(struct tf_flow *f, struct http_req *r, json_t *step)
 		return;
 	}
 	/* 2xx/3xx: decode. */
-	tokresp_parse(&tr, r->resp_body.data, r->resp_body.len, f->method == TOKENCLIENT_POST);
+	/* c/image decodes both answers alike (token, else access_token). */
+	tokresp_parse(&tr, r->resp_body.data, r->resp_body.len,
+		      f->method == TOKENCLIENT_POST && !tokenstate_is_cimage(f));
 	if (tr.status != TOKRESP_NOT_JSON)
 		json_object_set_new(tok, "fields",
 				    json_pack("{s:b,s:b,s:b}", "access_token", tr.has_access_token,

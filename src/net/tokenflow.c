@@ -8,6 +8,7 @@
 #include "net/tokenauthorised.h"
 #include "net/tokenfetch.h"
 #include "net/tokenprobe.h"
+#include "net/tokenpush.h"
 #include "net/tokenstep.h"
 #include "net/url.h"
 
@@ -20,11 +21,13 @@ const char *tf_outcome_name(enum tf_outcome o)
 	case TF_TOKEN_REJECTED: return "token_rejected";
 	case TF_EXPIRED: return "expired";
 	case TF_SCOPE_DENIED: return "scope_denied";
+	case TF_PUSH_DENIED: return "push_denied";
 	case TF_NO_CREDENTIALS: return "no_credentials";
 	case TF_NOT_FOUND: return "not_found";
 	case TF_OUTAGE: return "outage";
 	case TF_RATE_LIMITED: return "rate_limited";
 	case TF_NETWORK: return "network";
+	case TF_TIMEOUT: return "timeout";
 	case TF_TLS_UNTRUSTED: return "tls_untrusted_ca";
 	case TF_TLS_OTHER: return "tls_other";
 	case TF_TLS_HTTP_MISMATCH: return "tls_http_mismatch";
@@ -61,6 +64,8 @@ static const char *step_name(int state)
 	case TF_ST_AUTH_HEAD:
 	case TF_ST_AUTH_GET: return "authorised";
 	case TF_ST_LOGIN_BASIC: return "login";
+	case TF_ST_PUSH: return "push";
+	case TF_ST_PUSH_CANCEL: return "push_cancel";
 	}
 	return "request";
 }
@@ -87,11 +92,11 @@ static json_t *record_step(struct tf_flow *f, const struct http_req *r)
 
 /* ---- outcomes from transport errors ---- */
 
-static enum tf_outcome outcome_of(enum http_errclass c)
+static enum tf_outcome outcome_of(const struct http_req *r)
 {
-	switch (c) {
-	case HTTP_ERR_NETWORK:
-	case HTTP_ERR_TIMEOUT: return TF_NETWORK;
+	switch (r->errclass) {
+	case HTTP_ERR_NETWORK: return TF_NETWORK;
+	case HTTP_ERR_TIMEOUT: return r->connect_timed_out ? TF_NETWORK : TF_TIMEOUT;
 	case HTTP_ERR_TLS_UNTRUSTED: return TF_TLS_UNTRUSTED;
 	case HTTP_ERR_TLS_OTHER: return TF_TLS_OTHER;
 	case HTTP_ERR_TLS_HTTP_MISMATCH: return TF_TLS_HTTP_MISMATCH;
@@ -113,10 +118,14 @@ static int http_fallback(struct tf_flow *f, const struct http_req *r, json_t *st
 {
 	int first = f->state == TF_ST_PROBE_HEAD || f->state == TF_ST_PING;
 
+	/* docker: loopback or insecure-registries; c/image only with
+	 * --tls-verify=false (declared insecure here). */
+	int may_http = f->cfg.insecure_declared ||
+		       (!tokenstate_is_cimage(f) && url_host_is_loopback(f->host));
+
 	if (!first || (r->errclass != HTTP_ERR_TLS_HTTP_MISMATCH && r->errclass != HTTP_ERR_TIMEOUT &&
 		       r->errclass != HTTP_ERR_PROTOCOL) ||
-	    f->cfg.scheme[0] || strcmp(f->scheme, "https") != 0 ||
-	    !(url_host_is_loopback(f->host) || f->cfg.insecure_declared))
+	    f->cfg.scheme[0] || strcmp(f->scheme, "https") != 0 || !may_http)
 		return 0;
 	snprintf(f->scheme, sizeof(f->scheme), "http");
 	f->plain_http = 1;
@@ -125,21 +134,51 @@ static int http_fallback(struct tf_flow *f, const struct http_req *r, json_t *st
 		? "https answered as plain http: retrying over http"
 		: "no TLS handshake on this port: retrying over http (loopback/insecure)"));
 	f->https_error = r->errclass;
-	/* The first request again (login: GET /v2/; pull: HEAD manifest). */
-	tokenstate_issue_registry(f, TF_ST_PING, TF_ST_PROBE_HEAD, TF_AUTH_NONE);
+	/* The first request again (login, c/image: GET /v2/; pull: HEAD manifest). */
+	tokenstate_issue_first(f);
 	return 1;
+}
+
+/* Go's words for a transport error where fixkb knows them (what c/image
+ * prints after `Get "<url>": `), else libcurl's. */
+static const char *go_error(const struct http_req *r)
+{
+	switch (r->errclass) {
+	case HTTP_ERR_TLS_HTTP_MISMATCH: return "http: server gave HTTP response to HTTPS client";
+	case HTTP_ERR_TLS_UNTRUSTED: return "x509: certificate signed by unknown authority";
+	default: return r->error;
+	}
 }
 
 static void on_transport_error(struct tf_flow *f, struct http_req *r, json_t *step)
 {
 	if (http_fallback(f, r, step))
 		return;
+	if (tokenstate_is_cimage(f) && f->state == TF_ST_PING)
+		tokenmsg_cimage_ping(f->message, sizeof(f->message), f->host, r->url, go_error(r), 0,
+				     "", NULL, NULL, 0);
 	if (r->tls_subject[0] || r->tls_verify_error) {
 		snprintf(f->tls_subject, sizeof(f->tls_subject), "%s", r->tls_subject);
 		snprintf(f->tls_issuer, sizeof(f->tls_issuer), "%s", r->tls_issuer);
 	}
 	snprintf(f->tls_error, sizeof(f->tls_error), "%s", r->error);
-	tokenstate_finish(f, outcome_of(r->errclass), "%s %s: %s", r->method, r->url, r->error);
+	if (outcome_of(r) == TF_TIMEOUT) {
+		f->timeout_connected = r->connected;
+		f->timeout_token = f->state == TF_ST_TOKEN;
+		tokenstate_finish(f, TF_TIMEOUT, "%s %s %s: %s", f->timeout_token
+				  ? "the token endpoint did not answer" : "the registry did not answer",
+				  r->method, r->url, r->connected
+				  ? "it accepted the connection, but no answer came before the run's "
+				    "deadline: it is slow, not unreachable"
+				  : "no connection was made before the run's deadline (unreachable, or "
+				    "slow to connect)");
+		return;
+	}
+	if (r->errclass == HTTP_ERR_TIMEOUT)
+		tokenstate_finish(f, TF_NETWORK, "%s %s: no connection within %.0f ms (%s)",
+				  r->method, r->url, r->connect_timeout_ms, r->error);
+	else
+		tokenstate_finish(f, outcome_of(r), "%s %s: %s", r->method, r->url, r->error);
 }
 
 static void on_done(struct http_req *r, void *arg)
@@ -167,6 +206,13 @@ static void on_done(struct http_req *r, void *arg)
 	case TF_ST_LOGIN_BASIC:
 		tokenauthorised_on_login(f, r);
 		return;
+	case TF_ST_PUSH:
+	case TF_ST_PUSH_CANCEL:
+		if (tokenpush_wants_challenge(f, r))
+			tokenprobe_on_response(f, r);
+		else
+			tokenpush_on_response(f, r);
+		return;
 	}
 }
 
@@ -185,7 +231,7 @@ int tf_flow_start(struct tf_flow *f, struct tf_transport *t, const struct tf_con
 	f->warnings = json_array();
 	if (!f->steps || !f->warnings)
 		return -1;
-	if (!f->cfg.repo[0])
+	if (!f->cfg.repo[0] && f->cfg.client != TOKENCLIENT_PODMAN)
 		f->cfg.client = TOKENCLIENT_DOCKER_LOGIN;
 	if (!f->cfg.ref[0])
 		snprintf(f->cfg.ref, sizeof(f->cfg.ref), "latest");
@@ -194,7 +240,7 @@ int tf_flow_start(struct tf_flow *f, struct tf_transport *t, const struct tf_con
 	f->plain_http = strcmp(f->scheme, "http") == 0;
 	f->anonymous = !cfg->cred || (sensitive_is_empty(&cfg->cred->secret) &&
 				      sensitive_is_empty(&cfg->cred->registry_token));
-	tokenstate_issue_registry(f, TF_ST_PING, TF_ST_PROBE_HEAD, TF_AUTH_NONE);
+	tokenstate_issue_first(f);
 	return 0;
 }
 
@@ -202,8 +248,8 @@ void tf_flow_settle(struct tf_flow *f)
 {
 	if (f->finished || !f->steps)
 		return;
-	f->outcome = TF_NETWORK;
-	snprintf(f->summary, sizeof(f->summary), "the flow did not finish before the deadline");
+	f->outcome = TF_TIMEOUT;
+	snprintf(f->summary, sizeof(f->summary), "the flow did not finish before the run's deadline");
 	f->finished = 1;
 }
 
@@ -226,6 +272,8 @@ json_t *tf_flow_json(const struct tf_flow *f)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "client", json_string(tokenclient_name(f->cfg.client)));
+	if (f->cfg.push)
+		json_object_set_new(o, "push", json_true());
 	json_object_set_new(o, "anonymous", json_boolean(f->anonymous));
 	json_object_set_new(o, "scheme", json_string(f->scheme));
 	json_object_set_new(o, "outcome", json_string(tf_outcome_name(f->outcome)));

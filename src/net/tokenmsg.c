@@ -44,6 +44,18 @@ static const char *errcode_default(const char *code)
 		{ "MANIFEST_UNKNOWN", "manifest unknown" },
 		{ "NAME_INVALID", "invalid repository name" },
 		{ "UNKNOWN", "unknown error" },
+		/* distribution registry/api/v2/errors.go (c/image imports it) */
+		{ "DIGEST_INVALID", "provided digest did not match uploaded content" },
+		{ "SIZE_INVALID", "provided length did not match content length" },
+		{ "TAG_INVALID", "manifest tag did not match URI" },
+		{ "MANIFEST_INVALID", "manifest invalid" },
+		{ "MANIFEST_UNVERIFIED", "manifest failed signature verification" },
+		{ "MANIFEST_BLOB_UNKNOWN", "blob unknown to registry" },
+		{ "BLOB_UNKNOWN", "blob unknown to registry" },
+		{ "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry" },
+		{ "BLOB_UPLOAD_INVALID", "blob upload invalid" },
+		{ "PAGINATION_NUMBER_INVALID", "invalid number of results requested" },
+		{ "RANGE_INVALID", "invalid content range" },
 		{ NULL, NULL },
 	};
 	size_t i;
@@ -276,4 +288,160 @@ void tokenmsg_basic_refused(char *out, size_t n, int login, const char *url, con
 	else
 		snprintf(out, n, "pulling from host %s failed with status code [manifests %s]: "
 			 "%ld %s", host, ref, status, reason);
+}
+
+/* ---- containers/image ---- */
+
+/* errcode.Error's text as c/image words it (docker/errors.go
+ * registryHTTPResponseToError): "<code lower, _ -> space>: <message>",
+ * only the message when it is the code's default. An unregistered code
+ * is UNKNOWN (errcode.ErrorCode.UnmarshalText). */
+static void cimage_errcode(struct buf *b, const char *code, const char *msg)
+{
+	const char *def = code ? errcode_default(code) : NULL;
+	const char *c = def ? code : "UNKNOWN";
+	size_t i;
+
+	if (!def)
+		def = "unknown error";
+	if (!msg || !*msg || strcmp(msg, def) == 0) {
+		buf_appends(b, def);
+		return;
+	}
+	for (i = 0; c[i]; i++)
+		buf_appendf(b, "%c", c[i] == '_' ? ' ' : (char)tolower((unsigned char)c[i]));
+	buf_appendf(b, ": %s", msg);
+}
+
+/* Go's %q of s[0..len) (printable ASCII and UTF-8 as is, the rest escaped). */
+static void go_quote(struct buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	buf_appends(b, "\"");
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			buf_appendf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_appends(b, "\\n");
+		else if (c == '\r')
+			buf_appends(b, "\\r");
+		else if (c == '\t')
+			buf_appends(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			buf_appendf(b, "\\x%02x", c);
+		else if (buf_append(b, (const char *)&c, 1) < 0)
+			return;
+	}
+	buf_appends(b, "\"");
+}
+
+/* A 401's Bearer error= (RFC 6750 3.1) as handleErrorResponse reads it:
+ * 1 when it set the text. */
+static int cimage_bearer_error(struct buf *b, const struct wwwauth_set *ch)
+{
+	size_t i;
+
+	for (i = 0; ch && i < ch->n; i++) {
+		const struct wwwauth_challenge *c = &ch->c[i];
+		const char *err = c->scheme == WWWAUTH_BEARER ? wwwauth_param(c, "error") : NULL;
+		const char *desc = err ? wwwauth_param(c, "error_description") : NULL;
+
+		if (!err || (strcmp(err, "invalid_token") != 0 && strcmp(err, "insufficient_scope") != 0))
+			continue;
+		cimage_errcode(b, strcmp(err, "invalid_token") == 0 ? "UNAUTHORIZED" : "DENIED", desc);
+		return 1;
+	}
+	return 0;
+}
+
+void tokenmsg_cimage_error(char *out, size_t n, long status, const char *reason,
+			   const struct wwwauth_set *ch, const char *body, size_t len)
+{
+	struct buf b = BUF_INIT(TOKENMSG_MAX);
+	json_error_t je;
+	json_t *j = NULL, *e0;
+	const char *details;
+	char st[160];
+
+	if (status < 400 || status > 499) {
+		status_text(st, sizeof(st), status, reason);
+		snprintf(out, n, "received unexpected HTTP status: %s", st);
+		return;
+	}
+	if (status == 401 && cimage_bearer_error(&b, ch))
+		goto done;
+	j = len ? json_loadb(body, len, 0, &je) : NULL;
+	details = json_string_value(json_object_get(j, "details"));
+	e0 = json_array_get(json_object_get(j, "errors"), 0);
+	if (details && *details)
+		cimage_errcode(&b, status == 401 ? "UNAUTHORIZED" : status == 429 ? "TOOMANYREQUESTS"
+			       : "UNKNOWN", details);
+	else if (json_is_object(e0))
+		cimage_errcode(&b, json_string_value(json_object_get(e0, "code")),
+			       json_string_value(json_object_get(e0, "message")));
+	else if (status == 401)
+		buf_appends(&b, "authentication required");
+	else {
+		buf_appendf(&b, "StatusCode: %ld, ", status);
+		if (len > 50) {
+			char cut[54];
+
+			memcpy(cut, body, 50);
+			memcpy(cut + 50, "...", 3);
+			go_quote(&b, cut, 53);
+		} else {
+			go_quote(&b, body ? body : "", len);
+		}
+	}
+done:
+	snprintf(out, n, "%s", b.data ? b.data : "");
+	json_decref(j);
+	buf_release(&b);
+}
+
+void tokenmsg_cimage_token(char *out, size_t n, int post, long status, const char *reason,
+			   const struct wwwauth_set *ch, const char *body, size_t len)
+{
+	char e[TOKENMSG_MAX], st[160];
+
+	if (status == 429) {
+		snprintf(out, n, "too many requests to registry");
+	} else if (status == 401) {
+		tokenmsg_cimage_error(e, sizeof(e), status, reason, ch, body, len);
+		snprintf(out, n, "unable to retrieve auth token: invalid username/password: %s", e);
+	} else {
+		status_text(st, sizeof(st), status, reason);
+		snprintf(out, n, "%s: received unexpected HTTP status: %s",
+			 post ? "Trying to obtain access token" : "Requesting bearer token", st);
+	}
+}
+
+void tokenmsg_cimage_ping(char *out, size_t n, const char *host, const char *url,
+			  const char *transport_error, long status, const char *reason,
+			  const struct wwwauth_set *ch, const char *body, size_t len)
+{
+	char e[TOKENMSG_MAX];
+
+	if (transport_error)
+		snprintf(out, n, "pinging container registry %s: Get \"%s\": %s", host, url,
+			 transport_error);
+	else {
+		tokenmsg_cimage_error(e, sizeof(e), status, reason, ch, body, len);
+		snprintf(out, n, "pinging container registry %s: %s", host, e);
+	}
+}
+
+void tokenmsg_push_denied(char *out, size_t n, int cimage, const char *repo, const char *host,
+			  const char *registry_error)
+{
+	if (cimage)
+		snprintf(out, n, "initiating layer upload to /v2/%s/blobs/uploads/ in %s: %s", repo,
+			 host, registry_error && *registry_error ? registry_error
+			 : "requested access to the resource is denied");
+	else
+		snprintf(out, n, "push access denied, repository does not exist or may require "
+			 "authorization: server message: insufficient_scope: authorization failed");
 }

@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "net/wwwauth.h"
+
 #define TOKENMSG_MAX 1536
 
 /* containerd core/remotes/docker/auth/fetch.go ErrNoToken. */
@@ -94,5 +96,51 @@ void tokenmsg_pull_denied(char *out, size_t n, const char *error);
  * ErrUnexpectedStatus in b90c466). */
 void tokenmsg_basic_refused(char *out, size_t n, int login, const char *url, const char *host,
 			    const char *ref, long status, const char *reason);
+
+/* ---- containers/image (podman, buildah, skopeo), c/image df7e80d ---- */
+
+/* The text of a registry error response as c/image words it
+ * (docker/errors.go registryHTTPResponseToError over
+ * docker/distribution_error.go handleErrorResponse): a 401's Bearer
+ * error=invalid_token / insufficient_scope first ("authentication
+ * required", "requested access to the resource is denied", or
+ * "<code>: <error_description>"); then a {"details": "…"} body
+ * ("unauthorized: …" for a 401); then the first of {"errors":[…]}
+ * (only the message when it is its code's default); a 401 without either
+ * is "authentication required", another 4xx `StatusCode: 404, "<body,
+ * 50 bytes>..."`; a status outside 4xx "received unexpected HTTP status:
+ * 503 Service Unavailable". ch may be NULL. */
+void tokenmsg_cimage_error(char *out, size_t n, long status, const char *reason,
+			   const struct wwwauth_set *ch, const char *body, size_t len);
+
+/* A token request that did not answer 200 (docker/errors.go
+ * httpResponseToError): 401 "unable to retrieve auth token: invalid
+ * username/password: <error>", 429 "too many requests to registry",
+ * otherwise "Requesting bearer token: received unexpected HTTP status:
+ * 403 Forbidden" (GET; docker_client.go getBearerToken) or "Trying to
+ * obtain access token: …" (the POST of getBearerTokenOAuth2). */
+void tokenmsg_cimage_token(char *out, size_t n, int post, long status, const char *reason,
+			   const struct wwwauth_set *ch, const char *body, size_t len);
+
+/* The /v2/ ping failed (docker_client.go detectPropertiesHelper):
+ * "pinging container registry <host>: " then, for a transport error
+ * (transport_error non-NULL, Go's words where fixkb knows them),
+ * `Get "<url>": <error>`, or the response's error text. host is the
+ * request host (registry-1.docker.io for Docker Hub). */
+void tokenmsg_cimage_ping(char *out, size_t n, const char *host, const char *url,
+			  const char *transport_error, long status, const char *reason,
+			  const struct wwwauth_set *ch, const char *body, size_t len);
+
+/* A push refused at its first write. BuildKit and containerd
+ * (core/remotes/docker/pusher.go push, after the authorizer gave up on
+ * insufficient_scope: BuildKit util/resolver/authorizer.go AddResponses,
+ * invalidAuthorization): "push access denied, repository does not exist
+ * or may require authorization: server message: insufficient_scope:
+ * authorization failed". c/image (cimage = 1; docker_image_dest.go
+ * PutBlob): "initiating layer upload to /v2/<repo>/blobs/uploads/ in
+ * <host>: <registry_error>" ("requested access to the resource is
+ * denied" when registry_error is NULL or ""). */
+void tokenmsg_push_denied(char *out, size_t n, int cimage, const char *repo, const char *host,
+			  const char *registry_error);
 
 #endif

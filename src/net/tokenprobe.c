@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "net/tokenfetch.h"
+#include "net/tokenpush.h"
 #include "net/url.h"
 
 /* ---- the challenge ---- */
@@ -74,9 +75,21 @@ static int check_realm(struct tf_flow *f)
  * client stops there. */
 static void basic_challenge(struct tf_flow *f, const struct http_req *r)
 {
-	char url[HTTP_URL_MAX];
-
 	if (!tokenstate_has_secret(f) || !tokenstate_user(f)[0]) {
+		if (tokenstate_is_cimage(f)) {
+			/* c/image sends Basic with the empty credential and
+			 * the registry refuses it (setupRequestAuth). */
+			if (tokenstate_is_login(f))
+				snprintf(f->message, sizeof(f->message), "unable to retrieve auth "
+					 "token: invalid username/password: authentication required");
+			else
+				snprintf(f->message, sizeof(f->message), "reading manifest %s in "
+					 "%s/%s: authentication required", f->cfg.ref, f->cfg.registry,
+					 f->cfg.repo);
+			tokenstate_finish(f, TF_NO_CREDENTIALS, "the registry asks for Basic "
+					  "credentials (%s) and none are configured", r->raw_challenge);
+			return;
+		}
 		if (tokenstate_is_login(f)) {
 			tokenstate_finish(f, TF_NO_CREDENTIALS, "the registry asks for Basic "
 					  "credentials and none are configured");
@@ -88,13 +101,7 @@ static void basic_challenge(struct tf_flow *f, const struct http_req *r)
 				  "(%s) and none are configured", r->raw_challenge);
 		return;
 	}
-	if (tokenstate_is_login(f)) {
-		tokenstate_base_url(f, url, sizeof(url), "/v2/");
-		tokenstate_issue(f, TF_ST_LOGIN_BASIC, "GET", url, TF_AUTH_BASIC, NULL);
-		return;
-	}
-	tokenstate_manifest_url(f, url, sizeof(url));
-	tokenstate_issue(f, TF_ST_AUTH_HEAD, "HEAD", url, TF_AUTH_BASIC, NULL);
+	tokenstate_issue_registry(f, TF_ST_LOGIN_BASIC, TF_ST_AUTH_HEAD, TF_AUTH_BASIC);
 }
 
 /* Takes realm and service from a Bearer challenge, as containerd's
@@ -141,7 +148,9 @@ static void first_credentialed(struct tf_flow *f)
 	const struct credential *c = f->cfg.cred;
 	char url[HTTP_URL_MAX];
 
-	if (c && !sensitive_is_empty(&c->registry_token) && !tokenstate_is_login(f)) {
+	/* c/image sends only --registry-token, never the config's. */
+	if (c && !sensitive_is_empty(&c->registry_token) && !tokenstate_is_login(f) &&
+	    !tokenstate_is_cimage(f)) {
 		struct err e = ERR_INIT;
 
 		sensitive_copy(&f->token, &c->registry_token);
@@ -152,7 +161,10 @@ static void first_credentialed(struct tf_flow *f)
 		tokenstate_issue(f, TF_ST_AUTH_HEAD, "HEAD", url, TF_AUTH_BEARER, NULL);
 		return;
 	}
-	if (tokenstate_is_login(f) && c && c->identity_token && tokenstate_has_secret(f)) {
+	/* docker login and c/image: an identity token is a refresh-token
+	 * POST (c/image getBearerTokenOAuth2, no fallback). */
+	if ((tokenstate_is_login(f) || tokenstate_is_cimage(f)) && c && c->identity_token &&
+	    tokenstate_has_secret(f)) {
 		tokenfetch_start(f, TOKENCLIENT_POST);
 		return;
 	}
@@ -160,19 +172,35 @@ static void first_credentialed(struct tf_flow *f)
 			 : tokenclient_first_method(f->cfg.client, tokenstate_has_secret(f)));
 }
 
+/* c/image takes the first basic or bearer challenge in header order
+ * (setupRequestAuth); the others take containerd's order. NULL: none. */
+static const struct wwwauth_challenge *pick_challenge(struct tf_flow *f, struct http_req *r)
+{
+	size_t i;
+
+	if (!tokenstate_is_cimage(f)) {
+		wwwauth_containerd_order(&r->challenges);
+		return r->challenges.n ? &r->challenges.c[0] : NULL;
+	}
+	for (i = 0; i < r->challenges.n; i++)
+		if (r->challenges.c[i].scheme == WWWAUTH_BASIC ||
+		    r->challenges.c[i].scheme == WWWAUTH_BEARER)
+			return &r->challenges.c[i];
+	return r->challenges.n ? &r->challenges.c[0] : NULL;
+}
+
 static void on_challenge(struct tf_flow *f, struct http_req *r)
 {
 	const struct wwwauth_challenge *c;
 	char ctxscope[SCOPE_MAX] = "";
 
-	wwwauth_containerd_order(&r->challenges);
-	if (!r->challenges.n) {
+	c = pick_challenge(f, r);
+	if (!c) {
 		tokenstate_finish(f, TF_OUTAGE, "%s %s answered 401 without a Bearer or Basic "
 				  "challenge (WWW-Authenticate: %s)", r->method, r->url,
 				  r->raw_challenge[0] ? r->raw_challenge : "absent");
 		return;
 	}
-	c = &r->challenges.c[0];
 	snprintf(f->challenge_scheme, sizeof(f->challenge_scheme), "%s",
 		 wwwauth_scheme_name(c->scheme));
 	snprintf(f->raw_challenge, sizeof(f->raw_challenge), "%s", r->raw_challenge);
@@ -188,8 +216,12 @@ static void on_challenge(struct tf_flow *f, struct http_req *r)
 	}
 	if (take_bearer(f, r, c) < 0)
 		return;
-	if (f->cfg.repo[0] && !tokenstate_is_login(f))
-		scope_pull(ctxscope, sizeof(ctxscope), f->cfg.repo);
+	if (f->cfg.repo[0] && !tokenstate_is_login(f)) {
+		if (f->cfg.push)
+			scope_push(ctxscope, sizeof(ctxscope), f->cfg.repo);
+		else
+			scope_pull(ctxscope, sizeof(ctxscope), f->cfg.repo);
+	}
 	f->nscopes = tokenclient_scopes(f->cfg.client, ctxscope, (char *const *)c->scopes,
 					c->nscopes, f->scope_list, SCOPE_SET_MAX);
 	scope_set_add(&f->scopes, ctxscope);
@@ -198,10 +230,46 @@ static void on_challenge(struct tf_flow *f, struct http_req *r)
 	first_credentialed(f);
 }
 
+/* c/image's /v2/ ping (docker_client.go detectPropertiesHelper): 200 or
+ * 401, whose challenge every later request reuses; anything else fails
+ * with "pinging container registry …". */
+static void cimage_ping(struct tf_flow *f, struct http_req *r)
+{
+	if (r->status == 401 || (r->status == 200 && r->challenges.n)) {
+		on_challenge(f, r);
+		return;
+	}
+	if (r->status == 200) {
+		if (tokenstate_is_login(f))
+			tokenstate_finish(f, TF_NO_AUTH_NEEDED, "GET %s answered 200 without a "
+					  "challenge: no authentication needed", r->url);
+		else
+			tokenstate_issue_registry(f, TF_ST_PING, TF_ST_PROBE_HEAD, TF_AUTH_NONE);
+		return;
+	}
+	tokenmsg_cimage_ping(f->message, sizeof(f->message), f->host, r->url, NULL, r->status,
+			     r->reason, &r->challenges, r->resp_body.data, r->resp_body.len);
+	if (r->status == 429)
+		tokenstate_rate_limited(f, r);
+	else
+		tokenstate_finish(f, TF_OUTAGE, "GET %s answered %ld %s: the ping fails, so "
+				  "containers/image stops there", r->url, r->status, r->reason);
+}
+
 void tokenprobe_on_response(struct tf_flow *f, struct http_req *r)
 {
+	if (tokenstate_is_cimage(f) && f->state == TF_ST_PING) {
+		cimage_ping(f, r);
+		return;
+	}
 	if (r->status == 405 && strcmp(r->method, "HEAD") == 0) {
 		tokenstate_issue(f, TF_ST_PROBE_GET, "GET", r->url, TF_AUTH_NONE, NULL);
+		return;
+	}
+	if (f->cfg.push && f->state != TF_ST_PING &&
+	    ((r->status >= 200 && r->status < 300) || r->status == 404)) {
+		f->manifest_status = r->status;
+		tokenpush_start(f);
 		return;
 	}
 	if (r->status >= 200 && r->status < 300) {

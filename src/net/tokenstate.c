@@ -27,7 +27,12 @@ const char *tokenstate_user(const struct tf_flow *f)
 
 int tokenstate_is_login(const struct tf_flow *f)
 {
-	return f->cfg.client == TOKENCLIENT_DOCKER_LOGIN;
+	return f->cfg.client == TOKENCLIENT_DOCKER_LOGIN || !f->cfg.repo[0];
+}
+
+int tokenstate_is_cimage(const struct tf_flow *f)
+{
+	return f->cfg.client == TOKENCLIENT_PODMAN;
 }
 
 void tokenstate_base_url(const struct tf_flow *f, char *out, size_t n, const char *path)
@@ -152,8 +157,26 @@ void tokenstate_issue_registry(struct tf_flow *f, enum tf_state login_state,
 	if (tokenstate_is_login(f)) {
 		tokenstate_base_url(f, url, sizeof(url), "/v2/");
 		tokenstate_issue(f, login_state, "GET", url, auth, NULL);
+	} else if (tokenstate_is_cimage(f)) {
+		/* c/image fetchManifest: GET (docker_client.go) */
+		tokenstate_manifest_url(f, url, sizeof(url));
+		tokenstate_issue(f, pull_state == TF_ST_PROBE_HEAD ? TF_ST_PROBE_GET : TF_ST_AUTH_GET,
+				 "GET", url, auth, NULL);
 	} else {
 		tokenstate_manifest_url(f, url, sizeof(url));
 		tokenstate_issue(f, pull_state, "HEAD", url, auth, NULL);
+	}
+}
+
+void tokenstate_issue_first(struct tf_flow *f)
+{
+	char url[HTTP_URL_MAX];
+
+	if (tokenstate_is_login(f) || tokenstate_is_cimage(f)) {
+		tokenstate_base_url(f, url, sizeof(url), "/v2/");
+		tokenstate_issue(f, TF_ST_PING, "GET", url, TF_AUTH_NONE, NULL);
+	} else {
+		tokenstate_manifest_url(f, url, sizeof(url));
+		tokenstate_issue(f, TF_ST_PROBE_HEAD, "HEAD", url, TF_AUTH_NONE, NULL);
 	}
 }

@@ -6,6 +6,7 @@
  *   tokenflow.c        start, dispatch of each response to its step, evidence
  *   tokenprobe.c       the first request without a credential, the challenge
  *   tokenauthorised.c  the request again with the credential (token or Basic)
+ *   tokenpush.c        --push: the push side (access claim, or the upload POST)
  *   tokenfetch.c       the token request and its response
  *   tokenstate.c       this: the state, sending a request, ending the flow
  *
@@ -40,6 +41,8 @@ enum tf_state {
 	TF_ST_AUTH_HEAD,     /* HEAD manifest with the credential */
 	TF_ST_AUTH_GET,      /* GET manifest (or /v2/ for login) with the credential */
 	TF_ST_LOGIN_BASIC,   /* GET /v2/ with Basic (docker login, Basic registry) */
+	TF_ST_PUSH,          /* --push: POST /v2/<repo>/blobs/uploads/ (a push's first write) */
+	TF_ST_PUSH_CANCEL,   /* --push: DELETE the upload that POST started */
 };
 
 /* How the credential goes on the wire for a request. */
@@ -52,11 +55,13 @@ enum tf_outcome {
 	TF_TOKEN_REJECTED,    /* the token endpoint (or Basic registry) refused the credential */
 	TF_EXPIRED,           /* identity/registry token expired or revoked */
 	TF_SCOPE_DENIED,      /* token granted, manifest refused (or access claim lacks pull) */
+	TF_PUSH_DENIED,       /* --push: pull granted, push refused (access claim, or the upload) */
 	TF_NO_CREDENTIALS,    /* needs credentials; anonymous was refused */
 	TF_NOT_FOUND,         /* authorised, but the manifest/repository is unknown */
 	TF_OUTAGE,            /* 5xx, token endpoint 404 on every method, bad token response */
 	TF_RATE_LIMITED,      /* 429 Too Many Requests (token endpoint or registry) */
-	TF_NETWORK,
+	TF_NETWORK,           /* not reached: DNS, refused, no connection within the connect budget */
+	TF_TIMEOUT,           /* the run's deadline passed first (connected: a slow answer) */
 	TF_TLS_UNTRUSTED,
 	TF_TLS_OTHER,
 	TF_TLS_HTTP_MISMATCH,
@@ -80,11 +85,13 @@ struct tf_config {
 	char registry[TF_HOST_MAX];   /* normalised host[:port] ("docker.io" for Hub) */
 	char repo[256];               /* "fixkb/tiny"; "" = ping /v2/ only (docker login way) */
 	char ref[160];                /* tag or digest ("latest") */
+	int push;                     /* the build pushes repo: ask for pull,push and check push */
 	const struct credential *cred;   /* borrowed; NULL or empty: anonymous */
 	const struct trust *trust;       /* borrowed, may be NULL */
 	int insecure_declared;        /* daemon.json insecure-registries lists it */
 	char scheme[8];               /* "" = https first (plain http only for loopback/insecure) */
 	double deadline_ms;
+	double timeout_s;             /* the run's --timeout, for what the verdict says (0: unknown) */
 };
 
 struct tf_flow {
@@ -111,7 +118,10 @@ struct tf_flow {
 	int auth_basic;               /* the current request was issued with Basic */
 	struct sensitive token;
 	struct jwt_info jwt;
-	int jwt_ok, jwt_lacks_pull;
+	int jwt_ok, jwt_lacks_pull, jwt_lacks_push;
+	char push_location[HTTP_URL_MAX];   /* --push: the upload the POST started ("" none) */
+	long push_status;             /* --push: what the upload POST answered */
+	long manifest_status;         /* the authorised manifest request's status (2xx, 404) */
 	long expires_in;              /* as effective (0 -> 60) */
 	/* the result */
 	enum tf_outcome outcome;
@@ -119,6 +129,8 @@ struct tf_flow {
 	char message[TF_MSG_MAX];     /* what the client prints (classic wording) */
 	char message_v024[TF_MSG_MAX];/* BuildKit >= v0.24 rewrite of credentialed token errors */
 	char tls_subject[256], tls_issuer[256], tls_error[256];
+	int timeout_connected;        /* TF_TIMEOUT: a connection was made (a slow answer) */
+	int timeout_token;            /* TF_TIMEOUT: the token endpoint, not the registry, was waited for */
 	json_t *steps;
 	json_t *warnings;
 	int finished;
@@ -135,9 +147,14 @@ void tokenstate_issue(struct tf_flow *f, enum tf_state state, const char *method
 		      const char *url, enum tf_auth auth, const struct buf *body);
 
 /* The registry request of a step: docker login's GET /v2/ in login_state,
- * a pull's HEAD of the manifest in pull_state. */
+ * a pull's HEAD of the manifest in pull_state (c/image: GET, in
+ * TF_ST_PROBE_GET or TF_ST_AUTH_GET). */
 void tokenstate_issue_registry(struct tf_flow *f, enum tf_state login_state,
 			       enum tf_state pull_state, enum tf_auth auth);
+/* A flow's first request, without a credential: GET /v2/ (TF_ST_PING)
+ * for docker login and c/image, which ping and keep that challenge
+ * (docker_client.go detectPropertiesHelper); else HEAD the manifest. */
+void tokenstate_issue_first(struct tf_flow *f);
 
 /* Ends the flow with outcome o and a printf summary, then runs on_finish.
  * Set f->message (what the client prints) before, when there is one. */
@@ -163,7 +180,10 @@ void tokenstate_scopes_joined(const struct tf_flow *f, char *out, size_t n);
 int tokenstate_has_secret(const struct tf_flow *f);
 /* The configured username ("" when none). */
 const char *tokenstate_user(const struct tf_flow *f);
-/* The flow is docker login's (GET /v2/, no scope). */
+/* The flow checks a login (GET /v2/, no scope): docker login, or no
+ * repository given. */
 int tokenstate_is_login(const struct tf_flow *f);
+/* The flow is containers/image's (--client podman). */
+int tokenstate_is_cimage(const struct tf_flow *f);
 
 #endif

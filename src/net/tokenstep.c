@@ -88,6 +88,7 @@ static void outcome_json(json_t *o, const struct http_req *r)
 	if (r->errclass != HTTP_RESPONSE) {
 		json_object_set_new(o, "error_class", json_string(http_errclass_name(r->errclass)));
 		json_object_set_new(o, "error", jsontext_string(r->error, strlen(r->error), 512));
+		json_object_set_new(o, "connected", json_boolean(r->connected));
 	} else {
 		json_object_set_new(o, "status", json_integer(r->status));
 		json_object_set_new(o, "reason", jsontext_string(r->reason, strlen(r->reason), 128));

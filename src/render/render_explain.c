@@ -3,6 +3,7 @@
 #include "findings.h"
 #include "render/render_ci.h"
 #include "render/report.h"
+#include "util/jsontext.h"
 #include "util/msg.h"
 
 static const char *jstr(const json_t *o, const char *k)
@@ -10,6 +11,30 @@ static const char *jstr(const json_t *o, const char *k)
 	const char *v = json_string_value(json_object_get(o, k));
 
 	return v ? v : "";
+}
+
+/* Where the evidence comes from, in one sentence (text and JSON). */
+static void origin_sentence(char *out, size_t n, const struct settings *s,
+			    const struct explain_report *r)
+{
+	const struct explain_origin *o = &r->x->origin;
+	const char *ci = explain_ci_name(o->ci);
+	char from[400] = "";
+
+	if (ci)
+		snprintf(from, sizeof(from), "the log comes from a %s runner (line %lu, %s); ", ci,
+			 o->line, o->marker);
+	if (r->probed && ci)
+		snprintf(out, n, "%sthe probes ran here on %s, as --probe-here asked: they show this "
+			 "machine, not the runner", from, r->host);
+	else if (r->probed)
+		snprintf(out, n, "the log and probes run here on %s (the log shows no CI runner, so "
+			 "it is taken to be from this machine)", r->host);
+	else if (ci && !s->offline)
+		snprintf(out, n, "%sthe log alone: this machine (%s) is not where the build ran, so "
+			 "it was not probed (--probe-here probes it anyway)", from, r->host);
+	else
+		snprintf(out, n, "%sthe log alone (--offline: nothing was probed)", from);
 }
 
 static void print_nothing(FILE *out, const struct settings *s, const struct explain_report *r)
@@ -35,6 +60,12 @@ static void print_text(FILE *out, const struct settings *s, const struct explain
 		print_nothing(out, s, r);
 		return;
 	}
+	{
+		char origin[1024];
+
+		origin_sentence(origin, sizeof(origin), s, r);
+		fprintf(out, "%s %s\n\n", zh ? "证据来源:" : "evidence:", origin);
+	}
 	for (i = 0; i < n; i++) {
 		const json_t *f = json_array_get(findings, i);
 		long long count = json_integer_value(json_object_get(f, "occurrences"));
@@ -56,7 +87,25 @@ static void print_text(FILE *out, const struct settings *s, const struct explain
 			r->x->dropped, EXPLAIN_MAX_FINDINGS);
 }
 
-static json_t *explain_json(const struct explain_report *r)
+static json_t *origin_json(const struct settings *s, const struct explain_report *r)
+{
+	const struct explain_origin *o = &r->x->origin;
+	char sentence[1024];
+	json_t *j = json_object();
+
+	origin_sentence(sentence, sizeof(sentence), s, r);
+	json_object_set_new(j, "log_from", o->ci ? json_string(explain_ci_fact(o->ci)) : json_null());
+	json_object_set_new(j, "line", o->ci ? json_integer((json_int_t)o->line) : json_null());
+	json_object_set_new(j, "marker", o->ci ? jsontext_string(o->marker, strlen(o->marker),
+								   sizeof(o->marker)) : json_null());
+	json_object_set_new(j, "probed", json_string(r->probed ? "this_machine" : "nothing"));
+	json_object_set_new(j, "probe_here", json_boolean(r->probe_here));
+	json_object_set_new(j, "host", jsontext_string(r->host, strlen(r->host), 256));
+	json_object_set_new(j, "text", jsontext_string(sentence, strlen(sentence), sizeof(sentence)));
+	return j;
+}
+
+static json_t *explain_json(const struct settings *s, const struct explain_report *r)
 {
 	json_t *doc = report_new("explain");
 
@@ -68,6 +117,7 @@ static json_t *explain_json(const struct explain_report *r)
 			    (json_int_t)r->x->st.bytes, "lines", (json_int_t)r->x->st.lines,
 			    "complete", !r->x->partial));
 	json_object_set(doc, "warnings", r->warnings);
+	json_object_set_new(doc, "evidence_origin", origin_json(s, r));
 	return doc;
 }
 
@@ -81,7 +131,7 @@ void render_explain(FILE *out, const struct settings *s, const struct explain_re
 		print_text(out, s, r);
 		return;
 	}
-	doc = explain_json(r);
+	doc = explain_json(s, r);
 	report_print_json(out, doc);
 	json_decref(doc);
 }

@@ -1,7 +1,9 @@
 /* render_explain.h — explain's report in each --format: text (per finding:
  * where, the line, the cause, the fix, the others, the dead ends), json
- * (DESIGN.md §3 plus "log", "kb", "scanned", "warnings"), github
- * annotations on the log's lines and SARIF. */
+ * (DESIGN.md §3 plus "log", "kb", "scanned", "warnings" and
+ * "evidence_origin": where the log and the probes' evidence come from),
+ * github annotations on the log's lines and SARIF. The text report opens
+ * with one "evidence:" line saying the same. */
 #ifndef FIXKB_RENDER_RENDER_EXPLAIN_H
 #define FIXKB_RENDER_RENDER_EXPLAIN_H
 
@@ -22,6 +24,9 @@ struct explain_report {
 	json_t *findings;             /* explain_findings */
 	const struct engine *en;
 	json_t *warnings;             /* array of strings */
+	int probed;                   /* the probes ran, on this machine */
+	int probe_here;               /* --probe-here asked for it */
+	const char *host;             /* this machine's host name (shown, never logged) */
 };
 
 /* Prints the report in s->format to out. */

@@ -20,13 +20,22 @@ struct settings {
 	enum out_format format;
 	enum out_lang lang;
 	/* --client: whose token flow the network probe imitates: "buildkit"
-	 * (default), "buildkit-daemon", "containerd" or "docker-login". */
+	 * (default), "buildkit-daemon", "containerd", "docker-login" or
+	 * "podman" (containers/image: podman, buildah, skopeo). */
 	const char *client;
 	/* --insecure-registry HOST (repeatable): as daemon.json
 	 * insecure-registries, host[:port] or an IPv4/IPv6 CIDR. */
 	struct strlist insecure_registries;
+	/* doctor --push: the image references the build pushes (its --image
+	 * arguments). The token_endpoint probe asks their token for
+	 * pull,push, as BuildKit asks for a push, and checks the push side.
+	 * Borrowed; NULL: the build pushes nothing. */
+	const struct strlist *push_images;
 };
 
-#define SETTINGS_INIT { NULL, NULL, 10.0, 0, 0, 0, FORMAT_TEXT, LANG_EN, NULL, { { NULL }, 0 } }
+#define SETTINGS_INIT { .timeout_s = 10.0, .format = FORMAT_TEXT, .lang = LANG_EN }
+
+/* 1 when the build pushes image (it is one of s->push_images). */
+int settings_pushes(const struct settings *s, const char *image);
 
 #endif

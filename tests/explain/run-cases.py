@@ -7,7 +7,9 @@ checks the findings against expect.json:
 The first expected finding must be the first actual one (best first); each
 further expected finding must appear somewhere. Only the keys given are
 compared. {"findings": []} means no finding at all (a negative case), and
-exit status 0; a positive case must exit 1. Prints TAP.
+exit status 0; a positive case must exit 1. An optional "evidence_origin"
+object is compared the same way (only the keys given) with the report's
+(where explain says the log comes from). Prints TAP.
 A case directory without both files fails.
 
 Also generates a large clean log with the generator meson passes as the
@@ -87,6 +89,10 @@ for case in cases:
     ok = ok and all(any(subset(w, g) for g in got) for w in want[1:])
     tap(bool(ok), "%s: %s first" % (case, want[0].get("entry")),
         "want %s\ngot  %s\nrc %d %s" % (json.dumps(want), json.dumps(brief), rc, err))
+    if "evidence_origin" in expect:
+        origin = json.loads(out).get("evidence_origin") or {}
+        tap(subset(expect["evidence_origin"], origin), "%s: evidence origin" % case,
+            "want %s\ngot  %s" % (json.dumps(expect["evidence_origin"]), json.dumps(origin)))
 
 HUGE_MB = 20
 gen = sys.argv[1] if len(sys.argv) > 1 else None

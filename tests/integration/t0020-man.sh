@@ -58,9 +58,9 @@ is "$rc" "$want" "man-check.py exits 1 exactly when a check failed"
 # entry for an option it does not have, a built command without a page.
 mut="$TEST_DIR/mutated"
 cp -r "$list" "$mut"
-printf -- '--push\t\t\tflag\task for pull,push\n' >> "$mut/doctor.opts"
+printf -- '--frobnicate\t\t\tflag\ta new option\n' >> "$mut/doctor.opts"
 out=$(python3 "$SRCDIR/tests/integration/man-check.py" "$mandir" "$mut" "$SRCDIR")
-like "$out" 'not ok .*fixkb-doctor.1 has no entry for --push' "a new doctor option without an entry fails the check"
+like "$out" 'not ok .*fixkb-doctor.1 has no entry for --frobnicate' "a new doctor option without an entry fails the check"
 cp "$list/doctor.opts" "$mut/doctor.opts"
 grep -v '^--image' "$list/doctor.opts" > "$mut/doctor.opts"
 out=$(python3 "$SRCDIR/tests/integration/man-check.py" "$mandir" "$mut" "$SRCDIR")

@@ -40,7 +40,10 @@ like "$RUN_OUT" '80% success +\[fixkb, documented: https://' "fixkb workaround a
 like "$RUN_OUT" 'not applicable when context base_image_pull' "conditions shown"
 like "$RUN_OUT" "Dead ends \\(don't bother\\)" "dead ends section"
 like "$RUN_OUT" '70% fail +docker builder prune' "first dead end"
-like "$RUN_OUT" '\$ echo "\$TOKEN" \| docker login \{registry\} -u USER --password-stdin' "commands shown"
+like "$RUN_OUT" '\$ echo "\$REGISTRY_TOKEN" \| docker login \{registry\} -u "\$REGISTRY_USER" --password-stdin' "commands shown"
+like "$RUN_OUT" 'first: REGISTRY_USER is your user name and REGISTRY_TOKEN a token' "what a command requires, shown before it"
+like "$RUN_OUT" "history: the seed's text, kept as written; fixkb's review finds it wrong as written, so it is never offered: see docker-auth-config-raw-json" \
+	"a seed workaround wrong as written is marked history, with its correction"
 
 run_fixkb kb show $SEED --lang zh
 like "$RUN_OUT" 'SSH 代理转发或注册表凭据未在构建上下文中正确配置' "--lang zh text shows the Chinese root cause"
@@ -67,7 +70,7 @@ is "$(json_get "$RUN_OUT" entry.dead_ends.0.fail)" "0.7" "dead end 1: 0.70"
 is "$(json_get "$RUN_OUT" entry.dead_ends.1.fail)" "0.75" "dead end 2: 0.75"
 is "$(json_get "$RUN_OUT" entry.dead_ends.2.fail)" "0.8" "dead end 3: 0.80"
 is "$(json_get "$RUN_OUT" ranked.workarounds.0.rank)" "1" "ranked workarounds carry a rank"
-is "$(json_get "$RUN_OUT" ranked.workarounds.0.id)" "buildkit-secret" "without evidence the prior orders them"
+is "$(json_get "$RUN_OUT" ranked.workarounds.0.id)" "login-read-token" "without evidence the prior orders them (the seed's history is never ranked)"
 like "$(json_get "$RUN_OUT" ranked.dead_ends.0.why)" '问题在于身份验证' "ranked dead ends in zh"
 
 run_fixkb kb show nope/nope

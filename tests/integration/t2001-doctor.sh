@@ -23,7 +23,7 @@ like "$RUN_OUT" '^    cause: the configured credential helper is not installed  
 like "$RUN_OUT" '^    fix: +Remove or repoint the credsStore entry \(90%\)$' "the best fix, from the KB, with its success rate"
 like "$RUN_OUT" "^ +\\$ cp -p $cfg $cfg\.bak && jq 'del\(\.credsStore\)' $cfg\.bak > $cfg$" \
 	"the fix's command, on this config.json"
-like "$RUN_OUT" '^    also: +2\. Install the helper \(75%, not applicable here\)$' "the other workaround, ranked, with why not"
+like "$RUN_OUT" '^    also: +3\. Install the helper \(75%, not applicable here\)$' "the other workaround, ranked, with why not"
 like "$RUN_OUT" "^    don't bother: Running docker login again$" "a dead end"
 like "$RUN_OUT" '^1 registry checked: 1 problem, 0 warnings' "the summary line counts"
 
@@ -42,7 +42,9 @@ is "$(json_get "$RUN_OUT" findings.0.workarounds.0.verdict)" "indicated" "json: 
 is "$(json_get "$RUN_OUT" findings.0.workarounds.0.why)" "docker-credential-desktop only exists where Docker Desktop is installed" \
 	"json: why, from the condition on the helper's name"
 is "$(json_get "$RUN_OUT" findings.0.workarounds.1.id)/$(json_get "$RUN_OUT" findings.0.workarounds.1.applicable)" \
-	"install-helper/false" "json: installing the helper ranked second, not applicable"
+	"drop-cred-helpers-entry/false" "json: dropping a credHelpers entry ranked second, not applicable (credsStore it is)"
+is "$(json_get "$RUN_OUT" findings.0.workarounds.2.id)/$(json_get "$RUN_OUT" findings.0.workarounds.2.applicable)" \
+	"install-helper/false" "json: installing the helper ranked third, not applicable"
 is "$(json_get "$RUN_OUT" findings.0.evidence.0.code)" "helper_missing" "json: the evidence starts with the failing probe"
 probes_of() { printf '%s' "$1" | python3 -c '
 import json, sys

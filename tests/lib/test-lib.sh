@@ -102,6 +102,20 @@ print(cur if not isinstance(cur, (dict, list, bool)) else json.dumps(cur))
 ' "$2" 2>/dev/null
 }
 
+# record_field PROBE PATH — PATH (dotted, as json_get) in the record of
+# PROBE in $RUN_OUT, a --format json report of doctor, explain or probe.
+record_field() {
+	printf '%s' "$RUN_OUT" | python3 -c '
+import json, sys
+cur = [p for p in json.load(sys.stdin)["probes"] if p["name"] == sys.argv[1]][0]
+for k in sys.argv[2].split("."):
+    cur = cur[int(k)] if isinstance(cur, list) else cur.get(k)
+print(cur if not isinstance(cur, (dict, list, bool)) else json.dumps(cur))' "$1" "$2" 2>/dev/null
+}
+
+# printed_commands TEXT — the commands fixkb printed ("$ cmd" lines), one per line.
+printed_commands() { printf '%s\n' "$1" | sed -n 's/^ *\$ //p'; }
+
 # run_fixkb ARGS... — runs fixkb (stdin from /dev/null unless RUN_STDIN is
 # a file), sets RUN_RC, RUN_OUT, RUN_ERR; keeps both for the canary check.
 run_fixkb() {

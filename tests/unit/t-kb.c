@@ -483,7 +483,7 @@ static void test_rank(const struct kb *kb)
 	struct probe_result cfg = { PROBE_WARN, "no_credentials", "", NULL, 0 };
 	struct probe_result dac = { PROBE_WARN, "docker_auth_config_malformed", "", NULL, 0 };
 	struct rank_evidence ev[2] = { { "config_auth", &cfg }, { "docker_auth_config", &dac } };
-	const char *facts[] = { "base_image_pull", "ci" };
+	const char *facts[] = { "base_image_pull", "ci", "public_image" };
 	struct err e = ERR_INIT;
 	size_t i;
 	int a, b, c;
@@ -500,25 +500,33 @@ static void test_rank(const struct kb *kb)
 			ok(r.items[i - 1].w->success >= r.items[i].w->success,
 			   "sorted by success at %zu", i);
 	}
-	is_str(r.items[0].w->id, "buildkit-secret", "best prior first (0.85)");
-	ok(index_of(&r, "docker-auth-config") < index_of(&r, "login-read-token"),
+	/* The seed's three workarounds are history (wrong as written): kept
+	 * in the entry, never offered; each has its correction. */
+	ok(index_of(&r, "buildkit-secret") < 0 && index_of(&r, "docker-auth-config") < 0 &&
+	   index_of(&r, "config-json-in-context") < 0, "the seed's workarounds are never ranked");
+	ok(index_of(&r, "run-step-secret") >= 0 && index_of(&r, "docker-auth-config-raw-json") >= 0,
+	   "their corrections are");
+	is_int((long long)r.n, (long long)seed->n_workarounds - 3, "every other workaround is");
+	is_str(r.items[0].w->id, "login-read-token", "best prior first (0.80)");
+	ok(index_of(&r, "login-read-token") < index_of(&r, "github-actions-token"),
 	   "ties (0.80) keep the file order");
 	ranking_release(&r);
 
 	/* no credentials + a base-image pull in CI */
 	dac.evidence = json_pack("{s:s}", "form", "base64");
-	ok(rank_workarounds(&r, seed, ev, 2, facts, 2, LANG_EN, &e) == 0, "rank with evidence");
+	ok(rank_workarounds(&r, seed, ev, 2, facts, 3, LANG_EN, &e) == 0, "rank with evidence");
 	is_str(r.items[0].w->id, "login-read-token", "docker login is indicated and first");
 	is_str(rank_verdict_name(r.items[0].verdict), "indicated", "verdict name");
 	is_str(r.items[0].why, "no credentials are configured for this registry", "with its why");
-	a = index_of(&r, "buildkit-secret");
-	b = index_of(&r, "config-json-in-context");
-	c = index_of(&r, "docker-auth-config");
+	a = index_of(&r, "run-step-secret");
+	b = index_of(&r, "docker-auth-config-raw-json");
+	c = index_of(&r, "logout-public-image");
 	ok(a >= 0 && !r.items[a].applicable && r.items[a].verdict == RANK_NOT_APPLICABLE,
 	   "--secret not applicable for a base-image pull");
-	ok(b >= 0 && !r.items[b].applicable, "config.json in the context not applicable either");
+	ok(b >= 0 && r.items[b].verdict == RANK_INDICATED,
+	   "a base64 DOCKER_AUTH_CONFIG indicates its raw-JSON rewrite");
 	ok(c >= 0 && r.items[c].verdict == RANK_NOT_APPLICABLE,
-	   "not_applicable wins over indicated (base64 DOCKER_AUTH_CONFIG)");
+	   "not_applicable (no credentials) wins over indicated (public image)");
 	ok(index_of(&r, "logout-public-image") >= 0 &&
 	   !r.items[index_of(&r, "logout-public-image")].applicable,
 	   "nothing to log out without credentials");
@@ -528,7 +536,7 @@ static void test_rank(const struct kb *kb)
 			ok(r.items[i - 1].w->success >= r.items[i].w->success,
 			   "success within the group at %zu", i);
 	}
-	is_str(r.items[r.n - 1].w->id, "logout-public-image",
+	is_str(r.items[r.n - 1].w->id, "run-step-secret",
 	       "the lowest success rate of the not-applicable group is last");
 	ranking_release(&r);
 
@@ -553,8 +561,9 @@ static void test_rank(const struct kb *kb)
 	/* status and evidence must match too */
 	cfg.status = PROBE_OK;
 	{
-		struct kb_condition k = { "config_auth", "warn", "no_credentials", NULL, NULL,
-					  KB_INDICATED, { "x", "x" } };
+		struct kb_condition k = { .probe = "config_auth", .status = "warn",
+					  .code = "no_credentials", .effect = KB_INDICATED,
+					  .why = { "x", "x" } };
 
 		ok(!rank_condition_holds(&k, ev, 2, NULL, 0), "status mismatch: no match");
 		k.status = NULL;

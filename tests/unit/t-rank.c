@@ -260,6 +260,10 @@ static int when_holds(const json_t *when, const struct rank_evidence *ev, size_t
 				return 1;
 		return 0;
 	}
+	/* a machine condition (env, program) holds only with rank.h's
+	 * "this_machine" fact, which these rankings never pass */
+	if (!probe)
+		return 0;
 	for (i = 0; i < nev; i++) {
 		const struct probe_result *r = ev[i].result;
 		const char *key;
@@ -307,10 +311,13 @@ static int ranking_is_right(const struct kb_entry *en, const struct ranking *rk,
 			    const char *const *facts, size_t nfacts, char *why, size_t whylen)
 {
 	const json_t *ws = json_object_get(en->json, "workarounds");
-	size_t i;
+	size_t i, offered = 0;
 
-	if (rk->n != en->n_workarounds)
-		return snprintf(why, whylen, "%zu of %zu ranked", rk->n, en->n_workarounds), 0;
+	/* every workaround but those kept as history (never offered) */
+	for (i = 0; i < en->n_workarounds; i++)
+		offered += !en->workarounds[i].history;
+	if (rk->n != offered)
+		return snprintf(why, whylen, "%zu of %zu ranked", rk->n, offered), 0;
 	for (i = 0; i < rk->n; i++) {
 		const struct ranked_workaround *a = &rk->items[i], *b = i ? &rk->items[i - 1] : NULL;
 		enum rank_verdict want = expected_verdict(json_array_get(ws, index_of(en, a->w)),

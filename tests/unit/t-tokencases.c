@@ -11,6 +11,7 @@
  * A case file:
  *   { "about": "…", "client": "buildkit", "registry": "reg.example",
  *     "image": "fixkb/tiny:latest",        (absent: login mode, /v2/ only)
+ *     "push": true,                        (--push: pull,push and the push side)
  *     "credential": { "username": "alice", "password": "pw" }
  *                 | { "identity_token": "rt" } | { "registry_token": "jwt" },
  *     "exchanges": [ { "request": { "method": "HEAD", "url": "https://…",
@@ -20,7 +21,9 @@
  *                      "response": { "status": 401, "reason": "…",
  *                                    "headers": [ "WWW-Authenticate: …" ],
  *                                    "body": "text" | {json} }
- *                                | { "error": "network", "message": "…" } }, … ],
+ *                                | { "error": "network", "message": "…",
+ *                                    "connected": true, "connect_timed_out": true } }, … ],
+ *     "timeout_s": 10,                      (the run's --timeout the verdict names)
  *     "expect": { "outcome": "ok", "message": "…" | null,
  *                 "message_buildkit_v0_24": "…" | null,
  *                 "anonymous_outcome": "no_credentials" | null,
@@ -173,6 +176,8 @@ static void answer(struct http_req *r, const json_t *resp)
 		r->errclass = errclass_named(json_string_value(json_object_get(resp, "error")));
 		snprintf(r->error, sizeof(r->error), "%s",
 			 or(json_string_value(json_object_get(resp, "message")), "scripted error"));
+		r->connected = json_is_true(json_object_get(resp, "connected"));
+		r->connect_timed_out = json_is_true(json_object_get(resp, "connect_timed_out"));
 		return;
 	}
 	r->errclass = HTTP_RESPONSE;
@@ -264,6 +269,8 @@ static void set_config(struct tf_config *cfg, const json_t *cs, const struct cre
 		 or(json_string_value(json_object_get(cs, "scheme")), "https"));
 	cfg->cred = cred;
 	cfg->deadline_ms = clock_now_ms() + 10000;
+	cfg->timeout_s = json_number_value(json_object_get(cs, "timeout_s"));
+	cfg->push = json_is_true(json_object_get(cs, "push"));
 }
 
 /* want (a JSON string or null) against got (NULL: absent). */

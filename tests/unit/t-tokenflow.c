@@ -134,6 +134,9 @@ int main(void)
 			{ TOKENCLIENT_BUILDKIT_DAEMON, TOKENCLIENT_GET, 400, 1, TOKENCLIENT_NONE },
 			{ TOKENCLIENT_BUILDKIT_DAEMON, TOKENCLIENT_POST, 401, 1, TOKENCLIENT_NONE },
 			{ TOKENCLIENT_DOCKER_LOGIN, TOKENCLIENT_GET, 401, 1, TOKENCLIENT_NONE },
+			{ TOKENCLIENT_PODMAN, TOKENCLIENT_GET, 401, 1, TOKENCLIENT_NONE },
+			{ TOKENCLIENT_PODMAN, TOKENCLIENT_POST, 401, 0, TOKENCLIENT_NONE },
+			{ TOKENCLIENT_PODMAN, TOKENCLIENT_POST, 404, 1, TOKENCLIENT_NONE },
 		};
 
 		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -149,12 +152,14 @@ int main(void)
 	is_int(tokenclient_first_method(TOKENCLIENT_BUILDKIT, 0), TOKENCLIENT_GET, "no secret: anonymous GET");
 	is_str(tokenclient_id(TOKENCLIENT_BUILDKIT), "buildkit-client", "client_id buildkit");
 	is_str(tokenclient_id(TOKENCLIENT_CONTAINERD), "containerd-client", "client_id containerd");
+	is_str(tokenclient_id(TOKENCLIENT_PODMAN), "containers/image", "client_id containers/image");
 	{
 		enum tokenclient c = TOKENCLIENT_BUILDKIT;
 
 		ok(tokenclient_from_name("containerd", &c) == 0 && c == TOKENCLIENT_CONTAINERD, "name -> containerd");
 		ok(tokenclient_from_name("docker-login", &c) == 0 && c == TOKENCLIENT_DOCKER_LOGIN, "name -> docker-login");
-		ok(tokenclient_from_name("podman", &c) < 0 && c == TOKENCLIENT_DOCKER_LOGIN, "unknown name: -1, untouched");
+		ok(tokenclient_from_name("podman", &c) == 0 && c == TOKENCLIENT_PODMAN, "name -> podman");
+		ok(tokenclient_from_name("skopeo", &c) < 0 && c == TOKENCLIENT_PODMAN, "unknown name: -1, untouched");
 		is_str(tokenclient_name(TOKENCLIENT_BUILDKIT_DAEMON), "buildkit-daemon", "name of the daemon path");
 	}
 
@@ -257,6 +262,38 @@ int main(void)
 		is_str(sc[1], "repository:fixkb/tiny:push", "containerd sorted 2");
 		n = tokenclient_scopes(TOKENCLIENT_DOCKER_LOGIN, "repository:fixkb/tiny:pull", ch, 2, sc, SCOPE_SET_MAX);
 		is_int(n, 0, "docker login requests no scope");
+		n = tokenclient_scopes(TOKENCLIENT_PODMAN, "repository:fixkb/tiny:pull,push", ch, 2, sc, SCOPE_SET_MAX);
+		is_int(n, 1, "c/image asks for its own scope only");
+		is_str(sc[0], "repository:fixkb/tiny:pull,push", "c/image scope as built");
+		ok(scope_push(sc[0], SCOPE_MAX, "fixkb/tiny") == 0 &&
+		   strcmp(sc[0], "repository:fixkb/tiny:pull,push") == 0, "scope_push: pull,push");
+	}
+
+	/* containers/image messages (docker/errors.go, distribution_error.go) */
+	{
+		struct wwwauth_set ch2 = { 0 };
+		const char *isc = "Bearer realm=\"https://r/token\",service=\"r\",scope=\"repository:a:pull\",error=\"insufficient_scope\"";
+		const char *errs = "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}";
+		const char *denied = "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"permission_denied: write_package\"}]}";
+
+		tokenmsg_cimage_error(msg, sizeof(msg), 404, "Not Found", NULL, errs, strlen(errs));
+		is_str(msg, "manifest unknown", "c/image: a default message alone");
+		tokenmsg_cimage_error(msg, sizeof(msg), 403, "Forbidden", NULL, denied, strlen(denied));
+		is_str(msg, "denied: permission_denied: write_package", "c/image: code and message");
+		tokenmsg_cimage_error(msg, sizeof(msg), 404, "Not Found", NULL, "404 page not found\n", 19);
+		is_str(msg, "StatusCode: 404, \"404 page not found\\n\"", "c/image: a non-JSON 4xx body, Go-quoted");
+		tokenmsg_cimage_error(msg, sizeof(msg), 401, "Unauthorized", NULL, "<html>", 6);
+		is_str(msg, "authentication required", "c/image: a 401 without JSON");
+		tokenmsg_cimage_error(msg, sizeof(msg), 502, "Bad Gateway", NULL, "", 0);
+		is_str(msg, "received unexpected HTTP status: 502 Bad Gateway", "c/image: outside 4xx");
+		wwwauth_set_add_line(&ch2, isc, strlen(isc));
+		tokenmsg_cimage_error(msg, sizeof(msg), 401, "Unauthorized", &ch2, "", 0);
+		is_str(msg, "requested access to the resource is denied", "c/image: the challenge's insufficient_scope first");
+		wwwauth_set_release(&ch2);
+		tokenmsg_cimage_token(msg, sizeof(msg), 1, 400, "Bad Request", NULL, "", 0);
+		is_str(msg, "Trying to obtain access token: received unexpected HTTP status: 400 Bad Request", "c/image: the POST's context");
+		tokenmsg_cimage_token(msg, sizeof(msg), 0, 429, "Too Many Requests", NULL, "", 0);
+		is_str(msg, "too many requests to registry", "c/image: 429 on the token");
 	}
 
 	/* Credential description never holds the secret */
