@@ -199,7 +199,7 @@ rig_start() {
 		printf '%s\n' "$up_out" | tail -20 | sed 's/^/# /'
 		exit 1
 	fi
-	echo "# $up_out"
+	printf '%s\n' "$up_out" | sed 's/^/# /'   # every line a TAP comment
 	. "$OWN_RIG/env"
 }
 
