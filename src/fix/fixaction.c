@@ -1,0 +1,280 @@
+/* fixaction.c — the action table and what the actions share: evidence
+ * lookups, where docker would store a credential, storing it there. */
+#include "fix/fixaction.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "docker/credhelper.h"
+#include "docker/dockercfg.h"
+#include "docker/regname.h"
+#include "fix/jsonedit.h"
+#include "util/crypto.h"
+#include "util/paths.h"
+
+const struct fix_action *const fixaction_table[] = {
+	&fixact_add_dockerignore_entry,
+	&fixact_drop_missing_creds_store,
+	&fixact_import_docker_auth_config,
+	&fixact_init_pass_store,
+	&fixact_install_registry_ca,
+	&fixact_logout_registry,
+	&fixact_migrate_auths_to_helper,
+	&fixact_move_hub_auth_key,
+	&fixact_print_secret_build_command,
+	&fixact_print_ssh_build_command,
+	&fixact_rewrite_docker_auth_config,
+	&fixact_store_credentials_from_env,
+	&fixact_unset_docker_auth_config,
+	NULL,
+};
+
+const struct fix_action *fixaction_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && fixaction_table[i]; i++)
+		if (strcmp(fixaction_table[i]->name, name) == 0)
+			return fixaction_table[i];
+	return NULL;
+}
+
+const struct probe_record *fixact_record(const struct fix_ctx *c, const char *probe,
+					 const char *registry)
+{
+	return c->en ? engine_find(c->en, probe, registry) : NULL;
+}
+
+const char *fixact_code(const struct fix_ctx *c, const char *probe, const char *registry)
+{
+	const struct probe_record *r = fixact_record(c, probe, registry);
+
+	return r ? r->res.code : "";
+}
+
+const char *fixact_str(const json_t *f, const char *key)
+{
+	const char *v = json_string_value(json_object_get(f, key));
+
+	return v ? v : "";
+}
+
+void fixact_evidence(const json_t *f, char *out, size_t n)
+{
+	const json_t *ev = json_array_get(json_object_get(f, "evidence"), 0);
+
+	if (ev)
+		snprintf(out, n, "%s: %s", fixact_str(ev, "probe"), fixact_str(ev, "detail"));
+	else
+		snprintf(out, n, "%s", fixact_str(f, "summary"));
+}
+
+/* ---- where docker would store a credential ---- */
+
+/* `prefix."key"` as a jsonedit path (the key's " and \ escaped). */
+int fixact_path(char *out, size_t n, const char *prefix, const char *key)
+{
+	size_t o = 0, i;
+	int w = snprintf(out, n, "%s.\"", prefix);
+
+	if (w < 0 || (size_t)w >= n)
+		return -1;
+	o = (size_t)w;
+	for (i = 0; key[i]; i++) {
+		if (o + 3 >= n)
+			return -1;
+		if (key[i] == '"' || key[i] == '\\')
+			out[o++] = '\\';
+		out[o++] = key[i];
+	}
+	if (o + 2 > n)
+		return -1;
+	out[o++] = '"';
+	out[o] = '\0';
+	return 0;
+}
+
+static const char *member_str(json_t *root, const char *path)
+{
+	struct err e = ERR_INIT;
+	json_t *v = NULL;
+
+	if (jsonedit_get(&v, root, path, &e) != 1 || !json_is_string(v))
+		return NULL;
+	return json_string_length(v) ? json_string_value(v) : NULL;
+}
+
+static int member_nonempty(json_t *root, const char *path)
+{
+	struct err e = ERR_INIT;
+	json_t *v = NULL;
+
+	return jsonedit_get(&v, root, path, &e) == 1 && json_is_object(v) && json_object_size(v) > 0;
+}
+
+int fixact_dest(struct fix_plan *p, const struct fix_ctx *c, const char *registry,
+		struct fix_dest *d, struct err *e)
+{
+	char path[FIXPLAN_KEY_MAX + 32];
+	const char *h, *auto_store;
+	json_t *root;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->key, sizeof(d->key), "%s", regname_auth_key(registry, REGNAME_DOCKER_CLI));
+	rc = fixplan_config(p, c, &root, e);
+	if (rc != 0)
+		return rc;
+	if (fixact_path(path, sizeof(path), "credHelpers", d->key) == 0 &&
+	    (h = member_str(root, path)) != NULL) {
+		snprintf(d->helper, sizeof(d->helper), "%s", h);
+		d->from_cred_helpers = 1;
+		return 0;
+	}
+	if ((h = member_str(root, "credsStore")) != NULL) {
+		snprintf(d->helper, sizeof(d->helper), "%s", h);
+		return 0;
+	}
+	/* docker's ContainsAuth: otherwise it picks a store itself */
+	if (member_nonempty(root, "credHelpers") || member_nonempty(root, "auths"))
+		return 0;
+	auto_store = dockercfg_auto_store(NULL);
+	if (auto_store && *auto_store) {
+		snprintf(d->helper, sizeof(d->helper), "%s", auto_store);
+		d->auto_store = 1;
+	}
+	return 0;
+}
+
+int fixact_pass_dir(char *out, size_t n)
+{
+	const char *d = getenv("PASSWORD_STORE_DIR"), *home = paths_home_dir();
+
+	if (d && *d)
+		return snprintf(out, n, "%s", d) < (int)n ? 0 : -1;
+	return snprintf(out, n, "%s/.password-store", home ? home : "") < (int)n ? 0 : -1;
+}
+
+int fixact_pass_initialised(void)
+{
+	char dir[PATH_MAX], id[PATH_MAX + 16];
+	struct stat st;
+
+	if (fixact_pass_dir(dir, sizeof(dir)) < 0)
+		return 0;
+	snprintf(id, sizeof(id), "%s/.gpg-id", dir);
+	return stat(id, &st) == 0;
+}
+
+/* The step that initialises the pass store, if the plan has one. */
+static const struct fix_step *pass_init_step(const struct fix_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].act == &fixact_init_pass_store && !p->steps[i].gone)
+			return &p->steps[i];
+	return NULL;
+}
+
+/* The helper's store must be usable before anything goes into it. */
+int fixact_helper_ready(struct fix_plan *p, struct fix_step *st, const char *helper,
+			struct err *e)
+{
+	char bin[FIXPLAN_NAME_MAX + 32], dir[PATH_MAX];
+	const struct fix_step *init;
+	int rc;
+
+	snprintf(bin, sizeof(bin), "docker-credential-%s", helper);
+	if (!credhelper_name_valid(helper) || !paths_find_on_path(bin, NULL, NULL, 0)) {
+		st->kind = FIX_BLOCKED;
+		return fixstep_set(&st->needs, "%s, which docker would store the credential with, "
+				   "is not installed: install it, or repair the config first", bin) < 0
+				   ? err_set(e, "out of memory") : 1;
+	}
+	if (strcmp(helper, "pass") != 0 || fixact_pass_initialised())
+		return 0;
+	init = pass_init_step(p);
+	if (!init) {
+		fixact_pass_dir(dir, sizeof(dir));
+		rc = fixplan_add_step(p, &fixact_init_pass_store, "", dir,
+				      "initialise the pass store", e);
+		return rc < 0 ? -1 : FIXACT_RESTART;
+	}
+	if (init->kind != FIX_BLOCKED)
+		return 0;
+	st->kind = FIX_BLOCKED;
+	return fixstep_set(&st->needs, "the pass store initialised first (step %d: %s)",
+			   init->number ? init->number : 1, init->needs ? init->needs : "")
+	       < 0 ? err_set(e, "out of memory") : 1;
+}
+
+static int set_member(struct fix_plan *p, json_t *root, const char *prefix, const char *key,
+		      json_t *value, struct err *e)
+{
+	char path[FIXPLAN_KEY_MAX + 32];
+
+	if (fixact_path(path, sizeof(path), prefix, key) < 0) {
+		json_decref(value);
+		return err_set(e, "'%s': key too long", key);
+	}
+	if (jsonedit_set(root, path, value, e) < 0)
+		return -1;
+	fixplan_config_touch(p);
+	return 0;
+}
+
+/* auths[key] = {"auth": base64(user:secret)}, as docker's file store. */
+static json_t *auth_entry(const struct credential *cred)
+{
+	size_t ul = strlen(cred->username), n = ul + 1 + cred->secret.len;
+	char *plain = malloc(n + 1), *b64;
+	json_t *o;
+
+	if (!plain)
+		return NULL;
+	memcpy(plain, cred->username, ul);
+	plain[ul] = ':';
+	memcpy(plain + ul + 1, cred->secret.data, cred->secret.len);
+	b64 = b64_encode_std(plain, n);
+	OPENSSL_cleanse(plain, n);
+	free(plain);
+	if (!b64)
+		return NULL;
+	o = json_pack("{s:s}", "auth", b64);
+	OPENSSL_cleanse(b64, strlen(b64));
+	free(b64);
+	return o;
+}
+
+int fixact_store(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *st,
+		 const struct fix_dest *d, const struct credential *cred, struct err *e)
+{
+	json_t *root, *entry;
+	int rc = fixplan_config(p, c, &root, e);
+
+	if (rc != 0)
+		return rc;
+	if (d->helper[0]) {
+		rc = fixact_helper_ready(p, st, d->helper, e);
+		if (rc != 0)
+			return rc < 0 || rc == FIXACT_RESTART ? rc : 0;
+		if (fixstep_op(st, 0, d->helper, d->key, cred) < 0 ||
+		    set_member(p, root, "auths", d->key, json_object(), e) < 0 ||
+		    (d->auto_store && jsonedit_set(root, "credsStore", json_string(d->helper), e) < 0))
+			return err_set(e, "out of memory");
+		fixplan_config_touch(p);
+		return fixstep_file(st, p->cfg_path) < 0 ? err_set(e, "out of memory") : 0;
+	}
+	entry = auth_entry(cred);
+	if (!entry)
+		return err_set(e, "out of memory");
+	if (set_member(p, root, "auths", d->key, entry, e) < 0 ||
+	    fixstep_file(st, p->cfg_path) < 0 ||
+	    fixstep_expects(st, st->registry, "plaintext_credentials") < 0)
+		return -1;
+	return 0;
+}

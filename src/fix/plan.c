@@ -1,0 +1,464 @@
+/* plan.c — choosing, merging, ordering and realising the plan's steps
+ * (plan.h says what and why; planstep.c builds steps and their JSON). */
+#include "fix/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "docker/dockercfg.h"
+#include "fix/atomicfile.h"
+#include "fix/fixaction.h"
+#include "fix/jsonedit.h"
+
+/* How often the builder may start again (a file or a precondition step
+ * added each time); more means two actions keep asking for each other. */
+#define FIXPLAN_MAX_ROUNDS 12
+
+static size_t insertion;   /* order of steps as chosen, for stable sorting */
+
+/* ---- choosing ---- */
+
+static const struct kb_workaround *kb_workaround_of(const struct kb_entry *en, const char *id)
+{
+	size_t i;
+
+	for (i = 0; en && i < en->n_workarounds; i++)
+		if (strcmp(en->workarounds[i].id, id) == 0)
+			return &en->workarounds[i];
+	return NULL;
+}
+
+static int dropped(struct fix_plan *p, const json_t *f, const char *workaround, const char *why)
+{
+	if (!p->dropped && !(p->dropped = json_array()))
+		return -1;
+	return json_array_append_new(p->dropped, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+				     "entry", fixact_str(f, "entry"), "workaround", workaround,
+				     "registry", fixact_str(f, "registry"), "cause",
+				     fixact_str(f, "cause"), "why", why));
+}
+
+/* The steps a fresh step merges into: same action, registry and target
+ * (manual steps: same workaround and registry). */
+static struct fix_step *same_step(struct fix_plan *p, const struct fix_step *st)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		struct fix_step *o = &p->steps[i];
+
+		if (o->act != st->act || strcmp(o->registry, st->registry) != 0 ||
+		    strcmp(o->target, st->target) != 0)
+			continue;
+		if (!st->act && (o->w != st->w || (o->title && st->title &&
+						   strcmp(o->title, st->title) != 0)))
+			continue;
+		return o;
+	}
+	return NULL;
+}
+
+/* Takes st (its contents move into the plan). */
+static int push_step(struct fix_plan *p, struct fix_step *st)
+{
+	struct fix_step *o = same_step(p, st), *nv;
+	size_t i;
+
+	if (o) {
+		for (i = 0; i < st->nresolves; i++)
+			if (fixstep_resolves(o, st->resolves[i].registry, st->resolves[i].cause) < 0)
+				return -1;
+		free(st->resolves);
+		st->resolves = NULL;
+		st->nresolves = 0;
+		fixplan_step_release(st);
+		return 0;
+	}
+	nv = realloc(p->steps, (p->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	p->steps = nv;
+	st->order = insertion++;
+	st->chosen_kind = st->kind;
+	if ((st->what && !(st->chosen_what = strdup(st->what))) ||
+	    (st->needs && !(st->chosen_needs = strdup(st->needs))))
+		return -1;
+	nv[p->n++] = *st;
+	memset(st, 0, sizeof(*st));
+	return 0;
+}
+
+static int step_start(struct fix_step *st, const struct fix_ctx *c, const json_t *f,
+		      const json_t *w)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->registry, sizeof(st->registry), "%s", fixact_str(f, "registry"));
+	snprintf(st->image, sizeof(st->image), "%s", fixact_str(f, "image"));
+	st->entry = kb_find(c->kb, fixact_str(f, "entry"));
+	st->w = w ? kb_workaround_of(st->entry, fixact_str(w, "id")) : NULL;
+	if (w && fixstep_set(&st->title, "%s", fixact_str(w, "title")) < 0)
+		return -1;
+	if (fixstep_resolves(st, st->registry, fixact_str(f, "cause")) < 0)
+		return -1;
+	return 0;
+}
+
+/* No action fits: the best applicable workaround, for the user. */
+static int manual_step(struct fix_plan *p, const struct fix_ctx *c, const json_t *f)
+{
+	const json_t *was = json_object_get(f, "workarounds"), *w = NULL;
+	struct fix_step st;
+	char why[512];
+	size_t i;
+
+	for (i = 0; i < json_array_size(was) && !w; i++)
+		if (json_is_true(json_object_get(json_array_get(was, i), "applicable")))
+			w = json_array_get(was, i);
+	if (!w)
+		return 0;   /* nothing the KB says works here: the finding stands alone */
+	if (step_start(&st, c, f, w) < 0)
+		return -1;
+	st.kind = FIX_MANUAL;
+	st.phase = PHASE_MANUAL;
+	fixact_evidence(f, why, sizeof(why));
+	if (fixstep_set(&st.why, "%s", why) < 0 ||
+	    (*fixact_str(w, "command") && fixstep_line(&st, "%s", fixact_str(w, "command")) < 0)) {
+		fixplan_step_release(&st);
+		return -1;
+	}
+	/* keep the workaround's own command across a restart */
+	return push_step(p, &st);
+}
+
+static int choose_for(struct fix_plan *p, const struct fix_ctx *c, const json_t *f)
+{
+	const json_t *was = json_object_get(f, "workarounds");
+	char reason[512], why[512];
+	struct fix_step st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < json_array_size(was); i++) {
+		const json_t *w = json_array_get(was, i);
+		const char *name = fixact_str(w, "action");
+		const struct fix_action *a = fixaction_find(name);
+
+		if (!json_is_true(json_object_get(w, "applicable")) || !*name)
+			continue;
+		if (!a) {
+			snprintf(reason, sizeof(reason), "fixkb has no action '%s'", name);
+			if (dropped(p, f, fixact_str(w, "id"), reason) < 0)
+				return -1;
+			continue;
+		}
+		if (step_start(&st, c, f, w) < 0)
+			return -1;
+		st.act = a;
+		st.phase = a->phase;
+		st.kind = FIX_WRITE;
+		reason[0] = '\0';
+		fixact_evidence(f, why, sizeof(why));
+		if (fixstep_set(&st.why, "%s", why) < 0)
+			return -1;
+		rc = a->choose(c, f, &st, reason, sizeof(reason));
+		if (rc == FIXACT_NO) {
+			fixplan_step_release(&st);
+			if (dropped(p, f, fixact_str(w, "id"), reason) < 0)
+				return -1;
+			continue;
+		}
+		if (rc == FIXACT_BLOCKED)
+			st.kind = FIX_BLOCKED;
+		return push_step(p, &st);
+	}
+	return manual_step(p, c, f);
+}
+
+/* ---- conflicts ---- */
+
+static struct fix_step *find_step(struct fix_plan *p, const struct fix_action *a,
+				  const char *registry, const struct fix_step *not)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (&p->steps[i] != not && p->steps[i].act == a && !p->steps[i].gone &&
+		    strcmp(p->steps[i].registry, registry) == 0)
+			return &p->steps[i];
+	return NULL;
+}
+
+/* Step `drop` goes: `into` resolves its findings; both say why. */
+static int fold(struct fix_plan *p, struct fix_step *drop, struct fix_step *into,
+		const char *why)
+{
+	size_t i;
+	json_t *d;
+
+	for (i = 0; i < drop->nresolves; i++)
+		if (fixstep_resolves(into, drop->resolves[i].registry, drop->resolves[i].cause) < 0)
+			return -1;
+	if (!p->dropped && !(p->dropped = json_array()))
+		return -1;
+	d = json_pack("{s:s, s:s, s:s, s:s}", "entry", drop->entry ? drop->entry->id : "",
+		      "workaround", drop->w ? drop->w->id : drop->act->name, "registry",
+		      drop->registry, "why", why);
+	if (json_array_append_new(p->dropped, d) < 0 || fixstep_note(into, "%s", why) < 0)
+		return -1;
+	drop->gone = 1;
+	return 0;
+}
+
+/* The rules of plan.h step 2, on the chosen steps. */
+static int resolve_conflicts(struct fix_plan *p)
+{
+	struct fix_step *st, *o;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		st = &p->steps[i];
+		if (st->gone)
+			continue;
+		if (st->act == &fixact_logout_registry) {
+			o = find_step(p, &fixact_store_credentials_from_env, st->registry, st);
+			o = o ? o : find_step(p, &fixact_import_docker_auth_config, st->registry, st);
+			if (o && fold(p, st, o, "no logout: it would erase the credential this step "
+				      "stores, which replaces the stale one") < 0)
+				return -1;
+		} else if (st->act == &fixact_unset_docker_auth_config) {
+			o = find_step(p, &fixact_import_docker_auth_config, st->registry, st);
+			if (o && fold(p, st, o, "the variable is unset once its credential is "
+				      "imported (the last line of this step)") < 0)
+				return -1;
+		} else if (st->act == &fixact_rewrite_docker_auth_config) {
+			o = find_step(p, &fixact_unset_docker_auth_config, st->registry, st);
+			if (o && o->order < st->order &&
+			    fold(p, st, o, "not rewritten: the variable is unset instead") < 0)
+				return -1;
+		} else if (st->act == &fixact_import_docker_auth_config) {
+			o = find_step(p, &fixact_store_credentials_from_env, st->registry, st);
+			if (o && fold(p, st, o, "the credential given to fix is stored instead of "
+				      "DOCKER_AUTH_CONFIG's") < 0)
+				return -1;
+		}
+	}
+	for (i = 0; i < p->n; i++) {
+		st = &p->steps[i];
+		if (st->gone || st->act != &fixact_unset_docker_auth_config)
+			continue;
+		o = find_step(p, &fixact_rewrite_docker_auth_config, st->registry, st);
+		if (o && fold(p, o, st, "not rewritten: the variable is unset instead") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- ordering and realising ---- */
+
+static int by_phase(const void *a, const void *b)
+{
+	const struct fix_step *x = a, *y = b;
+
+	if (x->phase != y->phase)
+		return x->phase < y->phase ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Removes the steps marked gone. */
+static void compact(struct fix_plan *p)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->steps[i].gone) {
+			fixplan_step_release(&p->steps[i]);
+			continue;
+		}
+		p->steps[k++] = p->steps[i];
+	}
+	p->n = k;
+	for (i = 0; i < p->n; i++)
+		p->steps[i].number = (int)i + 1;
+}
+
+static int read_files(struct fix_plan *p, double lock_timeout_ms, struct err *e)
+{
+	size_t i, idx;
+
+	writeset_release(&p->ws);
+	for (i = 0; i < p->nwant; i++)
+		if (writeset_add(&p->ws, p->want[i].path, p->want[i].flags, &idx, e) < 0)
+			return -1;
+	if (writeset_read(&p->ws, lock_timeout_ms, e) < 0)
+		return -1;
+	p->locked = lock_timeout_ms >= 0;
+	json_decref(p->cfg);
+	p->cfg = NULL;
+	p->cfg_loaded = p->cfg_dirty = p->cfg_broken = 0;
+	return 0;
+}
+
+/* One pass over the steps; 1 when the builder must start again. */
+static int realise_all(struct fix_plan *p, const struct fix_ctx *c, struct err *e)
+{
+	struct buf text = BUF_INIT(WRITESET_FILE_MAX);
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < p->n; i++) {
+		struct fix_step *st = &p->steps[i];
+
+		if (st->gone && !st->act)
+			continue;
+		fixstep_unrealise(st);
+		if (!st->act || st->kind == FIX_BLOCKED || st->kind == FIX_MANUAL)
+			continue;
+		rc = st->act->realise(p, c, st, e);
+		if (rc < 0 || rc == FIXACT_RESTART)
+			return rc;
+		if (rc == FIXACT_NOTHING)
+			st->gone = 1;
+	}
+	if (p->cfg_dirty) {
+		rc = jsonedit_dump(&text, p->cfg, e) < 0 ||
+		     writeset_replace(&p->ws, p->cfg_index, text.data, text.len, e) < 0 ? -1 : 0;
+		buf_release(&text);
+	}
+	return rc;
+}
+
+/* A step realise found nothing left for: say so. */
+static int note_gone(struct fix_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		const struct fix_step *st = &p->steps[i];
+
+		if (!st->gone || !st->act)
+			continue;
+		if (!p->notes && !(p->notes = json_array()))
+			return -1;
+		json_array_append_new(p->notes, json_sprintf("%s%s%s: already in place, nothing to do",
+			st->title ? st->title : st->act->name, st->registry[0] ? " for " : "",
+			st->registry));
+	}
+	return 0;
+}
+
+int fixplan_build(struct fix_plan *p, const struct fix_ctx *c, double lock_timeout_ms,
+		  struct err *e)
+{
+	size_t i, round;
+	int rc;
+
+	for (i = 0; i < json_array_size(c->findings); i++)
+		if (choose_for(p, c, json_array_get(c->findings, i)) < 0)
+			return err_set(e, "out of memory");
+	if (resolve_conflicts(p) < 0)
+		return err_set(e, "out of memory");
+	for (round = 0; round < FIXPLAN_MAX_ROUNDS; round++) {
+		qsort(p->steps, p->n, sizeof(*p->steps), by_phase);
+		if (read_files(p, lock_timeout_ms, e) < 0)
+			return -1;
+		rc = realise_all(p, c, e);
+		if (rc < 0)
+			return -1;
+		if (rc == FIXACT_RESTART)
+			continue;
+		if (note_gone(p) < 0)
+			return err_set(e, "out of memory");
+		compact(p);
+		return 0;
+	}
+	return err_set(e, "the plan did not settle after %d rounds (two actions keep asking "
+		       "for each other): please report this", FIXPLAN_MAX_ROUNDS);
+}
+
+/* ---- for the actions ---- */
+
+int fixplan_file(struct fix_plan *p, const char *path, unsigned flags, size_t *index,
+		 struct err *e)
+{
+	char target[PATH_MAX];
+	struct fix_want *nv;
+	size_t i;
+
+	if (atomicfile_resolve(target, sizeof(target), path, e) < 0)
+		return -1;
+	for (i = 0; i < p->ws.n; i++) {
+		if (strcmp(p->ws.files[i].target, target) == 0) {
+			p->ws.files[i].flags |= flags;
+			*index = i;
+			return 0;
+		}
+	}
+	for (i = 0; i < p->nwant; i++)
+		if (strcmp(p->want[i].path, path) == 0)
+			return FIXACT_RESTART;
+	nv = realloc(p->want, (p->nwant + 1) * sizeof(*nv));
+	if (!nv)
+		return err_set(e, "out of memory");
+	p->want = nv;
+	nv[p->nwant].flags = flags;
+	if (!(nv[p->nwant].path = strdup(path)))
+		return err_set(e, "out of memory");
+	p->nwant++;
+	return FIXACT_RESTART;
+}
+
+int fixplan_config(struct fix_plan *p, const struct fix_ctx *c, json_t **root, struct err *e)
+{
+	const struct writeset_file *f;
+	size_t idx;
+	int rc;
+
+	if (p->cfg_broken)
+		return err_set(e, "'%s' is not a config docker can read: fix it by hand first "
+			       "(python3 -m json.tool '%s')", p->cfg_path, p->cfg_path);
+	if (!p->cfg_loaded) {
+		if (dockercfg_default_path(p->cfg_path, sizeof(p->cfg_path), c->s, e) < 0)
+			return -1;
+		rc = fixplan_file(p, p->cfg_path, WRITESET_JSON | WRITESET_SECRET, &idx, e);
+		if (rc != 0)
+			return rc;
+		f = &p->ws.files[idx];
+		if (jsonedit_parse(&p->cfg, p->cfg_path, f->old.data ? f->old.data : "", f->old.len,
+				   e) < 0) {
+			p->cfg_broken = 1;
+			return -1;
+		}
+		p->cfg_index = idx;
+		p->cfg_loaded = 1;
+	}
+	*root = p->cfg;
+	return 0;
+}
+
+void fixplan_config_touch(struct fix_plan *p)
+{
+	p->cfg_dirty = 1;
+}
+
+int fixplan_add_step(struct fix_plan *p, const struct fix_action *a, const char *registry,
+		     const char *target, const char *title, struct err *e)
+{
+	struct fix_step st;
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].act == a && strcmp(p->steps[i].registry, registry) == 0 &&
+		    strcmp(p->steps[i].target, target ? target : "") == 0)
+			return 0;
+	memset(&st, 0, sizeof(st));
+	st.act = a;
+	st.phase = a->phase;
+	st.kind = FIX_WRITE;
+	snprintf(st.registry, sizeof(st.registry), "%s", registry);
+	snprintf(st.target, sizeof(st.target), "%s", target ? target : "");
+	if (fixstep_set(&st.title, "%s", title) < 0 ||
+	    fixstep_set(&st.why, "a later step needs it") < 0 || push_step(p, &st) < 0)
+		return err_set(e, "out of memory");
+	return 1;
+}
