@@ -101,7 +101,7 @@ static int nothing(struct undo_report *r, const char *fmt, ...)
 }
 
 int undo_last(struct undo_report *r, const char *statedir, int force, double lock_timeout_ms,
-	      struct err *e)
+	      const struct undo_hooks *hooks, struct err *e)
 {
 	struct backupset bs = BACKUPSET_INIT;
 	struct writeset ws = WRITESET_INIT;
@@ -125,6 +125,13 @@ int undo_last(struct undo_report *r, const char *statedir, int force, double loc
 			     strcmp(bs.state, "undone") == 0 ? "undone already" : "rolled back");
 		goto cleanup;
 	}
+	if (bs.nextras && !(hooks && hooks->check && hooks->restore)) {
+		err_set(e, "the last fix (%s) changed more than files (%s): this program cannot "
+			"undo it", bs.id, bs.extras[0]);
+		goto cleanup;
+	}
+	if (bs.nextras && hooks->check(hooks->arg, &bs, force, e) < 0)
+		goto cleanup;
 	for (i = 0; i < bs.n; i++)
 		if (writeset_add(&ws, bs.files[i].target,
 				 (bs.files[i].json ? WRITESET_JSON : 0) | (bs.files[i].secret ? WRITESET_SECRET : 0),
@@ -135,6 +142,8 @@ int undo_last(struct undo_report *r, const char *statedir, int force, double loc
 		goto cleanup;
 	if (ws.has_applied)
 		snprintf(r->saved, sizeof(r->saved), "%s", ws.applied.dir);
+	if (bs.nextras && hooks->restore(hooks->arg, &bs, force, e) < 0)
+		goto cleanup;
 	rc = backupset_set_state(&bs, "undone", e);
 cleanup:
 	writeset_release(&ws);
