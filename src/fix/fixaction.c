@@ -55,23 +55,6 @@ const char *fixact_code(const struct fix_ctx *c, const char *probe, const char *
 	return r ? r->res.code : "";
 }
 
-const char *fixact_str(const json_t *f, const char *key)
-{
-	const char *v = json_string_value(json_object_get(f, key));
-
-	return v ? v : "";
-}
-
-void fixact_evidence(const json_t *f, char *out, size_t n)
-{
-	const json_t *ev = json_array_get(json_object_get(f, "evidence"), 0);
-
-	if (ev)
-		snprintf(out, n, "%s: %s", fixact_str(ev, "probe"), fixact_str(ev, "detail"));
-	else
-		snprintf(out, n, "%s", fixact_str(f, "summary"));
-}
-
 /* ---- where docker would store a credential ---- */
 
 /* `prefix."key"` as a jsonedit path (the key's " and \ escaped). */
@@ -193,7 +176,7 @@ int fixact_helper_ready(struct fix_plan *p, struct fix_step *st, const char *hel
 		st->kind = FIX_BLOCKED;
 		return fixstep_set(&st->needs, "%s, which docker would store the credential with, "
 				   "is not installed: install it, or repair the config first", bin) < 0
-				   ? err_set(e, "out of memory") : 1;
+				   ? err_set(e, "out of memory") : FIXACT_MARKED_BLOCKED;
 	}
 	if (strcmp(helper, "pass") != 0 || fixact_pass_initialised())
 		return 0;
@@ -208,8 +191,8 @@ int fixact_helper_ready(struct fix_plan *p, struct fix_step *st, const char *hel
 		return 0;
 	st->kind = FIX_BLOCKED;
 	return fixstep_set(&st->needs, "the pass store initialised first (step %d: %s)",
-			   init->number ? init->number : 1, init->needs ? init->needs : "")
-	       < 0 ? err_set(e, "out of memory") : 1;
+			   (int)(init - p->steps) + 1, init->needs ? init->needs : "")
+	       < 0 ? err_set(e, "out of memory") : FIXACT_MARKED_BLOCKED;
 }
 
 static int set_member(struct fix_plan *p, json_t *root, const char *prefix, const char *key,

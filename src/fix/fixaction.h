@@ -1,4 +1,5 @@
-/* fixaction.h — the fix actions fixkb carries out, one row each.
+/* fixaction.h — what the fix actions share (the action interface and
+ * table are in fix/plan.h, struct fix_action).
  *
  * KB workarounds name actions (src/actions.c holds the names, which the
  * KB loader and `kb lint` check); this table holds what each does. Every
@@ -23,50 +24,6 @@
 
 #include "fix/plan.h"
 
-/* choose() answers */
-#define FIXACT_NO 0        /* not here: reason says why */
-#define FIXACT_YES 1       /* it acts (st->kind FIX_WRITE or FIX_YOURS) */
-#define FIXACT_BLOCKED 2   /* it would act but needs input (st->needs set) */
-
-/* realise() answers: 0 done, FIXACT_RESTART (the plan must be built
- * again: a file was added, or a precondition step), FIXACT_NOTHING (on
- * the state the steps before leave, there is nothing left to do: the
- * step goes), -1 with e set. */
-#define FIXACT_RESTART 1
-#define FIXACT_NOTHING 2
-
-struct fix_action {
-	const char *name;        /* as in src/actions.c */
-	enum fix_phase phase;
-	/* Can it act on finding f? st has registry, image, entry, w and title
-	 * set; choose sets kind (FIX_WRITE, FIX_YOURS or FIX_BLOCKED with
-	 * needs), why and what as it sees fit. FIXACT_NO with reason[]. */
-	int (*choose)(const struct fix_ctx *c, const json_t *f, struct fix_step *st, char *reason,
-		      size_t n);
-	/* Computes the edits on the plan's state (see above). */
-	int (*realise)(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *st,
-		       struct err *e);
-};
-
-/* The row for name, or NULL when fixkb does not implement it. */
-const struct fix_action *fixaction_find(const char *name);
-/* The table, NULL-terminated. */
-extern const struct fix_action *const fixaction_table[];
-
-extern const struct fix_action fixact_add_dockerignore_entry;
-extern const struct fix_action fixact_drop_missing_creds_store;
-extern const struct fix_action fixact_import_docker_auth_config;
-extern const struct fix_action fixact_init_pass_store;
-extern const struct fix_action fixact_install_registry_ca;
-extern const struct fix_action fixact_logout_registry;
-extern const struct fix_action fixact_migrate_auths_to_helper;
-extern const struct fix_action fixact_move_hub_auth_key;
-extern const struct fix_action fixact_print_secret_build_command;
-extern const struct fix_action fixact_print_ssh_build_command;
-extern const struct fix_action fixact_rewrite_docker_auth_config;
-extern const struct fix_action fixact_store_credentials_from_env;
-extern const struct fix_action fixact_unset_docker_auth_config;
-
 /* ---- shared by the actions ---- */
 
 /* The probe record's evidence / code / status for registry (borrowed), or
@@ -74,12 +31,6 @@ extern const struct fix_action fixact_unset_docker_auth_config;
 const struct probe_record *fixact_record(const struct fix_ctx *c, const char *probe,
 					 const char *registry);
 const char *fixact_code(const struct fix_ctx *c, const char *probe, const char *registry);
-
-/* A finding's string member ("" when absent). */
-const char *fixact_str(const json_t *f, const char *key);
-
-/* The first probe of the finding's evidence, as "probe: detail". */
-void fixact_evidence(const json_t *f, char *out, size_t n);
 
 /* Where `docker login` would store a credential for registry on the
  * config the steps so far leave: a helper (credHelpers[key], credsStore,
@@ -110,7 +61,9 @@ int fixact_path(char *out, size_t n, const char *prefix, const char *key);
 
 /* Whether helper's store can take a credential now: installed, and for
  * pass an initialised store (else a precondition step is added: returns
- * FIXACT_RESTART). 1 when st was marked blocked (st->needs says why). */
+ * FIXACT_RESTART). FIXACT_MARKED_BLOCKED when st was marked blocked
+ * (st->needs says why). */
+#define FIXACT_MARKED_BLOCKED 3
 int fixact_helper_ready(struct fix_plan *p, struct fix_step *st, const char *helper,
 			struct err *e);
 
@@ -118,10 +71,5 @@ int fixact_helper_ready(struct fix_plan *p, struct fix_step *st, const char *hel
  * has a .gpg-id (initialised). */
 int fixact_pass_dir(char *out, size_t n);
 int fixact_pass_initialised(void);
-
-/* Adds a step of fixkb's own (a precondition) unless one of that action
- * for that registry/target exists; 1 when it was added (restart). */
-int fixplan_add_step(struct fix_plan *p, const struct fix_action *a, const char *registry,
-		     const char *target, const char *title, struct err *e);
 
 #endif

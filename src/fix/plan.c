@@ -8,7 +8,6 @@
 
 #include "docker/dockercfg.h"
 #include "fix/atomicfile.h"
-#include "fix/fixaction.h"
 #include "fix/jsonedit.h"
 
 /* How often the builder may start again (a file or a precondition step

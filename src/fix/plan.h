@@ -218,6 +218,79 @@ void fixplan_annotate(const struct fix_plan *p, json_t *findings);
 
 void fixplan_release(struct fix_plan *p);
 
+/* ---- the actions ----
+ *
+ * KB workarounds name actions (src/actions.c holds the names, which the
+ * KB loader and `kb lint` check); fixaction_table holds what each does,
+ * and every name in action_table has a row (tests/unit/t-fix-plan.c).
+ * The actions live one family per file:
+ *   fix/act_config.c   drop_missing_creds_store, logout_registry, move_hub_auth_key
+ *   fix/act_store.c    store_credentials_from_env, import_docker_auth_config,
+ *                      migrate_auths_to_helper, init_pass_store
+ *   fix/act_env.c      unset_docker_auth_config, rewrite_docker_auth_config
+ *   fix/act_files.c    install_registry_ca, add_dockerignore_entry
+ *   fix/act_print.c    print_secret_build_command, print_ssh_build_command
+ * and share fix/fixaction.h. An action never writes anything itself:
+ * choose() decides whether it can act on a finding, realise() computes its
+ * edits into the plan (the write set's new texts, helper operations), and
+ * the run (fix/fixrun.h) verifies, applies, verifies again, rolls back. */
+
+/* choose() answers */
+#define FIXACT_NO 0        /* not here: reason says why */
+#define FIXACT_YES 1       /* it acts (st->kind FIX_WRITE or FIX_YOURS) */
+#define FIXACT_BLOCKED 2   /* it would act but needs input (st->needs set) */
+
+/* realise() answers: 0 done, FIXACT_RESTART (the plan must be built
+ * again: a file was added, or a precondition step), FIXACT_NOTHING (on
+ * the state the steps before leave, there is nothing left to do: the
+ * step goes), -1 with e set. */
+#define FIXACT_RESTART 1
+#define FIXACT_NOTHING 2
+
+struct fix_action {
+	const char *name;        /* as in src/actions.c */
+	enum fix_phase phase;
+	/* Can it act on finding f? st has registry, image, entry, w and title
+	 * set; choose sets kind (FIX_WRITE, FIX_YOURS or FIX_BLOCKED with
+	 * needs), why and what as it sees fit. FIXACT_NO with reason[]. */
+	int (*choose)(const struct fix_ctx *c, const json_t *f, struct fix_step *st, char *reason,
+		      size_t n);
+	/* Computes the edits on the plan's state (see above). */
+	int (*realise)(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *st,
+		       struct err *e);
+};
+
+/* The row for name, or NULL when fixkb does not implement it. */
+const struct fix_action *fixaction_find(const char *name);
+/* The table, NULL-terminated. */
+extern const struct fix_action *const fixaction_table[];
+
+extern const struct fix_action fixact_add_dockerignore_entry;
+extern const struct fix_action fixact_drop_missing_creds_store;
+extern const struct fix_action fixact_import_docker_auth_config;
+extern const struct fix_action fixact_init_pass_store;
+extern const struct fix_action fixact_install_registry_ca;
+extern const struct fix_action fixact_logout_registry;
+extern const struct fix_action fixact_migrate_auths_to_helper;
+extern const struct fix_action fixact_move_hub_auth_key;
+extern const struct fix_action fixact_print_secret_build_command;
+extern const struct fix_action fixact_print_ssh_build_command;
+extern const struct fix_action fixact_rewrite_docker_auth_config;
+extern const struct fix_action fixact_store_credentials_from_env;
+extern const struct fix_action fixact_unset_docker_auth_config;
+
+/* A finding's string member ("" when absent). */
+const char *fixact_str(const json_t *f, const char *key);
+
+/* The first probe of the finding's evidence, as "probe: detail". */
+void fixact_evidence(const json_t *f, char *out, size_t n);
+
+/* Adds a step of fixkb's own (a precondition) unless one of that action
+ * for that registry/target exists; 1 when it was added (restart). */
+int fixplan_add_step(struct fix_plan *p, const struct fix_action *a, const char *registry,
+		     const char *target, const char *title, struct err *e);
+
+
 /* ---- for the actions (fix/fixaction.h) while realising ---- */
 
 /* config.json as the steps before leave it: *root borrowed from the plan

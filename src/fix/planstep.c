@@ -8,8 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fix/fixaction.h"
 #include "util/paths.h"
+
+const char *fixact_str(const json_t *f, const char *key)
+{
+	const char *v = json_string_value(json_object_get(f, key));
+
+	return v ? v : "";
+}
+
+void fixact_evidence(const json_t *f, char *out, size_t n)
+{
+	const json_t *ev = json_array_get(json_object_get(f, "evidence"), 0);
+
+	if (ev)
+		snprintf(out, n, "%s: %s", fixact_str(ev, "probe"), fixact_str(ev, "detail"));
+	else
+		snprintf(out, n, "%s", fixact_str(f, "summary"));
+}
 
 static int vset(char **field, const char *fmt, va_list ap)
 {
