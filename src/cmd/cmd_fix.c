@@ -326,7 +326,7 @@ static int apply_run(struct fix_run *r)
 		json_object_set_new(r->result, "error", json_string(e.msg));
 		return summary(r, EXIT_PROBLEMS, "%s", "nothing stays changed");
 	}
-	json_object_set_new(r->result, "applied", json_true());
+	json_object_set_new(r->result, "applied", json_boolean(r->plan.ws.has_applied));
 	json_object_set_new(r->result, "backup", json_string(r->plan.ws.has_applied ?
 							     r->plan.ws.applied.dir : ""));
 	rc = fixrun_verify_after(&r->plan, &r->c, &r->t, &after, &e);
@@ -343,10 +343,11 @@ static int apply_run(struct fix_run *r)
 		err_clear(&e);
 		if (fixrun_rollback(&r->plan, &e) < 0)
 			json_object_set_new(r->result, "error", json_string(e.msg));
-		else
+		else if (r->plan.ws.has_applied)
 			json_object_set_new(r->result, "rolled_back", json_true());
 		json_object_set_new(r->result, "outcomes", json_integer(fixrun_outcomes(&r->plan, 0, &e)));
-		return summary(r, EXIT_PROBLEMS, "%s", "the fix did not verify: rolled back");
+		return summary(r, EXIT_PROBLEMS, "%s", r->plan.ws.has_applied ? "the fix did not "
+			       "verify: rolled back" : "the plan did not verify: nothing was written");
 	}
 	json_object_set_new(r->result, "outcomes", json_integer(fixrun_outcomes(&r->plan, 1, &e)));
 	if (failing(json_object_get(r->result, "after")))

@@ -211,10 +211,8 @@ static int hub_choose(const struct fix_ctx *c, const json_t *f, struct fix_step 
 	int rc = FIXACT_NO;
 
 	(void)f;
-	if (strcmp(st->registry, REGNAME_HUB) != 0) {
-		snprintf(reason, n, "%s is not Docker Hub", st->registry);
-		return FIXACT_NO;
-	}
+	if (strcmp(st->registry, REGNAME_HUB) != 0)
+		return FIXACT_NO;   /* not about this registry: no reason to show */
 	if (dockercfg_default_path(path, sizeof(path), c->s, &e) < 0 ||
 	    dockercfg_load(&cfg, path, &e) < 0 || cfg.broken) {
 		snprintf(reason, n, "config.json cannot be read: %s", e.set ? e.msg : cfg.error);

@@ -16,27 +16,127 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docker/credhelper.h"
 #include "docker/credplan.h"
 #include "docker/dockerauthcfg.h"
 #include "docker/regname.h"
 #include "fix/masktext.h"
+#include "util/clock.h"
 #include "util/crypto.h"
 
 /* ================= unset_docker_auth_config ================= */
 
+/* What docker would send for registry without DOCKER_AUTH_CONFIG: 1 with
+ * *out filled and where[] saying from where, 0 nothing, -1 with e set. */
+static int hidden_credential(const struct fix_ctx *c, const char *registry,
+			     struct credential *out, char *where, size_t n, struct err *e)
+{
+	struct cred_plan plan = CRED_PLAN_INIT;
+	struct credhelper_result hr = CREDHELPER_RESULT_INIT;
+	const char *now = getenv("DOCKER_AUTH_CONFIG");
+	char *saved = now ? strdup(now) : NULL;
+	int rc = -1;
+
+	if (now && !saved)
+		return err_set(e, "out of memory");
+	unsetenv("DOCKER_AUTH_CONFIG");
+	if (credplan_resolve(&plan, c->s, registry, CONSUMER_DOCKER, e) < 0)
+		goto cleanup;
+	rc = 0;
+	snprintf(where, n, "%s%s%s", cred_source_name(plan.source),
+		 plan.helper[0] ? " docker-credential-" : "", plan.helper);
+	if (plan.source == SRC_AUTHS) {
+		rc = credplan_read_auths(out, &plan, e) < 0 ? 0 : 1;
+		err_clear(e);
+	} else if (plan.source != SRC_NONE && plan.helper[0]) {
+		if (credhelper_get(&hr, plan.helper, plan.key, clock_now_ms() + 5000.0, e) < 0)
+			rc = -1;
+		else if (hr.status == CREDHELPER_FOUND) {
+			memcpy(out->username, hr.cred.username, sizeof(out->username));
+			out->identity_token = hr.cred.identity_token;
+			rc = sensitive_copy(&out->secret, &hr.cred.secret) < 0 ? -1 : 1;
+		}
+	}
+cleanup:
+	if (saved) {
+		setenv("DOCKER_AUTH_CONFIG", saved, 1);
+		OPENSSL_cleanse(saved, strlen(saved));
+		free(saved);
+	}
+	credhelper_result_release(&hr);
+	cred_plan_release(&plan);
+	return rc;
+}
+
+/* Whether docker takes registry's credential from the variable. */
+static int from_variable(const struct fix_ctx *c, const char *registry)
+{
+	struct cred_plan plan = CRED_PLAN_INIT;
+	struct err e = ERR_INIT;
+	int yes = credplan_resolve(&plan, c->s, registry, CONSUMER_DOCKER, &e) == 0 &&
+		  plan.source == SRC_DOCKER_AUTH_CONFIG;
+
+	cred_plan_release(&plan);
+	return yes;
+}
+
+/* A failing credential from the variable: unsetting it helps only when
+ * what it hides (or anonymous access) gets a token. */
+static int unset_helps(const struct fix_ctx *c, struct fix_step *st, char *reason, size_t n)
+{
+	struct credential hidden = CREDENTIAL_INIT;
+	struct err e = ERR_INIT;
+	enum probe_status status = PROBE_ERROR;
+	char where[300], code[PROBE_CODE_MAX], detail[PROBE_DETAIL_MAX], fp[SENSITIVE_FP_MAX];
+	int have = hidden_credential(c, st->registry, &hidden, where, sizeof(where), &e), rc;
+
+	if (have < 0 || fixact_token_check(c->s, st->registry, st->image, have ? &hidden : NULL,
+					   &status, code, sizeof(code), detail, sizeof(detail), &e) < 0) {
+		snprintf(reason, n, "could not check what DOCKER_AUTH_CONFIG hides: %s", e.msg);
+		credential_release(&hidden);
+		return FIXACT_NO;
+	}
+	sensitive_fingerprint(&hidden.secret, fp);
+	if (status != PROBE_OK) {
+		if (have)
+			snprintf(reason, n, "the credential DOCKER_AUTH_CONFIG hides (%s's, from %s, %s) "
+				 "is refused too: %s", hidden.username, where, fp, detail);
+		else
+			snprintf(reason, n, "nothing is stored for %s under the variable, and anonymous "
+				 "access is refused: %s", st->registry, detail);
+		credential_release(&hidden);
+		return FIXACT_NO;
+	}
+	rc = have ? fixstep_set(&st->what, "unset DOCKER_AUTH_CONFIG where the build runs: the "
+				"credential it hides (%s's, from %s, %s) gets a token from %s (checked "
+				"just now)", hidden.username, where, fp, st->registry)
+		  : fixstep_set(&st->what, "unset DOCKER_AUTH_CONFIG where the build runs: %s then "
+				"pulls anonymously, which it allows (checked just now)", st->registry);
+	credential_release(&hidden);
+	st->kind = FIX_YOURS;
+	return rc < 0 ? FIXACT_NO : FIXACT_YES;
+}
+
 static int unset_choose(const struct fix_ctx *c, const json_t *f, struct fix_step *st,
 			char *reason, size_t n)
 {
-	(void)c;
-	(void)f;
+	const char *cause = fixact_str(f, "cause");
+
 	if (!getenv("DOCKER_AUTH_CONFIG")) {
 		snprintf(reason, n, "DOCKER_AUTH_CONFIG is not set here");
 		return FIXACT_NO;
 	}
 	st->kind = FIX_YOURS;
-	return fixstep_set(&st->what, "unset DOCKER_AUTH_CONFIG where the build runs: docker "
-			   "reads it before config.json%s%s", st->registry[0] ? " for " : "",
-			   st->registry) < 0 ? FIXACT_NO : FIXACT_YES;
+	if (strcmp(cause, "shadowed_credentials") == 0 ||
+	    strcmp(cause, "docker_auth_config_malformed") == 0)
+		return fixstep_set(&st->what, "unset DOCKER_AUTH_CONFIG where the build runs: docker "
+				   "reads it before config.json") < 0 ? FIXACT_NO : FIXACT_YES;
+	if (!st->registry[0] || !from_variable(c, st->registry)) {
+		snprintf(reason, n, "docker does not take %s's credential from DOCKER_AUTH_CONFIG",
+			 st->registry[0] ? st->registry : "this registry");
+		return FIXACT_NO;
+	}
+	return unset_helps(c, st, reason, n);
 }
 
 static int unset_realise(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *st,
@@ -48,7 +148,9 @@ static int unset_realise(struct fix_plan *p, const struct fix_ctx *c, struct fix
 		return FIXACT_NOTHING;
 	st->kind = FIX_YOURS;
 	st->env_unset = 1;
-	if (fixstep_line(st, "unset DOCKER_AUTH_CONFIG") < 0 ||
+	/* what the variable hid shows again, plain-text warnings included */
+	if (fixstep_expects(st, "*", "plaintext_credentials") < 0 ||
+	    fixstep_line(st, "unset DOCKER_AUTH_CONFIG") < 0 ||
 	    fixstep_note(st, "fixkb cannot change the environment of the shell or CI job that "
 			 "runs the build: run the line above there, or remove the variable from "
 			 "the CI settings") < 0)

@@ -8,10 +8,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checks/token_endpoint.h"
 #include "docker/credhelper.h"
+#include "docker/daemoncfg.h"
+#include "docker/imageref.h"
 #include "docker/dockercfg.h"
 #include "docker/regname.h"
 #include "fix/jsonedit.h"
+#include "net/http.h"
+#include "net/tokenflow.h"
+#include "net/trust.h"
+#include "util/clock.h"
 #include "util/crypto.h"
 #include "util/paths.h"
 
@@ -53,6 +60,80 @@ const char *fixact_code(const struct fix_ctx *c, const char *probe, const char *
 	const struct probe_record *r = fixact_record(c, probe, registry);
 
 	return r ? r->res.code : "";
+}
+
+/* ---- the token endpoint, as the build client asks ---- */
+
+static enum tokenclient client_of(const struct settings *s)
+{
+	enum tokenclient cl = TOKENCLIENT_BUILDKIT;
+
+	if (s->client)
+		(void)tokenclient_from_name(s->client, &cl);
+	return cl;
+}
+
+/* The flow's configuration for registry (and image): the build client's
+ * flow for a pull of image, or docker login's without one. */
+static int flow_config(struct tf_config *cfg, const struct settings *s, const char *registry,
+		       const char *image, struct err *e)
+{
+	struct image_ref ref;
+	char file[512];
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->client = client_of(s);
+	snprintf(cfg->registry, sizeof(cfg->registry), "%s", registry);
+	if (image && *image) {
+		if (image_ref_parse(&ref, image, e) < 0)
+			return -1;
+		snprintf(cfg->repo, sizeof(cfg->repo), "%s", ref.path);
+		snprintf(cfg->ref, sizeof(cfg->ref), "%s", ref.digest[0] ? ref.digest : ref.tag);
+	} else {
+		cfg->client = TOKENCLIENT_DOCKER_LOGIN;
+	}
+	cfg->insecure_declared = daemoncfg_declares_insecure(registry, file, sizeof(file));
+	for (i = 0; !cfg->insecure_declared && i < s->insecure_registries.n; i++)
+		cfg->insecure_declared = daemoncfg_insecure_entry_matches(
+			s->insecure_registries.items[i], registry);
+	return 0;
+}
+
+int fixact_token_check(const struct settings *s, const char *registry, const char *image,
+		    const struct credential *cred, enum probe_status *st, char *code, size_t cn,
+		    char *detail, size_t dn, struct err *e)
+{
+	struct token_endpoint_check k;
+	struct tf_transport tr;
+	struct http_client hc;
+	struct trust trust = TRUST_INIT;
+	struct tf_config cfg;
+	json_t *ev = json_object();
+	int rc = -1;
+
+	if (!ev || flow_config(&cfg, s, registry, image, e) < 0)
+		goto cleanup_ev;
+	if (trust_load(&trust, s, registry, e) < 0 || http_client_init(&hc, s, e) < 0)
+		goto cleanup_trust;
+	tf_transport_http(&tr, &hc);
+	cfg.cred = cred;
+	cfg.trust = &trust;
+	cfg.deadline_ms = clock_now_ms() + s->timeout_s * 1000.0;
+	if (token_endpoint_check_start(&k, &tr, &cfg) < 0) {
+		err_set(e, "out of memory");
+	} else {
+		http_client_run(&hc, cfg.deadline_ms);
+		token_endpoint_verdict(&k, st, code, cn, detail, dn, ev);
+		rc = 0;
+	}
+	token_endpoint_check_release(&k);
+	http_client_release(&hc);
+cleanup_trust:
+	trust_release(&trust);
+cleanup_ev:
+	json_decref(ev);
+	return rc;
 }
 
 /* ---- where docker would store a credential ---- */

@@ -56,6 +56,15 @@ int fixact_dest(struct fix_plan *p, const struct fix_ctx *c, const char *registr
 int fixact_store(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *st,
 		 const struct fix_dest *d, const struct credential *cred, struct err *e);
 
+/* The build client's token flow (--client; docker login's without an
+ * image) for registry and image with cred (NULL: anonymous), under
+ * settings s (its --cacert among the trust anchors), as the
+ * token_endpoint probe runs it: fills its status, cause code and
+ * detail. -1 with e set (out of memory, a bad image reference). */
+int fixact_token_check(const struct settings *s, const char *registry, const char *image,
+		       const struct credential *cred, enum probe_status *st, char *code,
+		       size_t cn, char *detail, size_t dn, struct err *e);
+
 /* `prefix."key"` as a jsonedit path (" and \ escaped); -1 when too long. */
 int fixact_path(char *out, size_t n, const char *prefix, const char *key);
 

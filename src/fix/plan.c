@@ -103,17 +103,32 @@ static int step_start(struct fix_step *st, const struct fix_ctx *c, const json_t
 	return 0;
 }
 
-/* No action fits: the best applicable workaround, for the user. */
-static int manual_step(struct fix_plan *p, const struct fix_ctx *c, const json_t *f)
+static int in_list(const json_t *a, const char *id)
 {
-	const json_t *was = json_object_get(f, "workarounds"), *w = NULL;
+	size_t i;
+
+	for (i = 0; i < json_array_size(a); i++)
+		if (strcmp(json_string_value(json_array_get(a, i)), id) == 0)
+			return 1;
+	return 0;
+}
+
+/* No action fits: the best applicable workaround, for the user (not one
+ * whose action said it cannot act here). */
+static int manual_step(struct fix_plan *p, const struct fix_ctx *c, const json_t *f,
+		       const json_t *refused)
+{
+	const json_t *was = json_object_get(f, "workarounds"), *w = NULL, *x;
 	struct fix_step st;
 	char why[512];
 	size_t i;
 
-	for (i = 0; i < json_array_size(was) && !w; i++)
-		if (json_is_true(json_object_get(json_array_get(was, i), "applicable")))
-			w = json_array_get(was, i);
+	for (i = 0; i < json_array_size(was) && !w; i++) {
+		x = json_array_get(was, i);
+		if (json_is_true(json_object_get(x, "applicable")) &&
+		    !in_list(refused, fixact_str(x, "id")))
+			w = x;
+	}
 	if (!w)
 		return 0;   /* nothing the KB says works here: the finding stands alone */
 	if (step_start(&st, c, f, w) < 0)
@@ -126,19 +141,48 @@ static int manual_step(struct fix_plan *p, const struct fix_ctx *c, const json_t
 		fixplan_step_release(&st);
 		return -1;
 	}
-	/* keep the workaround's own command across a restart */
 	return push_step(p, &st);
 }
 
+/* Tries workaround w's action on f: FIXACT_* with st filled, or -1. */
+static int try_action(struct fix_plan *p, const struct fix_ctx *c, const json_t *f,
+		      const json_t *w, const struct fix_action *a, struct fix_step *st)
+{
+	char reason[512] = "", why[512];
+	int rc;
+
+	if (step_start(st, c, f, w) < 0)
+		return -1;
+	st->act = a;
+	st->phase = a->phase;
+	st->kind = FIX_WRITE;
+	fixact_evidence(f, why, sizeof(why));
+	if (fixstep_set(&st->why, "%s", why) < 0)
+		return -1;
+	rc = a->choose(c, f, st, reason, sizeof(reason));
+	if (rc == FIXACT_NO) {
+		fixplan_step_release(st);
+		/* no reason: the action is not about this kind of finding at all */
+		return reason[0] && dropped(p, f, fixact_str(w, "id"), reason) < 0 ? -1 : FIXACT_NO;
+	}
+	if (rc == FIXACT_BLOCKED)
+		st->kind = FIX_BLOCKED;
+	return rc;
+}
+
+/* The finding's step: the first workaround (in rank order) whose action
+ * acts here; failing that the first whose action needs input; failing
+ * that the best one left, by hand. */
 static int choose_for(struct fix_plan *p, const struct fix_ctx *c, const json_t *f)
 {
 	const json_t *was = json_object_get(f, "workarounds");
-	char reason[512], why[512];
-	struct fix_step st;
+	json_t *refused = json_array();
+	struct fix_step st, blocked;
+	char note[700];
 	size_t i;
-	int rc;
+	int rc = -1, have_blocked = 0;
 
-	for (i = 0; i < json_array_size(was); i++) {
+	for (i = 0; refused && i < json_array_size(was); i++) {
 		const json_t *w = json_array_get(was, i);
 		const char *name = fixact_str(w, "action");
 		const struct fix_action *a = fixaction_find(name);
@@ -146,32 +190,44 @@ static int choose_for(struct fix_plan *p, const struct fix_ctx *c, const json_t 
 		if (!json_is_true(json_object_get(w, "applicable")) || !*name)
 			continue;
 		if (!a) {
-			snprintf(reason, sizeof(reason), "fixkb has no action '%s'", name);
-			if (dropped(p, f, fixact_str(w, "id"), reason) < 0)
-				return -1;
+			snprintf(note, sizeof(note), "fixkb has no action '%s'", name);
+			if (dropped(p, f, fixact_str(w, "id"), note) < 0)
+				goto cleanup;
 			continue;
 		}
-		if (step_start(&st, c, f, w) < 0)
-			return -1;
-		st.act = a;
-		st.phase = a->phase;
-		st.kind = FIX_WRITE;
-		reason[0] = '\0';
-		fixact_evidence(f, why, sizeof(why));
-		if (fixstep_set(&st.why, "%s", why) < 0)
-			return -1;
-		rc = a->choose(c, f, &st, reason, sizeof(reason));
+		rc = try_action(p, c, f, w, a, &st);
+		if (rc < 0)
+			goto cleanup;
 		if (rc == FIXACT_NO) {
-			fixplan_step_release(&st);
-			if (dropped(p, f, fixact_str(w, "id"), reason) < 0)
-				return -1;
+			json_array_append_new(refused, json_string(fixact_str(w, "id")));
 			continue;
 		}
-		if (rc == FIXACT_BLOCKED)
-			st.kind = FIX_BLOCKED;
-		return push_step(p, &st);
+		if (rc == FIXACT_BLOCKED) {
+			if (have_blocked)
+				fixplan_step_release(&st);
+			else
+				blocked = st;
+			have_blocked = 1;
+			continue;
+		}
+		if (have_blocked) {
+			snprintf(note, sizeof(note), "it needs %s; '%s' needs nothing", blocked.needs,
+				 st.title ? st.title : a->name);
+			if (dropped(p, f, blocked.w ? blocked.w->id : "", note) < 0)
+				goto cleanup;
+			fixplan_step_release(&blocked);
+			have_blocked = 0;
+		}
+		rc = push_step(p, &st);
+		goto cleanup;
 	}
-	return manual_step(p, c, f);
+	rc = have_blocked ? push_step(p, &blocked) : manual_step(p, c, f, refused);
+	have_blocked = 0;
+cleanup:
+	if (have_blocked)
+		fixplan_step_release(&blocked);
+	json_decref(refused);
+	return refused ? rc : -1;
 }
 
 /* ---- conflicts ---- */
@@ -298,6 +354,32 @@ static int read_files(struct fix_plan *p, double lock_timeout_ms, struct err *e)
 	return 0;
 }
 
+/* Whether the edits left config.json as it was read (member order too):
+ * then it is not rewritten, not even into docker's layout. */
+static int same_as_read(const struct fix_plan *p)
+{
+	const struct writeset_file *f = &p->ws.files[p->cfg_index];
+	struct err e = ERR_INIT;
+	json_t *old = NULL;
+	const char *k1, *k2;
+	void *i1, *i2;
+	int same;
+
+	if (jsonedit_parse(&old, p->cfg_path, f->old.data ? f->old.data : "", f->old.len, &e) < 0)
+		return 0;
+	same = json_equal(old, p->cfg);
+	/* json_equal ignores member order; docker's readers do not care, but a
+	 * reordered file is a change worth showing */
+	for (i1 = json_object_iter(old), i2 = json_object_iter(p->cfg); same && i1 && i2;
+	     i1 = json_object_iter_next(old, i1), i2 = json_object_iter_next(p->cfg, i2)) {
+		k1 = json_object_iter_key(i1);
+		k2 = json_object_iter_key(i2);
+		same = strcmp(k1, k2) == 0;
+	}
+	json_decref(old);
+	return same;
+}
+
 /* One pass over the steps; 1 when the builder must start again. */
 static int realise_all(struct fix_plan *p, const struct fix_ctx *c, struct err *e)
 {
@@ -319,11 +401,10 @@ static int realise_all(struct fix_plan *p, const struct fix_ctx *c, struct err *
 		if (rc == FIXACT_NOTHING)
 			st->gone = 1;
 	}
-	if (p->cfg_dirty) {
+	if (p->cfg_dirty && !same_as_read(p))
 		rc = jsonedit_dump(&text, p->cfg, e) < 0 ||
 		     writeset_replace(&p->ws, p->cfg_index, text.data, text.len, e) < 0 ? -1 : 0;
-		buf_release(&text);
-	}
+	buf_release(&text);
 	return rc;
 }
 

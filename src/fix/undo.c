@@ -137,13 +137,15 @@ int undo_last(struct undo_report *r, const char *statedir, int force, double loc
 				 (bs.files[i].json ? WRITESET_JSON : 0) | (bs.files[i].secret ? WRITESET_SECRET : 0),
 				 &idx, e) < 0 || idx != i)
 			goto cleanup;
-	if (writeset_read(&ws, lock_timeout_ms, e) < 0 || plan_all(r, &ws, &bs, force, e) < 0 ||
-	    writeset_apply(&ws, dir, "undo", e) < 0)
+	if (writeset_read(&ws, lock_timeout_ms, e) < 0 || plan_all(r, &ws, &bs, force, e) < 0)
+		goto cleanup;
+	/* the reverse of the apply, which wrote the files first */
+	if (bs.nextras && hooks->restore(hooks->arg, &bs, force, e) < 0)
+		goto cleanup;
+	if (writeset_apply(&ws, dir, "undo", e) < 0)
 		goto cleanup;
 	if (ws.has_applied)
 		snprintf(r->saved, sizeof(r->saved), "%s", ws.applied.dir);
-	if (bs.nextras && hooks->restore(hooks->arg, &bs, force, e) < 0)
-		goto cleanup;
 	rc = backupset_set_state(&bs, "undone", e);
 cleanup:
 	writeset_release(&ws);

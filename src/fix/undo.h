@@ -18,7 +18,8 @@
  *
  * A set's extras (changes that are not files, backupset.h) are put back
  * by their maker through hooks: check() runs before anything is restored
- * and may refuse (a conflict, as for a file), restore() after the files. */
+ * and may refuse (a conflict, as for a file), restore() before the files
+ * are written (the reverse of an apply, which writes the files first). */
 #ifndef FIXKB_FIX_UNDO_H
 #define FIXKB_FIX_UNDO_H
 

@@ -321,7 +321,7 @@ static void test_extras(void)
 	undo_report_release(&r);
 	h.refuse = 0;
 	is_int(undo_last(&r, NULL, 0, 5000, &hooks, &e), 0, "undo with hooks (%s)", e.msg);
-	ok(h.checked == 2 && h.restored == 1, "check ran before, restore after");
+	ok(h.checked == 2 && h.restored == 1, "check and restore ran");
 	is_str(h.data, "{\"old\":1}", "restore read the extra");
 	undo_report_release(&r);
 }
