@@ -238,8 +238,11 @@ static int plan_run(struct fix_run *r)
 	    findings_build(&r->f, r->kb, &r->en, &r->t, &r->probe) < 0)
 		return msg_error("%s", e.msg[0] ? e.msg : "out of memory");
 	r->c = (struct fix_ctx){ &r->probe, r->kb, &r->en, &r->t, r->f.json, &r->in };
-	if (fixplan_build(&r->plan, &r->c, r->o.apply ? LOCK_WAIT_MS : -1, &e) < 0)
-		return msg_error("fix: %s", e.msg);
+	if (fixplan_build(&r->plan, &r->c, r->o.apply ? LOCK_WAIT_MS : -1, &e) < 0) {
+		/* with --apply: a file that cannot be locked or written (nothing was) */
+		msg_error("fix: %s", e.msg);
+		return r->o.apply ? EXIT_PROBLEMS : EXIT_USAGE;
+	}
 	fixplan_annotate(&r->plan, r->f.json);
 	plan = fixplan_json(&r->plan, &e);
 	if (!plan)

@@ -127,11 +127,11 @@ static int unset_choose(const struct fix_ctx *c, const json_t *f, struct fix_ste
 		return FIXACT_NO;
 	}
 	st->kind = FIX_YOURS;
-	if (strcmp(cause, "shadowed_credentials") == 0 ||
-	    strcmp(cause, "docker_auth_config_malformed") == 0)
+	if (strcmp(cause, "docker_auth_config_malformed") == 0 || !st->registry[0])
 		return fixstep_set(&st->what, "unset DOCKER_AUTH_CONFIG where the build runs: docker "
 				   "reads it before config.json") < 0 ? FIXACT_NO : FIXACT_YES;
-	if (!st->registry[0] || !from_variable(c, st->registry)) {
+	/* a variable that hides config.json helps only if what it hides works */
+	if (!from_variable(c, st->registry)) {
 		snprintf(reason, n, "docker does not take %s's credential from DOCKER_AUTH_CONFIG",
 			 st->registry[0] ? st->registry : "this registry");
 		return FIXACT_NO;

@@ -222,11 +222,15 @@ static int migrate_choose(const struct fix_ctx *c, const json_t *f, struct fix_s
 {
 	const char *helper = dockercfg_auto_store(NULL);
 
-	(void)c;
 	(void)f;
 	if (!helper || !*helper) {
 		snprintf(reason, n, "no credential helper docker would use is installed "
 			 "(docker-credential-pass with pass, or docker-credential-secretservice)");
+		return FIXACT_NO;
+	}
+	if (strcmp(helper, "pass") == 0 && !fixact_pass_initialised() && !c->in->gpg_key) {
+		snprintf(reason, n, "the pass store is not initialised: with --gpg-key ID fixkb "
+			 "initialises it and moves the credentials there");
 		return FIXACT_NO;
 	}
 	if (strcmp(helper, "secretservice") == 0 && !getenv("DBUS_SESSION_BUS_ADDRESS")) {
@@ -273,7 +277,7 @@ cleanup:
 static int migrate_realise(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *st,
 			   struct err *e)
 {
-	const struct writeset_file *f;
+	struct buf now = BUF_INIT(WRITESET_FILE_MAX);
 	struct dockercfg cfg = DOCKERCFG_INIT;
 	const char *helper = dockercfg_auto_store(NULL);
 	json_t *root;
@@ -285,8 +289,11 @@ static int migrate_realise(struct fix_plan *p, const struct fix_ctx *c, struct f
 	rc = fixact_helper_ready(p, st, helper, e);
 	if (rc != 0)
 		return rc < 0 || rc == FIXACT_RESTART ? rc : 0;
-	f = &p->ws.files[p->cfg_index];
-	if (dockercfg_load_text(&cfg, p->cfg_path, f->old.data, f->old.len, e) < 0)
+	/* the entries as the steps before leave them (a credential just stored) */
+	rc = jsonedit_dump(&now, root, e) < 0 ? -1 :
+	     dockercfg_load_text(&cfg, p->cfg_path, now.data, now.len, e);
+	buf_release(&now);
+	if (rc < 0)
 		return -1;
 	for (i = 0; i < cfg.nauths && rc >= 0; i++) {
 		rc = migrate_entry(p, st, root, &cfg.auths[i], helper, e);
