@@ -212,8 +212,9 @@ static void add_observed(json_t *plan)
 	if (outcomes_read(&oc, NULL, &e) < 0)
 		return;
 	json_array_foreach(json_object_get(plan, "steps"), i, st) {
-		const struct outcomes_stat *os = outcomes_find(&oc, json_string_value(
-			json_object_get(st, "entry")), json_string_value(json_object_get(st, "workaround")));
+		const char *entry = json_string_value(json_object_get(st, "entry"));
+		const char *w = json_string_value(json_object_get(st, "workaround"));
+		const struct outcomes_stat *os = entry && w ? outcomes_find(&oc, entry, w) : NULL;
 
 		json_object_set_new(st, "observed", os ? json_pack("{s:I, s:I}", "runs",
 					(json_int_t)os->runs, "ok", (json_int_t)os->ok) : json_null());
