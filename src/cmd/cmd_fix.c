@@ -311,8 +311,8 @@ static int apply_run(struct fix_run *r)
 
 	if (fixplan_count(&r->plan, FIX_WRITE) + fixplan_count(&r->plan, FIX_YOURS) == 0)
 		return summary(r, failing(r->f.json) ? EXIT_PROBLEMS : EXIT_OK, "%s",
-			       json_array_size(r->f.json) ? "nothing fixkb can apply: the steps above "
-			       "need you" : "nothing to do");
+			       failing(r->f.json) ? "nothing fixkb can apply: what is left needs you"
+			       : "nothing to do");
 	if (!confirm(r)) {
 		json_object_set_new(r->result, "confirmed", json_false());
 		return summary(r, EXIT_PROBLEMS, "%s", "not applied: not confirmed");

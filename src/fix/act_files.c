@@ -133,8 +133,8 @@ static int toml_with_ca(struct buf *out, const char *old, size_t len, const char
 	return rc;
 }
 
-/* Blocked (1) when one of the paths cannot be written: nothing of the
- * step is then edited. */
+/* FIXACT_MARKED_BLOCKED when one of the paths cannot be written: nothing
+ * of the step is then edited. */
 static int ca_writable(struct fix_step *st, const char *const *paths, struct err *e)
 {
 	char target[PATH_MAX];
@@ -148,7 +148,7 @@ static int ca_writable(struct fix_step *st, const char *const *paths, struct err
 			continue;
 		st->kind = FIX_BLOCKED;
 		return fixstep_set(&st->needs, "to be run as root (sudo fixkb fix --cacert ...): %s",
-				   w.msg) < 0 ? err_set(e, "out of memory") : 1;
+				   w.msg) < 0 ? err_set(e, "out of memory") : FIXACT_MARKED_BLOCKED;
 	}
 	return 0;
 }
@@ -213,7 +213,7 @@ static int ca_realise(struct fix_plan *p, const struct fix_ctx *c, struct fix_st
 cleanup:
 	buf_release(&ca);
 	buf_release(&toml);
-	return rc == 1 ? 0 : rc;
+	return rc == FIXACT_MARKED_BLOCKED ? 0 : rc;
 }
 
 const struct fix_action fixact_install_registry_ca = {

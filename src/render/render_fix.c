@@ -81,6 +81,16 @@ static void print_step(FILE *out, const struct settings *s, const json_t *st)
 	print_list(out, zh ? "备注:" : "note:", json_object_get(st, "notes"), "");
 }
 
+static size_t warnings(const json_t *doc)
+{
+	const json_t *f;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(doc, "findings"), i, f)
+		n += strcmp(js(f, "severity"), "warn") == 0;
+	return n;
+}
+
 void render_fix_plan(FILE *out, const struct settings *s, const json_t *doc)
 {
 	const json_t *plan = json_object_get(doc, "plan"), *steps = json_object_get(plan, "steps");
@@ -89,9 +99,16 @@ void render_fix_plan(FILE *out, const struct settings *s, const json_t *doc)
 	int dry = strcmp(js(doc, "mode"), "dry-run") == 0;
 
 	if (n == 0) {
-		fprintf(out, "%s %s\n", msg_mark(s, MARK_OK),
-			json_array_size(json_object_get(doc, "findings")) ? "no step fixkb can plan for "
-			"the problems found (see fixkb doctor)" : "nothing to fix: no problem found");
+		size_t nf = json_array_size(json_object_get(doc, "findings")), nw = warnings(doc);
+
+		if (!nf)
+			fprintf(out, "%s nothing to fix: no problem found\n", msg_mark(s, MARK_OK));
+		else if (nw == nf)
+			fprintf(out, "%s nothing to fix; %zu warning%s fixkb has no step for (see fixkb "
+				"doctor)\n", msg_mark(s, MARK_OK), nw, nw == 1 ? "" : "s");
+		else
+			fprintf(out, "%s no step fixkb can plan for the problems found (see fixkb "
+				"doctor)\n", msg_mark(s, MARK_FAIL));
 		print_list(out, "note:", notes, "");
 		return;
 	}
