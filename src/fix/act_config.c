@@ -119,11 +119,15 @@ static int logout_choose(const struct fix_ctx *c, const json_t *f, struct fix_st
 		snprintf(reason, n, "docker has no credential for %s to log out", st->registry);
 		goto cleanup;
 	}
-	if (strcmp(te, "shadowed_credentials") != 0 && strcmp(cause, "shadowed_credentials") != 0 &&
-	    strcmp(cause, "expired_token") != 0) {
-		snprintf(reason, n, "the stored credential is what the build needs%s: store a working "
-			 "one instead, or log out after the job", strcmp(cause, "plaintext_credentials") == 0
-			 ? "" : " (anonymous access does not work)");
+	/* only when the registry was seen to let the build in without it */
+	if (strcmp(te, "shadowed_credentials") != 0) {
+		if (strcmp(cause, "plaintext_credentials") == 0)
+			snprintf(reason, n, "the stored credential is what the build needs: log out "
+				 "after the job instead");
+		else
+			snprintf(reason, n, "without the credential the build would pull anonymously, "
+				 "and %s was not seen to allow that%s: store a working one instead",
+				 st->registry, c->s->offline ? " (--offline)" : "");
 		goto cleanup;
 	}
 	snprintf(st->target, sizeof(st->target), "%s", plan.key);

@@ -88,7 +88,15 @@ static int unset_helps(const struct fix_ctx *c, struct fix_step *st, char *reaso
 	struct err e = ERR_INIT;
 	enum probe_status status = PROBE_ERROR;
 	char where[300], code[PROBE_CODE_MAX], detail[PROBE_DETAIL_MAX], fp[SENSITIVE_FP_MAX];
-	int have = hidden_credential(c, st->registry, &hidden, where, sizeof(where), &e), rc;
+	int have, rc;
+
+	if (c->s->offline) {
+		st->kind = FIX_YOURS;
+		return fixstep_set(&st->what, "unset DOCKER_AUTH_CONFIG where the build runs (--offline: "
+				   "whether what it hides gets a token was not checked)") < 0
+		       ? FIXACT_NO : FIXACT_YES;
+	}
+	have = hidden_credential(c, st->registry, &hidden, where, sizeof(where), &e);
 
 	if (have < 0 || fixact_token_check(c->s, st->registry, st->image, have ? &hidden : NULL,
 					   &status, code, sizeof(code), detail, sizeof(detail), &e) < 0) {

@@ -215,6 +215,9 @@ static int choose_for(struct fix_plan *p, const struct fix_ctx *c, const json_t 
 				 st.title ? st.title : a->name);
 			if (dropped(p, f, blocked.w ? blocked.w->id : "", note) < 0)
 				goto cleanup;
+			/* possible with input: not "not here" */
+			json_object_set_new(json_array_get(p->dropped, json_array_size(p->dropped) - 1),
+					    "needs_input", json_true());
 			fixplan_step_release(&blocked);
 			have_blocked = 0;
 		}
@@ -238,7 +241,7 @@ static struct fix_step *find_step(struct fix_plan *p, const struct fix_action *a
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		if (&p->steps[i] != not && p->steps[i].act == a && !p->steps[i].gone &&
+		if (&p->steps[i] != not && p->steps[i].act == a && !p->steps[i].folded &&
 		    strcmp(p->steps[i].registry, registry) == 0)
 			return &p->steps[i];
 	return NULL;
@@ -261,7 +264,7 @@ static int fold(struct fix_plan *p, struct fix_step *drop, struct fix_step *into
 		      drop->registry, "why", why);
 	if (json_array_append_new(p->dropped, d) < 0 || fixstep_note(into, "%s", why) < 0)
 		return -1;
-	drop->gone = 1;
+	drop->folded = 1;
 	return 0;
 }
 
@@ -273,13 +276,15 @@ static int resolve_conflicts(struct fix_plan *p)
 
 	for (i = 0; i < p->n; i++) {
 		st = &p->steps[i];
-		if (st->gone)
+		if (st->folded)
 			continue;
 		if (st->act == &fixact_logout_registry) {
 			o = find_step(p, &fixact_store_credentials_from_env, st->registry, st);
 			o = o ? o : find_step(p, &fixact_import_docker_auth_config, st->registry, st);
-			if (o && fold(p, st, o, "no logout: it would erase the credential this step "
-				      "stores, which replaces the stale one") < 0)
+			/* a store waiting for input stores nothing: the logout stays */
+			if (o && o->kind != FIX_BLOCKED &&
+			    fold(p, st, o, "no logout: it would erase the credential this step "
+				 "stores, which replaces the stale one") < 0)
 				return -1;
 		} else if (st->act == &fixact_unset_docker_auth_config) {
 			o = find_step(p, &fixact_import_docker_auth_config, st->registry, st);
@@ -300,7 +305,7 @@ static int resolve_conflicts(struct fix_plan *p)
 	}
 	for (i = 0; i < p->n; i++) {
 		st = &p->steps[i];
-		if (st->gone || st->act != &fixact_unset_docker_auth_config)
+		if (st->folded || st->act != &fixact_unset_docker_auth_config)
 			continue;
 		o = find_step(p, &fixact_rewrite_docker_auth_config, st->registry, st);
 		if (o && fold(p, o, st, "not rewritten: the variable is unset instead") < 0)
@@ -326,7 +331,7 @@ static void compact(struct fix_plan *p)
 	size_t i, k = 0;
 
 	for (i = 0; i < p->n; i++) {
-		if (p->steps[i].gone) {
+		if (p->steps[i].gone || p->steps[i].folded) {
 			fixplan_step_release(&p->steps[i]);
 			continue;
 		}
@@ -390,7 +395,7 @@ static int realise_all(struct fix_plan *p, const struct fix_ctx *c, struct err *
 	for (i = 0; i < p->n; i++) {
 		struct fix_step *st = &p->steps[i];
 
-		if (st->gone && !st->act)
+		if (st->folded)
 			continue;
 		fixstep_unrealise(st);
 		if (!st->act || st->kind == FIX_BLOCKED || st->kind == FIX_MANUAL)
@@ -416,7 +421,7 @@ static int note_gone(struct fix_plan *p)
 	for (i = 0; i < p->n; i++) {
 		const struct fix_step *st = &p->steps[i];
 
-		if (!st->gone || !st->act)
+		if (!st->gone || !st->act || st->folded)
 			continue;
 		if (!p->notes && !(p->notes = json_array()))
 			return -1;

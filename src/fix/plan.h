@@ -157,6 +157,7 @@ struct fix_step {
 	char *chosen_what, *chosen_needs; /* owned */
 	size_t order;                     /* the finding's position: ties in a phase */
 	int gone;                         /* realise found nothing left to do */
+	int folded;                       /* a conflict merged it into another step */
 };
 
 struct fix_plan {
@@ -211,9 +212,10 @@ size_t fixplan_count(const struct fix_plan *p, enum fix_kind k);
 json_t *fixplan_json(const struct fix_plan *p, struct err *e);
 
 /* Adds to each finding of findings (the array the plan was built from)
- * "plan": {"step": n, "kind": ..., "action": ..., "what": ..., "lines":
- * [...], "needs": ...} naming the step that resolves it, or null when no
- * step does: what doctor and explain print as the fix. */
+ * "plan": {"step": n, "of": N, and the step's JSON} naming the step that
+ * resolves it, or null when no step does: what doctor and explain print
+ * as the fix; and to each of its workarounds the plan did not take
+ * because its action cannot act here, "not_here": why. */
 void fixplan_annotate(const struct fix_plan *p, json_t *findings);
 
 void fixplan_release(struct fix_plan *p);

@@ -279,6 +279,46 @@ static const struct fix_step *step_for(const struct fix_plan *p, const char *reg
 	return NULL;
 }
 
+/* The workarounds of finding f the plan did not take, and why: their
+ * "not_here" member. */
+static void mark_refused(const struct fix_plan *p, json_t *f)
+{
+	json_t *w, *d;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(f, "workarounds"), i, w) {
+		json_array_foreach(p->dropped, j, d) {
+			if (!json_is_true(json_object_get(d, "needs_input")) &&
+			    strcmp(fixact_str(d, "entry"), fixact_str(f, "entry")) == 0 &&
+			    strcmp(fixact_str(d, "registry"), fixact_str(f, "registry")) == 0 &&
+			    strcmp(fixact_str(d, "workaround"), fixact_str(w, "id")) == 0) {
+				json_object_set_new(w, "not_here", json_string(fixact_str(d, "why")));
+				break;
+			}
+		}
+	}
+}
+
+/* A step merged from several findings shows, for each, that finding's
+ * own workaround for the same action (its title, rate and id). */
+static void own_workaround(json_t *o, const json_t *f, const struct fix_step *st)
+{
+	const json_t *w;
+	size_t i;
+
+	if (!st->act)
+		return;
+	json_array_foreach(json_object_get(f, "workarounds"), i, w) {
+		if (strcmp(fixact_str(w, "action"), st->act->name) != 0)
+			continue;
+		json_object_set_new(o, "title", json_string(fixact_str(w, "title")));
+		json_object_set_new(o, "workaround", json_string(fixact_str(w, "id")));
+		json_object_set_new(o, "entry", json_string(fixact_str(f, "entry")));
+		json_object_set(o, "success", json_object_get(w, "success"));
+		return;
+	}
+}
+
 void fixplan_annotate(const struct fix_plan *p, json_t *findings)
 {
 	size_t i;
@@ -289,11 +329,13 @@ void fixplan_annotate(const struct fix_plan *p, json_t *findings)
 						     fixact_str(f, "cause"));
 		json_t *o;
 
+		mark_refused(p, f);
 		if (!st) {
 			json_object_set_new(f, "plan", json_null());
 			continue;
 		}
 		o = step_json(st);
+		own_workaround(o, f, st);
 		json_object_del(o, "resolves");
 		json_object_del(o, "expects");
 		json_object_set_new(o, "step", json_integer(st->number));

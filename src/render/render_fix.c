@@ -205,42 +205,17 @@ void render_fix_undo(FILE *out, const struct settings *s, const json_t *u)
 		fprintf(out, "  the texts it replaced are kept in %s\n", js(u, "saved"));
 }
 
-int render_fix_advice(FILE *out, const struct settings *s, const json_t *f)
-{
-	const json_t *p = json_object_get(f, "plan");
-	const char *kind = js(p, "kind");
-	int zh = s->lang == LANG_ZH;
-	size_t i;
-
-	if (!json_is_object(p))
-		return 0;
-	fprintf(out, "    %s step %lld of %lld [%s] %s", zh ? "修复:" : "fix:  ",
-		(long long)json_integer_value(json_object_get(p, "step")),
-		(long long)json_integer_value(json_object_get(p, "of")), kind_label(kind, zh),
-		*js(p, "title") ? js(p, "title") : js(p, "action"));
-	if (json_is_number(json_object_get(p, "success")))
-		fprintf(out, " (%.0f%%)", json_number_value(json_object_get(p, "success")) * 100);
-	fputc('\n', out);
-	if (*js(p, "what") && strcmp(kind, "manual") != 0)
-		fprintf(out, "           %s\n", js(p, "what"));
-	if (*js(p, "needs"))
-		fprintf(out, "           %s %s\n", zh ? "需要:" : "needs:", js(p, "needs"));
-	for (i = 0; i < json_array_size(json_object_get(p, "lines")); i++)
-		fprintf(out, "           $ %s\n",
-			json_string_value(json_array_get(json_object_get(p, "lines"), i)));
-	return 1;
-}
-
 void render_fix_hint(FILE *out, const struct settings *s, const json_t *plan,
 		     const char *command)
 {
 	long long writes = json_integer_value(json_object_get(plan, "writes"));
 	long long blocked = json_integer_value(json_object_get(plan, "blocked"));
+	long long yours = json_integer_value(json_object_get(plan, "yours"));
 
 	(void)s;
-	if (!writes && !blocked)
+	if (!writes && !blocked && !yours)
 		return;
-	fprintf(out, "\nfixkb fix %s shows the whole plan (%lld step%s fixkb can carry out%s); "
-		"--apply carries it out\n", command, writes + blocked, writes + blocked == 1 ? "" : "s",
-		blocked ? ", some needing input named above" : "");
+	fprintf(out, "\nthe plan: 'fixkb fix%s%s' shows it whole (diffs included)%s\n",
+		*command ? " " : "", command, writes || blocked ? "; with --apply it carries it out, "
+		"verified before and after" : "");
 }

@@ -40,11 +40,6 @@ void render_fix_result(FILE *out, const struct settings *s, const json_t *result
  * saved}) as text. */
 void render_fix_undo(FILE *out, const struct settings *s, const json_t *undo);
 
-/* doctor's and explain's "fix:" lines for one finding, from the plan
- * step fixplan_annotate put in its "plan" member; 0 when it has none
- * (the caller prints the KB's best workaround then). */
-int render_fix_advice(FILE *out, const struct settings *s, const json_t *finding);
-
 /* The closing lines of doctor's and explain's text when a plan has
  * steps: "fixkb fix ... --apply" and what it needs. */
 void render_fix_hint(FILE *out, const struct settings *s, const json_t *plan,
