@@ -100,6 +100,8 @@ static int cred_registry(struct fix_input *in, const struct fix_opts *o)
 		snprintf(in->cred_registry, sizeof(in->cred_registry), "%s", ref.registry);
 		return 0;
 	}
+	if (o->registries.n == 0 && o->images.n == 0)
+		return 0;   /* the --context Dockerfile's, once read (plan_run) */
 	return msg_usage("fix: a credential is for one registry: name it with one --registry "
 			 "(or one --image)");
 }
@@ -222,6 +224,30 @@ static void add_observed(json_t *plan)
 	outcomes_release(&oc);
 }
 
+/* A credential given with neither --registry nor --image is for the one
+ * registry the build context's Dockerfile pulls from. */
+static int cred_from_dockerfile(struct fix_run *r)
+{
+	const char *one = NULL;
+	size_t i;
+
+	if (!r->in.have_cred || r->in.cred_registry[0])
+		return 0;
+	for (i = 0; i < r->t.n; i++) {
+		if (!r->t.items[i].base_image)
+			continue;
+		if (one && strcmp(one, r->t.items[i].registry) != 0)
+			return msg_usage("fix: a credential is for one registry, and the Dockerfile "
+					 "pulls from several: name it with --registry");
+		one = r->t.items[i].registry;
+	}
+	if (!one)
+		return msg_usage("fix: a credential is for one registry: name it with --registry "
+				 "(or --image)");
+	snprintf(r->in.cred_registry, sizeof(r->in.cred_registry), "%s", one);
+	return 0;
+}
+
 /* doctor's pipeline, then the plan (under the files' locks with --apply). */
 static int plan_run(struct fix_run *r)
 {
@@ -233,6 +259,8 @@ static int plan_run(struct fix_run *r)
 		return msg_error("loading the knowledge base: %s", e.msg);
 	if (doctor_gather(&r->t, &rq, &r->probe, &e) < 0)
 		return msg_usage("fix: %s", e.msg);
+	if (cred_from_dockerfile(r))
+		return EXIT_USAGE;
 	engine_init(&r->en, &r->probe);
 	r->engine_started = 1;
 	if (doctor_run_probes(&r->en, &r->t, &e) < 0 ||
