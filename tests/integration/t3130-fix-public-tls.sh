@@ -8,7 +8,10 @@
 #    (--cacert), which must make the certificate verify before anything is
 #    written (a wrong one is refused), then installs it where docker
 #    (certs.d), containers/image (certs.d) and BuildKit (buildkitd.toml)
-#    read it; skopeo with that certs.d and curl with that CA then verify.
+#    read it; skopeo with that certs.d and curl with that CA then verify;
+#  - a Docker Hub login stored under "docker.io", a key docker never reads
+#    (it reads "https://index.docker.io/v1/" only): moved (offline), and
+#    podman/skopeo, which read both, still find it.
 . "$TEST_LIB"
 . "$(dirname "$TEST_LIB")/fix-lib.sh"
 pass_unused
@@ -78,5 +81,21 @@ run_fixkb fix --image "$SIMG" --cacert "$RIG_CA_CERT" --apply
 is "$RUN_RC" 0 "with an existing buildkitd.toml: exit 0"
 is "$(cat "$FIXKB_BUILDKITD_TOML")" "$(printf 'debug = true\n[registry."%s"]\n  http = false\n  ca = ["%s"]\n[worker.oci]\n  gc = true' "$S" "$FIXKB_DOCKER_CERTS_D/$S/ca.crt")" \
 	"its ca line is replaced, everything else kept"
+
+# ---- a Docker Hub login under a key docker never reads ----
+cfg "{\"auths\":{\"docker.io\":{\"auth\":\"$(b64 alice:alicepw)\"}}}"
+run_fixkb doctor --registry docker.io --offline --format json
+like "$RUN_OUT" "never read for Docker Hub" "doctor: docker never reads the 'docker.io' key"
+run_fixkb fix --registry docker.io --offline --format json
+is "$(steps)" "move_hub_auth_key/write" "the plan moves it"
+run_fixkb fix --registry docker.io --offline --apply
+is "$RUN_RC" 0 "--apply: exit 0"
+like "$(tr -d ' \n\t' < "$CFG")" '^\{"auths":\{"https://index.docker.io/v1/":\{"auth":"YWxpY2U6YWxpY2Vwdw=="\}\}\}$' \
+	"config.json: the login under https://index.docker.io/v1/, and only there"
+run_fixkb probe config_auth --registry docker.io --format json
+like "$(json_get "$RUN_OUT" probes.0.evidence.consumers)" '"docker/buildkit": \{"source": "auths"' \
+	"docker/BuildKit now take it from auths"
+is "$(skopeo login --get-login --authfile "$CFG" docker.io 2>/dev/null)" alice \
+	"skopeo (containers/image) still finds the login"
 
 done_testing
