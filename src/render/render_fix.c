@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/msg.h"
+#include "util/paths.h"
 
 static const char *js(const json_t *o, const char *k)
 {
@@ -167,9 +168,13 @@ void render_fix_result(FILE *out, const struct settings *s, const json_t *r)
 
 	if (*js(r, "error"))
 		fprintf(out, "%s %s\n", msg_mark(s, MARK_FAIL), js(r, "error"));
-	if (json_is_true(applied))
-		fprintf(out, "%s applied%s%s\n", msg_mark(s, MARK_OK),
-			*js(r, "backup") ? "; backups in " : "", js(r, "backup"));
+	if (json_is_true(applied)) {
+		char shown[4096];
+
+		paths_display(shown, sizeof(shown), js(r, "backup"));
+		fprintf(out, "%s applied%s%s (fixkb fix --undo puts it back)\n", msg_mark(s, MARK_OK),
+			*js(r, "backup") ? "; backups in " : "", shown);
+	}
 	if (json_is_true(json_object_get(r, "verified"))) {
 		fprintf(out, "%s verified: the probes no longer find the problems the plan fixes\n",
 			msg_mark(s, MARK_OK));
@@ -196,13 +201,20 @@ void render_fix_undo(FILE *out, const struct settings *s, const json_t *u)
 	}
 	fprintf(out, "%s undid the fix of %s (%s)\n", msg_mark(s, MARK_OK), js(u, "created"),
 		js(u, "id"));
-	for (i = 0; i < json_array_size(files); i++)
-		fprintf(out, "  %s: %s\n", js(json_array_get(files, i), "path"),
-			js(json_array_get(files, i), "what"));
+	for (i = 0; i < json_array_size(files); i++) {
+		char shown[4096];
+
+		paths_display(shown, sizeof(shown), js(json_array_get(files, i), "path"));
+		fprintf(out, "  %s: %s\n", shown, js(json_array_get(files, i), "what"));
+	}
 	if (json_is_true(json_object_get(u, "helpers")))
 		fprintf(out, "  credential helper entries: put back\n");
-	if (*js(u, "saved"))
-		fprintf(out, "  the texts it replaced are kept in %s\n", js(u, "saved"));
+	if (*js(u, "saved")) {
+		char shown[4096];
+
+		paths_display(shown, sizeof(shown), js(u, "saved"));
+		fprintf(out, "  the texts it replaced are kept in %s\n", shown);
+	}
 }
 
 void render_fix_hint(FILE *out, const struct settings *s, const json_t *plan,
