@@ -64,5 +64,18 @@ is "$sent" 0 "a context sent with that .dockerignore holds no config.json"
 run_fixkb fix --context "$CTX" --username-env U --password-env P --apply
 unlike "$RUN_OUT" 'add_dockerignore_entry|dockerignore' "a second run: the entry is there, nothing to add"
 
+# ---- what fixkb can only print: build flags and Dockerfile lines ----
+printf '#9 ERROR: failed to solve: no SSH key "default" forwarded from the client\n' > "$TEST_DIR/ssh.log"
+run_fixkb explain "$TEST_DIR/ssh.log" --offline --format json
+is "$(json_get "$RUN_OUT" findings.0.plan.action)" print_ssh_build_command "an SSH forward missing: the plan prints the --ssh flags"
+is "$(json_get "$RUN_OUT" findings.0.plan.kind)" yours "for the user to run"
+like "$(json_get "$RUN_OUT" findings.0.plan.lines)" 'docker buildx build --ssh default .*RUN --mount=type=ssh ' \
+	"docker buildx build --ssh default, and the RUN --mount=type=ssh line"
+printf '#9 ERROR: failed to solve: secret npmrc: not found\n' > "$TEST_DIR/secret.log"
+run_fixkb explain "$TEST_DIR/secret.log" --offline --format json
+is "$(json_get "$RUN_OUT" findings.0.plan.action)" print_secret_build_command "a secret missing: the plan prints the --secret flags"
+like "$(json_get "$RUN_OUT" findings.0.plan.lines)" 'docker buildx build --secret id=[a-z_]+,env=[A-Z_]+ .*RUN --mount=type=secret,id=' \
+	"docker buildx build --secret, and the RUN --mount=type=secret line"
+
 no_secret_in_outputs alice alicepw "the stored password is in no output"
 done_testing
