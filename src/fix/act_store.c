@@ -43,7 +43,8 @@ static int behind_dac(struct fix_plan *p, const struct fix_ctx *c, struct fix_st
 	if (src != SRC_DOCKER_AUTH_CONFIG)
 		return 0;
 	rc = fixplan_add_step(p, &fixact_unset_docker_auth_config, st->registry, "",
-			      "unset DOCKER_AUTH_CONFIG", e);
+			      "unset DOCKER_AUTH_CONFIG", "docker reads DOCKER_AUTH_CONFIG before what "
+			      "the store step writes for this registry", e);
 	if (rc != 0)
 		return rc < 0 ? -1 : FIXACT_RESTART;
 	return fixstep_note(st, "docker reads DOCKER_AUTH_CONFIG before what is stored: the "
@@ -66,7 +67,9 @@ static int keep_out_of_context(struct fix_plan *p, const struct fix_ctx *c,
 	if (strncmp(cfg, ctx, n) != 0 || cfg[n] != '/')
 		return 0;
 	rc = fixplan_add_step(p, &fixact_add_dockerignore_entry, "", ctx,
-			      "keep the credential file out of the build context", e);
+			      "keep the credential file out of the build context", "a credential "
+			      "goes in plain text into a config.json inside the build context, which "
+			      "docker build would send", e);
 	return rc < 0 ? -1 : rc ? FIXACT_RESTART : 0;
 }
 

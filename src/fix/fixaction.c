@@ -265,7 +265,9 @@ int fixact_helper_ready(struct fix_plan *p, struct fix_step *st, const char *hel
 	if (!init) {
 		fixact_pass_dir(dir, sizeof(dir));
 		rc = fixplan_add_step(p, &fixact_init_pass_store, "", dir,
-				      "initialise the pass store", e);
+				      "initialise the pass store", "a credential is to go into pass, "
+				      "whose store is not initialised (no .gpg-id): docker-credential-pass "
+				      "store fails with 'pass not initialized'", e);
 		return rc < 0 ? -1 : FIXACT_RESTART;
 	}
 	if (init->kind != FIX_BLOCKED)

@@ -527,7 +527,7 @@ void fixplan_config_touch(struct fix_plan *p)
 }
 
 int fixplan_add_step(struct fix_plan *p, const struct fix_action *a, const char *registry,
-		     const char *target, const char *title, struct err *e)
+		     const char *target, const char *title, const char *why, struct err *e)
 {
 	struct fix_step st;
 	size_t i;
@@ -543,7 +543,7 @@ int fixplan_add_step(struct fix_plan *p, const struct fix_action *a, const char 
 	snprintf(st.registry, sizeof(st.registry), "%s", registry);
 	snprintf(st.target, sizeof(st.target), "%s", target ? target : "");
 	if (fixstep_set(&st.title, "%s", title) < 0 ||
-	    fixstep_set(&st.why, "a later step needs it") < 0 || push_step(p, &st) < 0)
+	    fixstep_set(&st.why, "%s", why) < 0 || push_step(p, &st) < 0)
 		return err_set(e, "out of memory");
 	return 1;
 }

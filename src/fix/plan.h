@@ -287,10 +287,11 @@ const char *fixact_str(const json_t *f, const char *key);
 /* The first probe of the finding's evidence, as "probe: detail". */
 void fixact_evidence(const json_t *f, char *out, size_t n);
 
-/* Adds a step of fixkb's own (a precondition) unless one of that action
- * for that registry/target exists; 1 when it was added (restart). */
+/* Adds a step of fixkb's own (a precondition, why: which step needs it)
+ * unless one of that action for that registry/target exists; 1 when it
+ * was added (restart). */
 int fixplan_add_step(struct fix_plan *p, const struct fix_action *a, const char *registry,
-		     const char *target, const char *title, struct err *e);
+		     const char *target, const char *title, const char *why, struct err *e);
 
 
 /* ---- for the actions (fix/fixaction.h) while realising ---- */

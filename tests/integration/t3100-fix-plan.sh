@@ -118,6 +118,20 @@ is "$RUN_RC" 0 "a second run exits 0"
 is "$(steps)" "" "and has nothing left to write"
 is "$(json_get "$RUN_OUT" result.applied)" None "and applies nothing"
 
+# ---- two --apply runs at once on one config: one waits for the other ----
+cfg "{\"auths\":{\"$T\":{\"auth\":\"$(canary_userpass_b64 alice)\"}},\"x-kept\":1}"
+( "$FIXKB" fix --image "$IMG" --username-env U --password-env P --apply > "$OUT_DIR/c1.out" 2>&1; echo $? > "$TEST_DIR/c1.rc" ) &
+( "$FIXKB" fix --image "$IMG" --username-env U --password-env P --apply > "$OUT_DIR/c2.out" 2>&1; echo $? > "$TEST_DIR/c2.rc" ) &
+wait
+is "$(cat "$TEST_DIR/c1.rc") $(cat "$TEST_DIR/c2.rc")" "0 0" "two concurrent --apply runs: both exit 0"
+python3 - "$CFG" > "$TEST_DIR/c.check" <<'PY'
+import json, sys, base64
+d = json.load(open(sys.argv[1]))
+print(base64.b64decode(list(d["auths"].values())[0]["auth"]).decode() == "alice:alicepw", d.get("x-kept"))
+PY
+is "$(cat "$TEST_DIR/c.check")" "True 1" "config.json is valid JSON with the credential and the other field"
+ok "no temp file left beside it" sh -c "! ls -a '$DOCKER_CONFIG' | grep -q fixkb-tmp"
+
 # ---- on a terminal --apply asks; 'n' writes nothing ----
 cfg "{\"auths\":{\"$T\":{\"auth\":\"$(canary_userpass_b64 alice)\"}}}"
 before=$(sha "$CFG")
