@@ -12,8 +12,6 @@
 #include "docker/credhelper.h"
 #include "util/proc.h"
 
-extern char **environ;
-
 #define HELPERSTORE_OUT_MAX (64u << 10)
 #define TOKEN_USERNAME "<token>"
 
@@ -24,10 +22,7 @@ static int run_verb(const char *name, const char *verb, const void *in, size_t i
 		    double deadline_ms, char *output, size_t outlen, struct err *e)
 {
 	struct proc_result pr = PROC_RESULT_INIT(HELPERSTORE_OUT_MAX, HELPERSTORE_OUT_MAX);
-	struct proc_env env = PROC_ENV_INIT;
-	struct proc_spec sp = PROC_SPEC_INIT;
 	char program[CREDHELPER_NAME_MAX + 32];
-	const char *argv[3] = { program, verb, NULL };
 	const struct buf *said;
 	int ret = -1;
 
@@ -36,14 +31,7 @@ static int run_verb(const char *name, const char *verb, const void *in, size_t i
 		return err_set(e, "refusing to run helper name '%s': a helper name must be "
 			       "[A-Za-z0-9._-]+ with no path", name ? name : "");
 	snprintf(program, sizeof(program), "docker-credential-%s", name);
-	if (proc_env_filter(&env, environ, credhelper_env_keep, e) < 0)
-		goto cleanup;
-	sp.argv = argv;
-	sp.envp = (const char *const *)env.vars;
-	sp.stdin_data = in;
-	sp.stdin_len = inlen;
-	sp.deadline_ms = deadline_ms;
-	if (proc_run(&pr, &sp, e) < 0)
+	if (credhelper_run(&pr, program, verb, in, inlen, deadline_ms, e) < 0)
 		goto cleanup;
 	said = pr.out.len ? &pr.out : &pr.err;
 	credhelper_redact(output, outlen, said->data ? said->data : "", said->len);
@@ -68,7 +56,6 @@ static int run_verb(const char *name, const char *verb, const void *in, size_t i
 		break;
 	}
 cleanup:
-	proc_env_release(&env);
 	proc_result_release(&pr);
 	return ret;
 }

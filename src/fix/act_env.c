@@ -22,7 +22,6 @@
 #include "docker/regname.h"
 #include "fix/masktext.h"
 #include "util/clock.h"
-#include "util/crypto.h"
 
 /* ================= unset_docker_auth_config ================= */
 
@@ -195,28 +194,6 @@ static void exact_key(char *out, size_t n, const char *key)
 	snprintf(out, n, "%s", regname_auth_key(reg, REGNAME_DOCKER_CLI));
 }
 
-static json_t *auth_value(const char *user, const struct sensitive *secret)
-{
-	size_t ul = strlen(user), n = ul + 1 + secret->len;
-	char *plain = malloc(n + 1), *b64;
-	json_t *v;
-
-	if (!plain)
-		return NULL;
-	memcpy(plain, user, ul);
-	plain[ul] = ':';
-	memcpy(plain + ul + 1, secret->data, secret->len);
-	b64 = b64_encode_std(plain, n);
-	OPENSSL_cleanse(plain, n);
-	free(plain);
-	if (!b64)
-		return NULL;
-	v = json_pack("{s:s}", "auth", b64);
-	OPENSSL_cleanse(b64, strlen(b64));
-	free(b64);
-	return v;
-}
-
 /* A jq string literal of s (registry keys hold no quotes in practice). */
 static int jq_str(struct buf *b, const char *s)
 {
@@ -272,7 +249,7 @@ static int build(struct rewrite *rw, const struct fix_ctx *c, const char *regist
 		return -1;
 	if (in->have_cred && strcmp(in->cred_registry, registry) == 0 &&
 	    add_entry(rw, regname_auth_key(registry, REGNAME_DOCKER_CLI), NULL,
-		      auth_value(in->cred.username, &in->cred.secret)) < 0)
+		      fixact_auth_entry(in->cred.username, &in->cred.secret)) < 0)
 		return -1;
 	for (i = 0; i < d->cfg.nauths; i++) {
 		const struct dockercfg_entry *en = &d->cfg.auths[i];
@@ -280,7 +257,7 @@ static int build(struct rewrite *rw, const struct fix_ctx *c, const char *regist
 		if (!en->username[0] || sensitive_is_empty(&en->password))
 			continue;
 		exact_key(key, sizeof(key), en->key);
-		if (add_entry(rw, key, en->key, auth_value(en->username, &en->password)) < 0)
+		if (add_entry(rw, key, en->key, fixact_auth_entry(en->username, &en->password)) < 0)
 			return -1;
 	}
 	return 0;

@@ -22,16 +22,20 @@ static void secret_id(char *out, size_t n, const char *var)
 	out[i] = '\0';
 }
 
-static int secret_choose(const struct fix_ctx *c, const json_t *f, struct fix_step *st,
-			 char *reason, size_t n)
+/* Both print actions always fit: what they print needs nothing here. */
+static int print_choose(const struct fix_ctx *c, const json_t *f, struct fix_step *st,
+			char *reason, size_t n)
 {
+	int ssh = st->act == &fixact_print_ssh_build_command;
+
 	(void)c;
 	(void)f;
 	(void)reason;
 	(void)n;
 	st->kind = FIX_YOURS;
-	return fixstep_set(&st->what, "pass the token to the build as a BuildKit secret, never "
-			   "as a build argument or a file in the context") < 0 ? FIXACT_NO : FIXACT_YES;
+	return fixstep_set(&st->what, "%s", ssh ? "forward your SSH agent to the RUN step that needs it"
+			   : "pass the token to the build as a BuildKit secret, never as a build "
+			   "argument or a file in the context") < 0 ? FIXACT_NO : FIXACT_YES;
 }
 
 static int secret_realise(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *st,
@@ -55,20 +59,8 @@ static int secret_realise(struct fix_plan *p, const struct fix_ctx *c, struct fi
 }
 
 const struct fix_action fixact_print_secret_build_command = {
-	"print_secret_build_command", PHASE_PRINT, secret_choose, secret_realise,
+	"print_secret_build_command", PHASE_PRINT, print_choose, secret_realise,
 };
-
-static int ssh_choose(const struct fix_ctx *c, const json_t *f, struct fix_step *st,
-		      char *reason, size_t n)
-{
-	(void)c;
-	(void)f;
-	(void)reason;
-	(void)n;
-	st->kind = FIX_YOURS;
-	return fixstep_set(&st->what, "forward your SSH agent to the RUN step that needs it") < 0
-	       ? FIXACT_NO : FIXACT_YES;
-}
 
 static int ssh_realise(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *st,
 		       struct err *e)
@@ -89,5 +81,5 @@ static int ssh_realise(struct fix_plan *p, const struct fix_ctx *c, struct fix_s
 }
 
 const struct fix_action fixact_print_ssh_build_command = {
-	"print_ssh_build_command", PHASE_PRINT, ssh_choose, ssh_realise,
+	"print_ssh_build_command", PHASE_PRINT, print_choose, ssh_realise,
 };

@@ -293,18 +293,17 @@ static int set_member(struct fix_plan *p, json_t *root, const char *prefix, cons
 	return 0;
 }
 
-/* auths[key] = {"auth": base64(user:secret)}, as docker's file store. */
-static json_t *auth_entry(const struct credential *cred)
+json_t *fixact_auth_entry(const char *user, const struct sensitive *secret)
 {
-	size_t ul = strlen(cred->username), n = ul + 1 + cred->secret.len;
+	size_t ul = strlen(user), n = ul + 1 + secret->len;
 	char *plain = malloc(n + 1), *b64;
 	json_t *o;
 
 	if (!plain)
 		return NULL;
-	memcpy(plain, cred->username, ul);
+	memcpy(plain, user, ul);
 	plain[ul] = ':';
-	memcpy(plain + ul + 1, cred->secret.data, cred->secret.len);
+	memcpy(plain + ul + 1, secret->data, secret->len);
 	b64 = b64_encode_std(plain, n);
 	OPENSSL_cleanse(plain, n);
 	free(plain);
@@ -335,7 +334,7 @@ int fixact_store(struct fix_plan *p, const struct fix_ctx *c, struct fix_step *s
 		fixplan_config_touch(p);
 		return fixstep_file(st, p->cfg_path) < 0 ? err_set(e, "out of memory") : 0;
 	}
-	entry = auth_entry(cred);
+	entry = fixact_auth_entry(cred->username, &cred->secret);
 	if (!entry)
 		return err_set(e, "out of memory");
 	if (set_member(p, root, "auths", d->key, entry, e) < 0 ||

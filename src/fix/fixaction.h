@@ -76,6 +76,10 @@ int fixact_path(char *out, size_t n, const char *prefix, const char *key);
 int fixact_helper_ready(struct fix_plan *p, struct fix_step *st, const char *helper,
 			struct err *e);
 
+/* {"auth": base64(user:secret)}, as docker's file store writes an
+ * auths entry (new reference; the intermediate copies wiped), or NULL. */
+json_t *fixact_auth_entry(const char *user, const struct sensitive *secret);
+
 /* The pass store: $PASSWORD_STORE_DIR or ~/.password-store; 1 when it
  * has a .gpg-id (initialised). */
 int fixact_pass_dir(char *out, size_t n);
