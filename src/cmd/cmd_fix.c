@@ -418,6 +418,8 @@ static int fix_main(struct fix_run *r)
 	r->in.registries = &r->o.registries;
 	r->probe = *r->s;
 	r->probe.cacert = NULL;
+	/* --push: the probes and the checks before writing ask pull,push */
+	r->probe.push_images = r->o.push ? &r->o.images : NULL;
 	rc = plan_run(r);
 	if (rc)
 		return rc;

@@ -90,6 +90,7 @@ static int flow_config(struct tf_config *cfg, const struct settings *s, const ch
 			return -1;
 		snprintf(cfg->repo, sizeof(cfg->repo), "%s", ref.path);
 		snprintf(cfg->ref, sizeof(cfg->ref), "%s", ref.digest[0] ? ref.digest : ref.tag);
+		cfg->push = settings_pushes(s, image);   /* pull,push, as BuildKit asks for a push */
 	} else {
 		cfg->client = TOKENCLIENT_DOCKER_LOGIN;
 	}

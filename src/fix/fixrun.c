@@ -37,7 +37,8 @@ static int check_one(const struct fix_step *st, const struct fix_ctx *c, json_t 
 	} else {
 		ok = status == PROBE_OK;
 		snprintf(what, sizeof(what), "%s at %s's token endpoint (%s%s)", st->verify_what,
-			 st->registry, st->image[0] ? "pull of " : "login, no image: ",
+			 st->registry, !st->image[0] ? "login, no image: " :
+			 settings_pushes(&s, st->image) ? "pull and push of " : "pull of ",
 			 st->image[0] ? st->image : "pull access not checked");
 	}
 	json_array_append_new(checks, json_pack("{s:i, s:s, s:b, s:s, s:s}", "step", st->number,

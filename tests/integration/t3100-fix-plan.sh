@@ -4,7 +4,8 @@
 # dry run writes nothing, a refused new credential writes nothing, verify
 # before and after, a real peer (skopeo) uses the new credential, doctor
 # is then clean; idempotence, --undo, outcomes and kb stats; a read-only
-# config, a symlinked config, unknown fields kept; the terminal prompt.
+# config, a symlinked config, unknown fields kept; two runs at once;
+# --push (a new credential must get pull,push); the terminal prompt.
 . "$TEST_LIB"
 . "$(dirname "$TEST_LIB")/fix-lib.sh"
 pass_unused
@@ -131,6 +132,23 @@ print(base64.b64decode(list(d["auths"].values())[0]["auth"]).decode() == "alice:
 PY
 is "$(cat "$TEST_DIR/c.check")" "True 1" "config.json is valid JSON with the credential and the other field"
 ok "no temp file left beside it" sh -c "! ls -a '$DOCKER_CONFIG' | grep -q fixkb-tmp"
+
+# ---- --push: a new credential must get pull,push ----
+cfg "{\"auths\":{\"$T\":{\"auth\":\"$(b64 reader:readerpw)\"}}}"
+before=$(sha "$CFG")
+run_fixkb doctor --image "$IMG" --push
+like "$RUN_OUT" 'push to fixkb/tiny is refused' "doctor --push: the stored read-only account cannot push"
+export RU=reader RP=readerpw
+n0=$(wc -l < "$RIG_TOKEN_LOG")
+run_fixkb fix --image "$IMG" --push --username-env RU --password-env RP --apply
+is "$RUN_RC" 1 "fix --push with a read-only credential: refused, exit 1"
+like "$RUN_OUT" 'verify before writing .*pull and push of .*push to fixkb/tiny is refused' "the refusal names the push"
+like "$(tail -n +$((n0 + 1)) "$RIG_TOKEN_LOG")" 'scope=repository:fixkb/tiny:pull,push' "the issuer was asked for pull,push"
+is "$(sha "$CFG")" "$before" "nothing written"
+run_fixkb fix --image "$IMG" --push --username-env U --password-env P --apply
+is "$RUN_RC" 0 "fix --push with a read-write credential: exit 0"
+run_fixkb doctor --image "$IMG" --push
+like "$RUN_OUT" 'the token grants push on fixkb/tiny' "doctor --push: push is granted now"
 
 # ---- on a terminal --apply asks; 'n' writes nothing ----
 cfg "{\"auths\":{\"$T\":{\"auth\":\"$(canary_userpass_b64 alice)\"}}}"
