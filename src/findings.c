@@ -249,15 +249,30 @@ static void print_dead_ends(FILE *out, const struct settings *s, const json_t *d
 	}
 }
 
+/* The finding's workaround called id, or NULL. */
+static const json_t *workaround_by_id(const json_t *wa, const char *id)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach(wa, i, w)
+		if (strcmp(str(w, "id"), id) == 0)
+			return w;
+	return NULL;
+}
+
 /* The plan step that resolves the finding (fix/plan.h fixplan_annotate
- * puts it in "plan"), as its fix: what fix would do, or what it needs. */
-static void print_plan_step(FILE *out, const struct settings *s, const json_t *p)
+ * puts it in "plan") as its fix: what fix would do or needs, then the
+ * workaround's own lines (why, what must hold, the command to run by
+ * hand), which the step's lines do not repeat. */
+static void print_plan_step(FILE *out, const struct settings *s, const json_t *p,
+			    const json_t *w)
 {
 	static const char *const kinds[][2] = {
 		{ "write", "fixkb fix --apply does it" }, { "yours", "you run it" },
 		{ "blocked", "fixkb fix needs input" }, { "manual", "by hand" },
 	};
-	const char *kind = str(p, "kind"), *label = kind;
+	const char *kind = str(p, "kind"), *label = kind, *line;
 	int zh = s->lang == LANG_ZH;
 	size_t i;
 
@@ -275,9 +290,13 @@ static void print_plan_step(FILE *out, const struct settings *s, const json_t *p
 		fprintf(out, "           %s\n", str(p, "what"));
 	if (*str(p, "needs"))
 		fprintf(out, "           %s %s\n", zh ? "需要:" : "needs:", str(p, "needs"));
-	for (i = 0; i < json_array_size(json_object_get(p, "lines")); i++)
-		fprintf(out, "           $ %s\n",
-			json_string_value(json_array_get(json_object_get(p, "lines"), i)));
+	for (i = 0; i < json_array_size(json_object_get(p, "lines")); i++) {
+		line = json_string_value(json_array_get(json_object_get(p, "lines"), i));
+		if (!w || strcmp(line, str(w, "command")) != 0)
+			fprintf(out, "           $ %s\n", line);
+	}
+	if (w)
+		print_workaround_body(out, s, w, 1);
 }
 
 /* ", not applicable here", ", not here" (the fix plan found its action
@@ -307,7 +326,7 @@ void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
 	if (s->verbose && *str(f, "review"))
 		fprintf(out, "           %s %s\n", zh ? "审阅:" : "review:", str(f, "review"));
 	if (json_is_object(plan))
-		print_plan_step(out, s, plan);
+		print_plan_step(out, s, plan, workaround_by_id(wa, str(plan, "workaround")));
 	for (i = 0, shown = 0; i < json_array_size(wa); i++) {
 		const json_t *w = json_array_get(wa, i);
 		int applicable = json_is_true(json_object_get(w, "applicable"));

@@ -159,7 +159,14 @@ static int try_action(struct fix_plan *p, const struct fix_ctx *c, const json_t 
 	fixact_evidence(f, why, sizeof(why));
 	if (fixstep_set(&st->why, "%s", why) < 0)
 		return -1;
-	rc = a->choose(c, f, st, reason, sizeof(reason));
+	/* the credential actions change what docker and BuildKit read */
+	if (c->s->client && strcmp(c->s->client, "podman") == 0 && a->phase <= PHASE_CLEANUP) {
+		snprintf(reason, sizeof(reason), "fixkb fix changes docker's credential store; "
+			 "podman and buildah read their auth.json (podman login, podman logout)");
+		rc = FIXACT_NO;
+	} else {
+		rc = a->choose(c, f, st, reason, sizeof(reason));
+	}
 	if (rc == FIXACT_NO) {
 		fixplan_step_release(st);
 		/* no reason: the action is not about this kind of finding at all */
