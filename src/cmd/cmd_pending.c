@@ -21,7 +21,8 @@ static int pending(const char *name, const char *usage, const char *what,
 
 int cmd_fix(int argc, char **argv, const struct settings *s)
 {
-	(void)s;
+	if (cmd_fix_wants_ci(argc, argv))
+		return cmd_fix_ci(argc, argv, s);
 	return pending("fix", "fixkb fix [--registry HOST] [--apply] [--ci] "
 		       "[--username-env VAR --password-env VAR | --password-stdin]",
 		       "Prints the remediation plan and a diff of every file it would touch; "
