@@ -52,7 +52,8 @@ static struct ci_cand *cand_new(struct ci_cands *out, enum ci_cand_kind kind)
 	return c;
 }
 
-/* A usable candidate equal to an earlier usable one is dropped. */
+/* A usable candidate equal to an earlier usable one is dropped (not one
+ * equal to the current config's: the report names where each comes from). */
 static void cand_dedupe_last(struct ci_cands *out)
 {
 	struct ci_cand *last = &out->c[out->n - 1];
@@ -63,7 +64,7 @@ static void cand_dedupe_last(struct ci_cands *out)
 	for (i = 0; i + 1 < out->n; i++) {
 		const struct ci_cand *c = &out->c[i];
 
-		if (c->usable && !c->helper[0] && strcmp(c->cred.username, last->cred.username) == 0 &&
+		if (c->usable && !c->helper[0] && c->kind != CI_CAND_CURRENT && strcmp(c->cred.username, last->cred.username) == 0 &&
 		    sensitive_equal(&c->cred.secret, &last->cred.secret)) {
 			credential_release(&last->cred);
 			out->n--;

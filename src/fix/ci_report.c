@@ -288,6 +288,8 @@ static void summary_rows(struct buf *b, const json_t *regs)
 	json_array_foreach(regs, i, r) {
 		const json_t *ch = json_object_get(r, "chosen");
 
+		if (json_is_null(ch))
+			ch = NULL;
 		(void)buf_appends(b, "| ");
 		md(b, js(r, "registry"));
 		(void)buf_appends(b, " | ");
