@@ -242,20 +242,37 @@ static int plan(struct ci_run *r, struct err *e)
 	return rc;
 }
 
+/* Registers v with the log's masker once. */
+static void mask_once(struct ci_log *l, const struct sensitive **done, size_t *n, size_t max,
+		      const struct sensitive *v)
+{
+	size_t i;
+
+	if (v->len < 4)
+		return;   /* a mask that short would garble the log; it is never printed anyway */
+	for (i = 0; i < *n; i++)
+		if (sensitive_equal(done[i], v))
+			return;
+	ci_log_mask(l, v);
+	if (*n < max)
+		done[(*n)++] = v;
+}
+
 /* Every secret the write derives or decodes goes to the log's masker
  * first: the raw secrets chosen and the base64 auth strings written. */
 static void masks(struct ci_run *r)
 {
-	size_t i;
+	const struct sensitive *done[2 * CI_CONFIG_MASKS_MAX];
+	size_t i, n = 0, max = sizeof(done) / sizeof(done[0]);
 
 	for (i = 0; i < r->nrs; i++) {
 		const struct ci_cand *c = &r->rs[i].cands.c[r->rs[i].chosen];
 
-		if (c->kind != CI_CAND_ANONYMOUS && c->cred.secret.len >= 4)
-			ci_log_mask(&r->log, &c->cred.secret);
+		if (c->kind != CI_CAND_ANONYMOUS)
+			mask_once(&r->log, done, &n, max, &c->cred.secret);
 	}
 	for (i = 0; i < r->cfg.nmasks; i++)
-		ci_log_mask(&r->log, &r->cfg.masks[i]);
+		mask_once(&r->log, done, &n, max, &r->cfg.masks[i]);
 }
 
 /* The written config, read as BuildKit will read it in later steps

@@ -127,6 +127,7 @@ static int cand_fetch_helper(struct ci_cand *c, const char *helper, const char *
 		}
 	} else {
 		c->usable = 0;
+		c->not_found = hr.status == CREDHELPER_NOT_FOUND;
 		if (hr.status == CREDHELPER_NOT_FOUND)
 			snprintf(c->note, sizeof(c->note), "docker-credential-%s has no credential for "
 				 "\"%s\"", helper, key);
@@ -176,6 +177,11 @@ int ci_cands_current(struct ci_cands *out, const struct settings *s, const char 
 	snprintf(c->source, sizeof(c->source), "the job's docker config: %s docker-credential-%s "
 		 "in %s", cred_source_name(plan.source), plan.helper, where);
 	rc = cand_fetch_helper(c, plan.helper, plan.key, deadline_ms, e);
+	/* a helper with nothing for the registry: BuildKit sends nothing */
+	if (rc == 0 && c->not_found) {
+		credential_release(&c->cred);
+		out->n--;
+	}
 cleanup:
 	cred_plan_release(&plan);
 	return rc;

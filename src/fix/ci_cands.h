@@ -66,6 +66,7 @@ struct ci_cand {
 	struct credential cred;  /* what is sent (owned, wiped on release) */
 	char helper[CREDHELPER_NAME_MAX + 1];   /* written as credHelpers: cred came from it */
 	int derived;             /* the secret was decoded from another value: mask it too */
+	int not_found;           /* its helper has no credential for the registry */
 };
 
 struct ci_cands {

@@ -128,6 +128,8 @@ void ci_log_annotate(struct ci_log *l, enum ci_level lv, const char *title, cons
 		az_escaped(l->f, title);
 		fputs(": ", l->f);
 		az_escaped(l->f, msg);
+	} else if (lv == CI_NOTICE) {
+		return;   /* the report said it; only GitHub shows notices apart */
 	} else {
 		fprintf(l->f, "%s: ", words[lv]);
 		plain(l->f, title);

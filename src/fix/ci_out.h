@@ -39,7 +39,8 @@ void ci_log_init(struct ci_log *l, FILE *f, const struct ci_env *env);
 /* Opens a collapsible group (closing an open one first). */
 void ci_log_group(struct ci_log *l, const char *id, const char *title);
 void ci_log_endgroup(struct ci_log *l);
-/* An annotation where the system has them; a plain line elsewhere. */
+/* An annotation where the system has them; elsewhere a plain line for a
+ * warning or an error, nothing for a notice (the report holds it). */
 void ci_log_annotate(struct ci_log *l, enum ci_level lv, const char *title, const char *msg);
 /* Registers a secret value with the log's masker (GitHub, Azure); does
  * nothing where the system has none. */
