@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/ghcmd.h"
+
 void ci_log_init(struct ci_log *l, FILE *f, const struct ci_env *env)
 {
 	l->f = f;
@@ -26,23 +28,20 @@ void ci_log_init(struct ci_log *l, FILE *f, const struct ci_env *env)
 	l->group[0] = '\0';
 }
 
-/* GitHub's escaping of a command's data (prop: of a property too). */
-static void gh_escaped(FILE *f, const char *s, int prop)
+/* Writes one GitHub workflow command: "::<head>" then its data escaped
+ * (a title property first when title is not NULL). */
+static void gh_command(FILE *f, const char *head, const char *title, const char *data)
 {
-	for (; *s; s++) {
-		if (*s == '%')
-			fputs("%25", f);
-		else if (*s == '\r')
-			fputs("%0D", f);
-		else if (*s == '\n')
-			fputs("%0A", f);
-		else if (prop && *s == ':')
-			fputs("%3A", f);
-		else if (prop && *s == ',')
-			fputs("%2C", f);
-		else
-			fputc(*s, f);
-	}
+	struct buf b = BUF_INIT(1u << 20);
+	int rc = buf_appendf(&b, "::%s", head);
+
+	if (rc == 0 && title)
+		rc = buf_appends(&b, " title=") < 0 || ghcmd_escape(&b, title, 1) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = buf_appends(&b, "::") < 0 || ghcmd_escape(&b, data, 0) < 0 ? -1 : 0;
+	if (rc == 0)
+		fprintf(f, "%s\n", b.data);
+	buf_release(&b);
 }
 
 /* Azure's: ; \r \n ] and % in a logging command. */
@@ -77,9 +76,8 @@ void ci_log_group(struct ci_log *l, const char *id, const char *title)
 	snprintf(l->group, sizeof(l->group), "%s", id);
 	switch (l->style) {
 	case CI_LOG_GITHUB:
-		fputs("::group::", l->f);
-		gh_escaped(l->f, title, 0);
-		break;
+		gh_command(l->f, "group", NULL, title);
+		return;
 	case CI_LOG_GITLAB:
 		fprintf(l->f, "\033[0Ksection_start:%ld:%s[collapsed=true]\r\033[0K", (long)time(NULL), id);
 		plain(l->f, title);
@@ -119,10 +117,8 @@ void ci_log_annotate(struct ci_log *l, enum ci_level lv, const char *title, cons
 	static const char *const words[] = { "note", "warning", "error" };
 
 	if (l->style == CI_LOG_GITHUB) {
-		fprintf(l->f, "::%s title=", gh[lv]);
-		gh_escaped(l->f, title, 1);
-		fputs("::", l->f);
-		gh_escaped(l->f, msg, 0);
+		gh_command(l->f, gh[lv], title, msg);
+		return;
 	} else if (l->style == CI_LOG_AZURE && lv != CI_NOTICE) {
 		fprintf(l->f, "##vso[task.logissue type=%s]", lv == CI_ERROR ? "error" : "warning");
 		az_escaped(l->f, title);
