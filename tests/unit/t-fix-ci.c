@@ -328,7 +328,7 @@ static void test_out(void)
 	free(text);
 	(void)n;
 	h.dir = "/evil\nPATH=/tmp";
-	ok(ci_out_handoff(&env, &l, &h, &via, &e) < 0, "a line break in the path refused: %s", e.msg);
+	ok(ci_out_handoff(&env, &l, &h, &via, &e) < 0 && strstr(e.msg, "line break"), "a line break in the path refused");
 	ci_detect(&env, vars("GITHUB_ACTIONS=true", NULL), 0);
 	err_clear(&e);
 	h.dir = "/x";
