@@ -10,6 +10,7 @@
 #include "util/clock.h"
 #include "util/msg.h"
 #include "docker/dockerauthcfg.h"
+#include "docker/dockercfg.h"
 #include "fix/ci_advice.h"
 #include "fix/ci_config.h"
 #include "fix/ci_out.h"
@@ -320,12 +321,24 @@ cleanup:
 	return ok;
 }
 
+/* GitHub's step outputs: the docker config dir in use and the registries. */
+static int outputs(struct ci_run *r, const char *dir, struct err *e)
+{
+	char regs[4096] = "", file[PATH_MAX + 16];
+	size_t i, l;
+
+	for (i = 0; i < r->nrs; i++) {
+		l = strlen(regs);
+		snprintf(regs + l, sizeof(regs) - l, "%s%s", l ? " " : "", r->rs[i].reg->name);
+	}
+	snprintf(file, sizeof(file), "%s/config.json", dir);
+	return ci_out_github_outputs(&r->env, dir, file, regs, e);
+}
+
 static int handoff(struct ci_run *r, struct err *e)
 {
 	struct ci_handoff h = { r->cfg.dir, r->unset_dac };
-	char regs[4096] = "";
 	const char *via = "";
-	size_t i, l;
 
 	if (ci_out_handoff(&r->env, &r->log, &h, &via, e) < 0)
 		return -1;
@@ -334,11 +347,7 @@ static int handoff(struct ci_run *r, struct err *e)
 		return -1;
 	if (r->rq->dotenv && ci_out_dotenv(r->rq->dotenv, &h, e) < 0)
 		return -1;
-	for (i = 0; i < r->nrs; i++) {
-		l = strlen(regs);
-		snprintf(regs + l, sizeof(regs) - l, "%s%s", l ? " " : "", r->rs[i].reg->name);
-	}
-	return ci_out_github_outputs(&r->env, r->cfg.dir, r->cfg.file, regs, e);
+	return outputs(r, r->cfg.dir, e);
 }
 
 static int write_and_verify(struct ci_run *r, struct err *e)
@@ -379,7 +388,13 @@ static int conclude(struct ci_run *r, struct err *e)
 		return EXIT_PROBLEMS;
 	}
 	if (same == r->nrs) {
+		char dir[PATH_MAX];
+
 		json_object_set_new(r->rep, "result", json_string("nothing_to_do"));
+		/* the step outputs name the config in use, which works as it is */
+		if (r->rq->apply && dockercfg_dir(dir, sizeof(dir), r->s, e) == 0 && outputs(r, dir, e) < 0)
+			return -1;
+		err_clear(e);
 		return EXIT_OK;
 	}
 	if ((rc = wants_unset_dac(r, e)) < 0 || plan(r, e) < 0)

@@ -142,12 +142,15 @@ sk=$(timeout 60 skopeo inspect --tls-verify=false --authfile "$HOME/.docker/conf
 tap_ok $((! $?)) "the runner's own config still fails with skopeo (it was not touched)"
 
 echo "# --- a second run in a later step: nothing to do"
-: > "$GENV"
+: > "$GENV"; : > "$GOUT"
 gh_job GITHUB_ACTOR=alice GITHUB_TOKEN="$RIG_PASS" DOCKER_CONFIG="$JOBDIR"
 run_ci fix --token-registry "$T" --apply --format json
 is "$RUN_RC" 0 "second run: exit 0"
 is "$(jget result)" nothing_to_do "second run: nothing to do"
 is "$(cat "$GENV")" "" "second run: nothing handed on again"
+is "$(cat "$GOUT")" "docker-config=$JOBDIR
+config-file=$JOBDIR/config.json
+registries=$T" "second run: the outputs name the config in use"
 
 echo "# --- GITHUB_TOKEN rejected, nothing else works: a failure, named, nothing written"
 rm -rf "$JOBDIR"; : > "$GENV"; : > "$GOUT"; : > "$GSUM"
