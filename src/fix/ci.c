@@ -462,8 +462,11 @@ int ci_fix_run(const struct ci_request *rq, const struct settings *s)
 		goto cleanup;
 	}
 	rc = conclude(&r, &e);
-	if (rc < 0)
-		rc = EXIT_USAGE;
+	if (rc < 0) {
+		/* the job's config could not be planned or written: still broken */
+		json_object_set_new(r.rep, "result", json_string("error"));
+		rc = EXIT_PROBLEMS;
+	}
 	if (e.set)
 		json_object_set_new(r.rep, "error", json_string(e.msg));
 	json_object_set_new(r.rep, "registries", json_array());

@@ -231,6 +231,9 @@ static void text_result(FILE *f, const json_t *rep)
 			if (!json_is_true(json_object_get(v, "ok")))
 				fprintf(f, "  ✗ %s with %s: %s\n", js(v, "registry"), js(v, "source"),
 					js(v, "detail"));
+	} else if (strcmp(res, "error") == 0) {
+		fprintf(f, "✗ the job's docker config could not be set up: %s\n", js(rep, "error"));
+		return;
 	} else {
 		fprintf(f, "✗ no working credential for every registry the build needs: nothing "
 			"written (see above)\n");
@@ -351,9 +354,15 @@ static void summary(const struct ci_env *env, const json_t *rep)
 
 static void annotations(struct ci_log *l, const json_t *rep)
 {
+	const char *res = js(rep, "result");
+	int done = strcmp(res, "fixed") == 0 || strcmp(res, "nothing_to_do") == 0;
 	json_t *r, *c, *a;
 	size_t i, j, k;
 	char title[400];
+
+	if (strcmp(res, "error") == 0 || strcmp(res, "failed_after_write") == 0)
+		ci_log_annotate(l, CI_ERROR, "fixkb: the job's docker config was not set up",
+				js(rep, "error"));
 
 	json_array_foreach(json_object_get(rep, "registries"), i, r) {
 		int failed = json_is_null(json_object_get(r, "chosen"));
@@ -369,7 +378,7 @@ static void annotations(struct ci_log *l, const json_t *rep)
 			 : "fixkb: %s", js(r, "registry"));
 		if (failed || msg.len)
 			ci_log_annotate(l, failed ? CI_ERROR : CI_WARNING, title, msg.data ? msg.data : "");
-		else
+		else if (done)
 			ci_log_annotate(l, CI_NOTICE, title, js(json_object_get(r, "chosen"), "source"));
 		buf_release(&msg);
 	}
@@ -378,7 +387,8 @@ static void annotations(struct ci_log *l, const json_t *rep)
 void ci_report_emit(struct ci_log *l, FILE *json_out, const struct ci_env *env, json_t *rep,
 		    const struct ci_needs *n, const struct ci_config *cfg)
 {
-	json_t *conf;
+	json_t *conf, *v;
+	size_t i;
 
 	json_object_set_new(rep, "ci", json_pack("{s:s, s:s, s:s}", "system", ci_system_id(env->sys),
 						 "name", ci_system_name(env->sys), "detected_by",
@@ -386,8 +396,10 @@ void ci_report_emit(struct ci_log *l, FILE *json_out, const struct ci_env *env, 
 	json_object_set_new(rep, "warnings", n->warnings ? json_incref(n->warnings) : json_array());
 	conf = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "dir", cfg->dir, "file", cfg->file,
 			 "from", cfg->dir_from ? cfg->dir_from : "", "settings_from", cfg->base,
-			 "ignores", cfg->ignores ? json_incref(cfg->ignores) : json_array(),
+			 "ignores", cfg->ignores ? json_deep_copy(cfg->ignores) : json_array(),
 			 "links", cfg->links ? json_incref(cfg->links) : json_array());
+	json_array_foreach(json_object_get(conf, "ignores"), i, v)
+		json_object_del(v, "index");   /* the write set's, not the report's */
 	json_object_set_new(rep, "config", conf);
 	json_object_set_new(rep, "build_secrets", ci_build_secrets_json(n, env));
 	if (json_out) {

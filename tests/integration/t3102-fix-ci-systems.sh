@@ -115,6 +115,28 @@ is "$(jget registries.1.chosen)" None "basic-auth registry: the rejected pair, t
 is "$(jget result)" failed "so nothing is written"
 ok "nothing written" test ! -e "$TMPD/fixkb-docker-config-order"
 
+echo "# --- a shared /tmp: a job directory that is a symlink, or another user's, is refused"
+mkdir -p "$TEST_DIR/elsewhere"
+ln -s "$TEST_DIR/elsewhere" "$TMPD/fixkb-docker-config-planted"
+ci_job JENKINS_URL=http://j/ BUILD_TAG=planted TMPDIR="$TMPD" "${creds[@]}"
+run_ci fix --apply --format json "${pairs[@]}"
+is "$RUN_RC" 1 "a symlink in its place: exit 1"
+is "$(jget result)" error "result: error"
+like "$(jget error)" "fixkb-docker-config-planted' exists and is not a directory \(a symlink\?\)" "says why"
+ok "nothing written through the link" test -z "$(ls -A "$TEST_DIR/elsewhere")"
+if [ "$(id -u)" = 0 ]; then
+	mkdir -p "$TMPD/fixkb-docker-config-theirs"
+	chown 65534 "$TMPD/fixkb-docker-config-theirs"
+	ci_job JENKINS_URL=http://j/ BUILD_TAG=theirs TMPDIR="$TMPD" "${creds[@]}"
+	run_ci fix --apply "${pairs[@]}"
+	is "$RUN_RC" 1 "another user's directory: exit 1"
+	like "$RUN_OUT" "✗ the job's docker config could not be set up: '.*fixkb-docker-config-theirs' belongs to uid 65534" \
+		"another user's directory: refused, named"
+	ok "nothing written in it" test -z "$(ls -A "$TMPD/fixkb-docker-config-theirs")"
+else
+	tap_skip "another user's directory: needs root to chown"
+fi
+
 echo "# --- usage errors"
 run_ci fix --ci --username-env REG_USER
 is "$RUN_RC" 2 "--username-env without --password-env: exit 2"
