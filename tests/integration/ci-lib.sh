@@ -27,7 +27,9 @@ ci_cleanup() {
 ci_rig_start() {
 	rig_start
 	trap ci_cleanup EXIT
-	# Private stores only: never a pass store or keyring from the rig.
+	# The rig's pass store (keyring-pass.sh), for a test that asks for it;
+	# by default private stores only: never a pass store from the rig.
+	RIG_PASSWORD_STORE_DIR=${PASSWORD_STORE_DIR:-} RIG_GNUPGHOME=${GNUPGHOME:-}
 	export PASSWORD_STORE_DIR="$TEST_DIR/password-store-none"
 	export FIXKB_DAEMON_JSON="$TEST_DIR/daemon.json" FIXKB_DOCKER_CERTS_D="$TEST_DIR/certs.d"
 }

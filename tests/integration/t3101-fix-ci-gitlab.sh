@@ -7,7 +7,9 @@
 # build context's .dockerignore once; the dependency proxy pair; the job
 # token refused by another project's registry (the allowlist setting
 # named); a base64 DOCKER_AUTH_CONFIG converted, verified and emptied
-# for the later commands.
+# for the later commands; one naming a credential helper (the real
+# docker-credential-pass on the rig's pass store) written as credHelpers,
+# the secret never copied.
 . "$TEST_LIB"
 . "$SRCDIR/tests/integration/ci-lib.sh"
 
@@ -111,5 +113,33 @@ unset DOCKER_AUTH_CONFIG" "later commands lose the variable"
 RUN_N=$(cat "$TEST_DIR/run_n")
 is "$(cat "$TEST_DIR/dac.code")" token_ok "after eval: the converted credential gets the token"
 is "$(docker_sum)" "$before" "the runner's ~/.docker still untouched"
+
+echo "# --- DOCKER_AUTH_CONFIG naming a helper: credHelpers in the job config, never copied"
+if [ -n "$RIG_PASSWORD_STORE_DIR" ] && command -v docker-credential-pass >/dev/null; then
+	printf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}' "$T" "$RIG_USER" "$RIG_PASS" |
+		PASSWORD_STORE_DIR="$RIG_PASSWORD_STORE_DIR" GNUPGHOME="$RIG_GNUPGHOME" docker-credential-pass store
+	rm -rf "$JOBDIR"
+	# auth settings of its own, or docker would auto-select pass for the runner
+	printf '{"credHelpers":{"unused.invalid":"unused"}}\n' > "$HOME/.docker/config.json"
+	gl_job DOCKER_AUTH_CONFIG="{\"credHelpers\":{\"$T\":\"pass\"}}" \
+		PASSWORD_STORE_DIR="$RIG_PASSWORD_STORE_DIR" GNUPGHOME="$RIG_GNUPGHOME"
+	run_ci fix --apply --format json
+	is "$RUN_RC" 0 "helper from DOCKER_AUTH_CONFIG: exit 0"
+	is "$(jget registries.0.chosen.source)" "DOCKER_AUTH_CONFIG credHelpers \"$T\": docker-credential-pass" \
+		"the helper, asked now and verified"
+	cfgtxt=$(cat "$JOBDIR/config.json")
+	is "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["credHelpers"][sys.argv[2]])' "$JOBDIR/config.json" "$T")" \
+		pass "written as credHelpers"
+	unlike "$cfgtxt" '"auth"|'"$(b64 "$RIG_USER:$RIG_PASS")"'|'"$RIG_PASS" "the secret is not copied into the config"
+	like "$(jget verified_after.0.source)" "credHelpers docker-credential-pass in $JOBDIR/config.json" \
+		"verified again through the written config (the helper ran again)"
+	PASSWORD_STORE_DIR="$RIG_PASSWORD_STORE_DIR" GNUPGHOME="$RIG_GNUPGHOME" timeout 60 skopeo inspect \
+		--tls-verify=false --authfile "$JOBDIR/config.json" "docker://$T/$REPO:latest" >/dev/null 2>&1
+	tap_ok $? "skopeo gets in through the credHelpers entry"
+	printf '%s' "$T" | PASSWORD_STORE_DIR="$RIG_PASSWORD_STORE_DIR" GNUPGHOME="$RIG_GNUPGHOME" \
+		docker-credential-pass erase >/dev/null 2>&1
+else
+	tap_skip "the rig has no pass store (keyring-pass.sh) or docker-credential-pass is missing"
+fi
 
 done_testing
