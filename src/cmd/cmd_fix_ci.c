@@ -144,6 +144,8 @@ int cmd_fix_ci(int argc, char **argv, const struct settings *s)
 		return msg_usage("fix: --print-env prints what --apply wrote: give --apply too");
 	if (o.print_env && s->format == FORMAT_JSON)
 		return msg_usage("fix: --print-env and --format json both want standard output");
+	if (s->offline)
+		return msg_usage("fix --ci: it checks every credential at its registry: not with --offline");
 	if (s->format != FORMAT_TEXT && s->format != FORMAT_JSON)
 		return msg_usage("fix --ci: --format text or json");
 	if (explicit_pairs(argc, argv, ex, &nex, &e) < 0)

@@ -139,9 +139,10 @@ void ci_log_mask(struct ci_log *l, const struct sensitive *v)
 {
 	if (sensitive_is_empty(v) || memchr(v->data, '\n', v->len) || memchr(v->data, '\r', v->len))
 		return;
-	/* the only lines that carry a secret, read and hidden by the runner */
+	/* the only lines that carry a secret, read and hidden by the runner
+	 * (escaped as command data: the runner unescapes it to the value) */
 	if (l->style == CI_LOG_GITHUB)
-		fprintf(l->f, "::add-mask::%s\n", v->data);
+		gh_command(l->f, "add-mask", NULL, v->data);
 	else if (l->style == CI_LOG_AZURE)
 		fprintf(l->f, "##vso[task.setsecret]%s\n", v->data);
 }

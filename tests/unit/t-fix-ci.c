@@ -275,9 +275,22 @@ static void some_log(struct ci_log *l)
 	ci_log_endgroup(l);
 }
 
+static void pct_mask(struct ci_log *l)
+{
+	struct sensitive v = SENSITIVE_INIT;
+
+	sensitive_set(&v, "p%25w:d", 7);
+	ci_log_mask(l, &v);
+	sensitive_release(&v);
+}
+
 static void test_log(void)
 {
 	char *t;
+
+	t = log_of(CI_GITHUB, pct_mask);
+	is_str(t, "::add-mask::p%2525w:d\n", "a mask is escaped as command data (the runner unescapes it)");
+	free(t);
 
 	t = log_of(CI_GITHUB, some_log);
 	is_str(t, "::group::title: a, b\n::error title=t%3A x%2Cy::100%25 bad%0Asecond line\n"
