@@ -269,8 +269,10 @@ static void masks(struct ci_run *r)
 	for (i = 0; i < r->nrs; i++) {
 		const struct ci_cand *c = &r->rs[i].cands.c[r->rs[i].chosen];
 
-		if (c->kind != CI_CAND_ANONYMOUS)
-			mask_once(&r->log, done, &n, max, &c->cred.secret);
+		if (c->kind == CI_CAND_ANONYMOUS)
+			continue;
+		mask_once(&r->log, done, &n, max, &c->cred.secret);
+		mask_once(&r->log, done, &n, max, &c->cred.registry_token);
 	}
 	for (i = 0; i < r->cfg.nmasks; i++)
 		mask_once(&r->log, done, &n, max, &r->cfg.masks[i]);

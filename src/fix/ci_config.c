@@ -54,14 +54,20 @@ static void member(char *out, size_t n, const char *map, const char *key)
 }
 
 /* The value an entry writes: {"auth": base64(user:secret)}, that base64
- * kept as a mask; an identity token as {"identitytoken": token}. */
+ * kept as a mask; a secret without a user (an identity token: BuildKit
+ * sends both as a refresh token) as {"identitytoken": secret}; a
+ * registry token alone as {"registrytoken": token}. */
 static json_t *auth_value(struct ci_config *c, const struct credential *cred, struct err *e)
 {
 	size_t ul = strlen(cred->username), n = ul + 1 + cred->secret.len;
 	char *pair = NULL, *b64 = NULL;
 	json_t *v = NULL;
 
-	if (cred->identity_token) {
+	if (sensitive_is_empty(&cred->secret) && !sensitive_is_empty(&cred->registry_token)) {
+		v = json_pack("{s:s}", "registrytoken", cred->registry_token.data);
+		goto done;
+	}
+	if (cred->identity_token || !ul) {
 		v = json_pack("{s:s}", "identitytoken", cred->secret.data ? cred->secret.data : "");
 		goto done;
 	}
