@@ -59,6 +59,7 @@ static void check_start(struct ci_check *c, const struct ci_trial *t, struct tf_
 	if (c->repo) {
 		snprintf(cfg.repo, sizeof(cfg.repo), "%s", c->repo->path);
 		snprintf(cfg.ref, sizeof(cfg.ref), "%s", c->repo->ref);
+		cfg.push = c->repo->push;   /* pull,push, and the push side checked */
 	} else {
 		cfg.client = TOKENCLIENT_DOCKER_LOGIN;
 	}
@@ -66,6 +67,7 @@ static void check_start(struct ci_check *c, const struct ci_trial *t, struct tf_
 	cfg.trust = &c->trust;
 	cfg.insecure_declared = insecure_declared(s, t->reg->name);
 	cfg.deadline_ms = deadline_ms;
+	cfg.timeout_s = s ? s->timeout_s : 0;
 	if (token_endpoint_check_start(&c->k, tr, &cfg) < 0) {
 		token_endpoint_check_release(&c->k);
 		snprintf(c->setup_error, sizeof(c->setup_error), "out of memory");
@@ -121,15 +123,16 @@ static void trial_conclude(struct ci_trial *t)
 		enum probe_status st = PROBE_ERROR;
 		char code[PROBE_CODE_MAX] = "probe_error", detail[PROBE_DETAIL_MAX * 2], scope[300];
 		json_t *ev = json_object();
-		int warn = 0;
+		int warn = 0, push_denied = 0;
 
 		if (c->repo)
 			ci_repo_scope(c->repo, scope, sizeof(scope));
 		else
 			snprintf(scope, sizeof(scope), "(login: no scope)");
-		if (c->started)
+		if (c->started) {
 			token_endpoint_verdict(&c->k, &st, code, sizeof(code), detail, sizeof(detail), ev);
-		else
+			push_denied = c->k.main.outcome == TF_PUSH_DENIED;
+		} else
 			snprintf(detail, sizeof(detail), "could not check: %s", c->setup_error);
 		json_decref(ev);
 		jsontext_sanitize_utf8(detail);
@@ -155,6 +158,7 @@ static void trial_conclude(struct ci_trial *t)
 		snprintf(t->code, sizeof(t->code), "%s", code);
 		snprintf(t->detail, sizeof(t->detail), "%s", detail);
 		snprintf(t->failed_scope, sizeof(t->failed_scope), "%s", scope);
+		t->push_denied = push_denied;
 	}
 }
 

@@ -3,9 +3,12 @@
  * (net/tokenflow.h; the client of --client, BuildKit's by default): for
  * each repository the build pulls or pushes, the manifest request, its
  * challenge, the token for exactly that repository's scope, and the
- * manifest again with the token (checks/token_endpoint.h judges it). A
- * registry the build names without an image is checked as docker login
- * checks it (the token endpoint, no scope).
+ * manifest again with the token (checks/token_endpoint.h judges it); for
+ * a repository the build pushes, the token is asked for pull,push and the
+ * push side checked (net/tokenpush.h: the token's access claim, or the
+ * first write of a push, cancelled). A registry the build names without
+ * an image is checked as docker login checks it (the token endpoint, no
+ * scope).
  *
  * A trial passes when every repository is granted; a repository that
  * does not exist yet passes for a credentialed trial (the registry gave

@@ -165,6 +165,31 @@ ok "rejected: no job directory" test ! -e "$JOBDIR"
 is "$(cat "$GENV")$(cat "$GOUT")" "" "rejected: nothing handed on"
 like "$(cat "$GSUM")" "^\| $T \| none works \|  \| ❌ \|$" "step summary says none works"
 
+echo "# --- --push: a token valid for pull but not push fails, naming the permission; nothing written"
+rm -rf "$JOBDIR"; : > "$GENV"; : > "$GOUT"
+gh_job GITHUB_ACTOR="$RIG_RO_USER" GITHUB_TOKEN="$RIG_RO_PASS"
+run_ci fix --token-registry "$T" --image "$T/$REPO:ci-push" --push --apply
+strip_masks
+is "$RUN_RC" 1 "pull-only token with --push: exit 1"
+like "$RUN_OUT" "repository:$REPO:pull,push " "the push target's scope is pull,push"
+like "$RUN_OUT" "✗ GITHUB_TOKEN as GITHUB_ACTOR \($RIG_RO_USER\): push to $REPO is refused" \
+	"the verdict: push refused"
+like "$RUN_OUT" "GITHUB_TOKEN is valid but may not push to $T/$REPO: give the job the permission" \
+	"named as a permission, not a bad token"
+like "$RUN_OUT" '^      packages: write$' "packages: write"
+like "$RUN_OUT" 'Manage Actions access → Add repository, role Write' "the package's Actions access, role Write"
+like "$RUN_OUT" '^::error title=fixkb%3A no working credential for ' "an error annotation"
+ok "push refused: no job directory" test ! -e "$JOBDIR"
+is "$(cat "$GENV")$(cat "$GOUT")" "" "push refused: nothing handed on"
+gh_job GITHUB_ACTOR="$RIG_USER" GITHUB_TOKEN="$RIG_PASS"
+run_ci fix --token-registry "$T" --image "$T/$REPO:ci-push" --push --apply --format json
+strip_masks
+is "$RUN_RC" 0 "a token that may push: exit 0"
+is "$(jget registries.0.scopes_verified)" "repository:$REPO:pull,push" \
+	"verified: one scope, pull,push (the FROM image is the image pushed)"
+is "$(jget verified_after.0.ok)" true "verified again through the written config"
+rm -rf "$JOBDIR"; : > "$GENV"; : > "$GOUT"
+
 echo "# --- GITHUB_TOKEN missing from the step"
 gh_job GITHUB_ACTOR=alice
 run_ci fix --token-registry "$T" --format json

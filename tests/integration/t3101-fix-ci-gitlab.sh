@@ -91,6 +91,16 @@ like "$RUN_OUT" "CI_REGISTRY_USER and CI_REGISTRY_PASSWORD are not set" "the reg
 ok "nothing written" test ! -e "$JOBDIR/config.json"
 curl -s -o /dev/null -X POST "$PRIV_CTL/reset"
 
+echo "# --- --push with a registry pair that may only pull: the job token's own registry named"
+printf 'FROM %s/%s:latest\n' "$T" "$REPO" > "$CTX/Dockerfile"
+rm -rf "$JOBDIR"
+gl_job CI_REGISTRY="$T" CI_REGISTRY_USER="$RIG_RO_USER" CI_REGISTRY_PASSWORD="$RIG_RO_PASS"
+run_ci fix --apply --image "$T/$REPO:gl-push" --push
+is "$RUN_RC" 1 "pull-only pair, --push: exit 1"
+like "$RUN_OUT" "a job token pushes only to its own project's container registry \($T/group/proj\); to push $T/$REPO, use a deploy token or a project access token with the write_registry scope" \
+	"names where a job token may push and what to use instead"
+ok "push refused: nothing written" test ! -e "$JOBDIR/config.json"
+
 echo "# --- DOCKER_AUTH_CONFIG in base64 (docker rejects that form): converted and verified"
 printf 'FROM %s/%s:latest\n' "$T" "$REPO" > "$CTX/Dockerfile"
 rm -rf "$JOBDIR"
