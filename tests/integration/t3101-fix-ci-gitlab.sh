@@ -24,6 +24,19 @@ gl_job() {
 	ci_job GITLAB_CI=true CI=true CI_PROJECT_DIR="$CTX" CI_PROJECT_PATH=group/proj CI_JOB_ID=4242 \
 		CI_REGISTRY_IMAGE="$T/group/proj" "$@"
 }
+# after_eval: the script's next command after eval "$RUN_OUT" — BuildKit's
+# token flow for the Dockerfile's image — its code in $AFTER (the run is
+# kept for the canary sweep).
+after_eval() {
+	(
+		eval "$RUN_OUT"
+		run_fixkb probe token_endpoint --registry "$T" --image "$T/$REPO:latest" --format json
+		json_get "$RUN_OUT" probes.0.code > "$TEST_DIR/after.code"
+		echo "$RUN_N" > "$TEST_DIR/run_n"
+	)
+	RUN_N=$(cat "$TEST_DIR/run_n")
+	AFTER=$(cat "$TEST_DIR/after.code")
+}
 printf '{"auths":{}}\n' > "$HOME/.docker/config.json"
 before=$(docker_sum)
 
@@ -45,14 +58,8 @@ is "$(cat "$CTX/.dockerignore")" "# fixkb fix --ci: the job's docker config (cre
 like "$RUN_ERR" "^  \./\.dockerignore: adds \".fixkb-docker-config\"" "the report says so"
 is "$(cat "$TEST_DIR/build.env")" "DOCKER_CONFIG=$JOBDIR" "--dotenv: the dotenv line"
 watch_file "$TEST_DIR/build.env" "$CTX/.dockerignore"
-(
-	eval "$RUN_OUT"
-	run_fixkb probe token_endpoint --registry "$T" --image "$T/$REPO:latest" --format json
-	json_get "$RUN_OUT" probes.0.code > "$TEST_DIR/after.code"
-	echo "$RUN_N" > "$TEST_DIR/run_n"
-)
-RUN_N=$(cat "$TEST_DIR/run_n")
-is "$(cat "$TEST_DIR/after.code")" token_ok "after eval: BuildKit's token flow gets the token"
+after_eval
+is "$AFTER" token_ok "after eval: BuildKit's token flow gets the token"
 sk=$(timeout 60 skopeo inspect --tls-verify=false --authfile "$JOBDIR/config.json" "docker://$T/$REPO:latest" 2>&1)
 is "$?" 0 "skopeo inspect --authfile <written config.json>"
 is "$(docker_sum)" "$before" "the runner's ~/.docker untouched"
@@ -114,14 +121,8 @@ like "$RUN_ERR" "note: the docker CLI \(>= 28.3\) rejects this value .*converted
 	"says docker would reject the form and that it was converted"
 is "$RUN_OUT" "export DOCKER_CONFIG='$JOBDIR'
 unset DOCKER_AUTH_CONFIG" "later commands lose the variable"
-(
-	eval "$RUN_OUT"
-	run_fixkb probe token_endpoint --registry "$T" --image "$T/$REPO:latest" --format json
-	json_get "$RUN_OUT" probes.0.code > "$TEST_DIR/dac.code"
-	echo "$RUN_N" > "$TEST_DIR/run_n"
-)
-RUN_N=$(cat "$TEST_DIR/run_n")
-is "$(cat "$TEST_DIR/dac.code")" token_ok "after eval: the converted credential gets the token"
+after_eval
+is "$AFTER" token_ok "after eval: the converted credential gets the token"
 is "$(docker_sum)" "$before" "the runner's ~/.docker still untouched"
 
 echo "# --- DOCKER_AUTH_CONFIG naming a helper: credHelpers in the job config, never copied"
