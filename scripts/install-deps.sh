@@ -10,11 +10,12 @@ BUILD_PKGS="gcc meson ninja-build pkg-config libcurl4-openssl-dev libjansson-dev
 # ansible-playbook -c local); the hardening runs of scripts/test.sh: clang + libFuzzer
 # (scripts/fuzz.sh), valgrind; patch(1), which t-fix-udiff applies diffs with; jq, which
 # the DOCKER_AUTH_CONFIG line fix prints uses (t3110 runs it); the
-# completions' shells (t0030), man (t0020), and the Debian package build and lint (t0040).
+# completions' shells (t0030), man (t0020), and the Debian package build and lint (t0040);
+# python3-yaml parses the shipped action.yml and GitLab template (t3203).
 # Building: scdoc makes the man pages, bash-completion's pkg-config names its directory.
 TEST_PKGS="docker-registry apache2-utils skopeo umoci gnome-keyring libsecret-tools dbus dbus-bin
  golang-docker-credential-helpers pass gnupg curl openssl ca-certificates
- python3-jsonschema ansible-core
+ python3-jsonschema python3-yaml ansible-core
  clang libclang-rt-14-dev valgrind patch jq
  zsh fish man-db git build-essential debhelper dpkg-dev fakeroot lintian"
 

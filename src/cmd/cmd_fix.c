@@ -34,7 +34,7 @@
 struct fix_opts {
 	struct strlist registries, images;
 	const char *context, *username, *username_env, *password_env, *gpg_key;
-	int push, apply, yes, undo, force, password_stdin;
+	int push, apply, yes, undo, force, password_stdin, no_ci;
 };
 
 static void fix_help(const struct opt *opts)
@@ -42,7 +42,7 @@ static void fix_help(const struct opt *opts)
 	printf("usage: fixkb fix [--registry HOST]... [--image REF]... [--context DIR] [--push]\n"
 	       "                 [--apply] [--yes] [--undo [--force]] [--gpg-key ID]\n"
 	       "                 [--username USER | --username-env VAR]\n"
-	       "                 [--password-env VAR | --password-stdin]\n\n"
+	       "                 [--password-env VAR | --password-stdin] [--ci | --no-ci]\n\n"
 	       "Runs doctor's checks and prints one plan that fixes what they find: each step,\n"
 	       "why (the evidence), the workaround's success rate (and what fixkb observed), and\n"
 	       "a unified diff of every file it would touch, secrets as fingerprints. Nothing is\n"
@@ -52,7 +52,8 @@ static void fix_help(const struct opt *opts)
 	       "back if the problems are not gone. On a terminal --apply asks first (--yes does\n"
 	       "not). Credentials come only from the environment or stdin, never from argv.\n"
 	       "--cacert FILE (a global option) is the CA to install for a registry whose\n"
-	       "certificate does not verify.\n\n"
+	       "certificate does not verify. In a detected CI system, or with --ci, fix runs\n"
+	       "its CI mode instead ('fixkb fix --ci --help', fixkb-ci(7)); --no-ci leaves it.\n\n"
 	       "options:\n");
 	opt_print_help(stdout, opts);
 	printf("\nexit status: 0 nothing to fix, or fixed and verified; 1 problems remain (a dry\n"
@@ -458,9 +459,13 @@ int cmd_fix(int argc, char **argv, const struct settings *s)
 		{ "password-env", 0, OPT_STRING, &r.o.password_env, "VAR", "take the password or token from $VAR" },
 		{ "password-stdin", 0, OPT_FLAG, &r.o.password_stdin, NULL, "read the password or token from stdin" },
 		{ "gpg-key", 0, OPT_STRING, &r.o.gpg_key, "ID", "initialise an empty pass store for this GPG key" },
+		{ "no-ci", 0, OPT_FLAG, &r.o.no_ci, NULL, "the workstation mode even in a detected CI system" },
 		OPT_TABLE_END,
 	};
 
+	/* --ci, or a detected CI system without --no-ci: the job-scoped mode */
+	if (cmd_fix_wants_ci(argc, argv))
+		return cmd_fix_ci(argc, argv, s);
 	memset(&r, 0, sizeof(r));
 	r.s = s;
 	r.in = (struct fix_input)FIX_INPUT_INIT;

@@ -25,8 +25,8 @@ extern char **environ;
 const char *const credhelper_env_keep[] = {
 	"PATH", "HOME", "USER", "LOGNAME", "DISPLAY", "DBUS_SESSION_BUS_ADDRESS",
 	"XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "GNUPGHOME",
-	"PASSWORD_STORE_DIR", "GPG_TTY", "AWS_*", "GOOGLE_APPLICATION_CREDENTIALS",
-	"CLOUDSDK_CONFIG", "TMPDIR", "LANG", "LC_*", NULL,
+	"PASSWORD_STORE_DIR", "GPG_TTY", "AWS_*", "GOOGLE_*", "CLOUDSDK_*", "TMPDIR", "LANG",
+	"LC_*", NULL,
 };
 
 int credhelper_name_valid(const char *name)
