@@ -161,7 +161,7 @@ static int kb_digest(const struct kb *kb, char out[65])
 
 	for (i = 0; i < kb_count(kb); i++) {
 		en = kb_entry_at(kb, i);
-		text = json_dumps(en->json, JSON_COMPACT | JSON_SORT_KEYS);
+		text = json_dumps(kb_entry_json(kb, en), JSON_COMPACT | JSON_SORT_KEYS);
 		if (!text)
 			goto cleanup;
 		if (buf_appendf(&b, "%s\n%s\n", en->id, text) < 0) {
