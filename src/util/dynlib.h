@@ -1,0 +1,25 @@
+/* dynlib.h — a shared library loaded when a run first needs it (dlopen),
+ * for the big ones only some runs use (libsecret with GLib, Vectorscan,
+ * libcurl): a run that never needs one never maps it, relocates it or
+ * runs its constructors.
+ *
+ * The caller keeps a table of function pointers typed from the
+ * library's own header (__typeof__(name) *name) and fills it with
+ * dynlib_sym; a library stays loaded until exit (GLib and libcurl cannot
+ * be unloaded safely), so its handle is never closed. Not thread-safe:
+ * load before starting threads. */
+#ifndef FIXKB_UTIL_DYNLIB_H
+#define FIXKB_UTIL_DYNLIB_H
+
+#include "util/err.h"
+
+/* dlopen(soname, RTLD_NOW | RTLD_LOCAL): the handle, or NULL with e
+ * naming the library and dlerror()'s reason. */
+void *dynlib_open(const char *soname, struct err *e);
+
+/* The address of name in lib (or its dependencies), stored through
+ * slot (a function pointer's address, as void **: POSIX's idiom for
+ * dlsym). 0, or -1 with e naming the symbol and the library. */
+int dynlib_sym(void *lib, const char *soname, const char *name, void **slot, struct err *e);
+
+#endif
