@@ -5,7 +5,7 @@
 
 void *dynlib_open(const char *soname, struct err *e)
 {
-	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	void *lib = dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
 	const char *why;
 
 	if (!lib) {
