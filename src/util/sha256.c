@@ -20,31 +20,43 @@ static uint32_t ror(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
-static void compress(uint32_t h[8], const unsigned char b[64])
+#define S0(x) (ror(x, 2) ^ ror(x, 13) ^ ror(x, 22))
+#define S1(x) (ror(x, 6) ^ ror(x, 11) ^ ror(x, 25))
+#define G0(x) (ror(x, 7) ^ ror(x, 18) ^ ((x) >> 3))
+#define G1(x) (ror(x, 17) ^ ror(x, 19) ^ ((x) >> 10))
+
+/* w is the caller's (the context's), wiped with it. */
+static void compress(uint32_t h[8], uint32_t w[64], const unsigned char b[64])
 {
-	uint32_t w[64], v[8], t1, t2;
+	uint32_t a = h[0], bb = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+	uint32_t t1, t2;
 	size_t i;
 
 	for (i = 0; i < 16; i++)
 		w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
 		       (uint32_t)b[4 * i + 2] << 8 | (uint32_t)b[4 * i + 3];
 	for (i = 16; i < 64; i++)
-		w[i] = (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10)) + w[i - 7] +
-		       (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 16];
-	memcpy(v, h, sizeof(v));
+		w[i] = G1(w[i - 2]) + w[i - 7] + G0(w[i - 15]) + w[i - 16];
 	for (i = 0; i < 64; i++) {
-		t1 = v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) +
-		     ((v[4] & v[5]) ^ (~v[4] & v[6])) + K[i] + w[i];
-		t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) +
-		     ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
-		v[0] = t1 + t2;
+		t1 = hh + S1(e) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+		t2 = S0(a) + ((a & bb) ^ (a & c) ^ (bb & c));
+		hh = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = bb;
+		bb = a;
+		a = t1 + t2;
 	}
-	for (i = 0; i < 8; i++)
-		h[i] += v[i];
-	OPENSSL_cleanse(w, sizeof(w));
-	OPENSSL_cleanse(v, sizeof(v));
+	h[0] += a;
+	h[1] += bb;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+	h[5] += f;
+	h[6] += g;
+	h[7] += hh;
 }
 
 void sha256_init(struct sha256 *c)
@@ -65,6 +77,11 @@ void sha256_update(struct sha256 *c, const void *p, size_t n)
 	size_t take;
 
 	c->bytes += n;
+	while (c->used == 0 && n >= 64) {   /* whole blocks straight from the input */
+		compress(c->h, c->w, s);
+		s += 64;
+		n -= 64;
+	}
 	while (n) {
 		take = 64 - c->used < n ? 64 - c->used : n;
 		memcpy(c->block + c->used, s, take);
@@ -72,7 +89,7 @@ void sha256_update(struct sha256 *c, const void *p, size_t n)
 		s += take;
 		n -= take;
 		if (c->used == 64) {
-			compress(c->h, c->block);
+			compress(c->h, c->w, c->block);
 			c->used = 0;
 		}
 	}
@@ -86,13 +103,13 @@ void sha256_final(struct sha256 *c, unsigned char out[SHA256_LEN])
 	c->block[c->used++] = 0x80;
 	if (c->used > 56) {
 		memset(c->block + c->used, 0, 64 - c->used);
-		compress(c->h, c->block);
+		compress(c->h, c->w, c->block);
 		c->used = 0;
 	}
 	memset(c->block + c->used, 0, 56 - c->used);
 	for (i = 0; i < 8; i++)
 		c->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	compress(c->h, c->block);
+	compress(c->h, c->w, c->block);
 	for (i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(c->h[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);

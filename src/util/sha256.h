@@ -18,6 +18,7 @@ struct sha256 {
 	uint64_t bytes;          /* message length so far */
 	unsigned char block[64];
 	size_t used;             /* bytes waiting in block */
+	uint32_t w[64];          /* the message schedule (scratch) */
 };
 
 void sha256_init(struct sha256 *c);
