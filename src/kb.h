@@ -196,7 +196,10 @@ int kb_context_fact_known(const char *fact);
  * installed directory (FIXKB_INSTALLED_KB_DIR) if it exists, else the copy
  * embedded in the binary (checked when it was built). Any invalid entry
  * of a directory fails the load, naming the file and field (signatures
- * are not compiled: see above). *out belongs to the caller (kb_free). */
+ * are not compiled: see above). A directory whose entry files are the
+ * embedded texts byte for byte, with nothing else kb_load_dir would
+ * report (an unedited installed KB), gets the embedded typed view with
+ * its own paths, without parsing. *out belongs to the caller (kb_free). */
 int kb_load(struct kb **out, struct err *e);
 
 /* Called once per problem with the file, the field (a JSON pointer such as
@@ -215,6 +218,12 @@ int kb_load_dir(struct kb **out, const char *dir, kb_problem_fn fn, void *ctx,
 /* The embedded copy only: its typed view, built and checked with the
  * binary (kb_compact.h); fails only when out of memory. */
 int kb_load_embedded(struct kb **out, struct err *e);
+/* 1 when kb_load_dir(dir) would load exactly the embedded texts: the
+ * same <category>/<slug>.json files, byte for byte, and nothing it would
+ * report (an entry outside a category, a nested directory); else 0,
+ * also when something cannot be read. kb_load takes the embedded view
+ * for such a directory. */
+int kb_dir_is_embedded(const char *dir);
 
 /* kb lint: kb_load_dir and kb_load_embedded plus the signature checks
  * (compiled as explain compiles them, examples run through the matcher).

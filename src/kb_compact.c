@@ -1,8 +1,12 @@
 /* kb_compact.c — the embedded KB from the typed view compiled into the
  * binary (kb_compact.h: checked and built by kbgen at build time), and
- * kb_load, which picks where the KB comes from. */
+ * kb_load, which picks where the KB comes from. A directory whose entry
+ * files are byte for byte the embedded texts (an installed KB nobody
+ * edited) gets the same view: validating it would find what the build
+ * found. */
 #include "kb_compact.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +14,11 @@
 
 #include "config.h"
 #include "kb_embedded.h"
+#include "util/buf.h"
+#include "util/fileio.h"
 
 #define KB_ORIGIN_MAX 1200
+#define KB_PATH_MAX 1024
 
 /* Copies of src's signatures and their "also" lists in kb's memory: each
  * "also" points at an entry of this kb (link_also). */
@@ -104,10 +111,13 @@ static int attach_evidence(struct kb *kb, struct err *e)
 	return 0;
 }
 
-int kb_load_embedded(struct kb **out, struct err *e)
+/* The compiled view; with dir, each entry's path is dir/<rel> as
+ * kb_load_dir gives it, else "embedded:<rel>". */
+static int load_compact(struct kb **out, const char *dir, struct err *e)
 {
 	struct kb *kb = kb_new();
 	struct kb_entry *slot;
+	char path[KB_PATH_MAX];
 	size_t i;
 
 	*out = NULL;
@@ -119,9 +129,13 @@ int kb_load_embedded(struct kb **out, struct err *e)
 		const struct kb_embedded_file *f = &kb_embedded_files[kb_compact_file[i]];
 
 		slot = kb_entry_slot(kb);
-		if (!slot || fill_slot(kb, slot, &kb_compact_entries[i]) < 0) {
-			kb_free(kb);
-			return err_set(e, "out of memory");
+		if (!slot || fill_slot(kb, slot, &kb_compact_entries[i]) < 0)
+			goto oom;
+		if (dir) {
+			snprintf(path, sizeof(path), "%s/%s", dir, f->path);
+			slot->path = kb_strdup(kb, path);
+			if (!slot->path)
+				goto oom;
 		}
 		kb_entry_commit_text(kb, f->data, f->len);
 	}
@@ -133,6 +147,14 @@ int kb_load_embedded(struct kb **out, struct err *e)
 	kb_set_origin(kb, "embedded, %zu entries", kb_count(kb));
 	*out = kb;
 	return 0;
+oom:
+	kb_free(kb);
+	return err_set(e, "out of memory");
+}
+
+int kb_load_embedded(struct kb **out, struct err *e)
+{
+	return load_compact(out, NULL, e);
 }
 
 static int is_dir(const char *path)
@@ -140,6 +162,88 @@ static int is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int file_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct kb_embedded_file *)elem)->path);
+}
+
+/* Is dir/rel exactly the embedded text of that name? */
+static int same_as_embedded(const char *dir, const char *rel)
+{
+	const struct kb_embedded_file *f;
+	struct buf b = BUF_INIT(KB_FILE_MAX);
+	char path[KB_PATH_MAX];
+	int same;
+
+	f = bsearch(rel, kb_embedded_files, kb_embedded_count, sizeof(*f), file_cmp);
+	if (!f)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	same = fileio_read(&b, path, KB_FILE_MAX, NULL, NULL) == 0 && b.len == f->len &&
+	       memcmp(b.data, f->data, f->len) == 0;
+	buf_release(&b);
+	return same;
+}
+
+/* The entries of dir/cat that are the embedded ones, counted into *n;
+ * 0 at the first thing kb_load_dir would load differently or report. */
+static int category_is_embedded(const char *dir, const char *cat, size_t *n)
+{
+	char rel[KB_PATH_MAX], sub[KB_PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int ok = 1;
+
+	snprintf(sub, sizeof(sub), "%s/%s", dir, cat);
+	d = opendir(sub);
+	if (!d)
+		return 0;
+	while (ok && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "%s/%s", cat, de->d_name);
+		snprintf(sub, sizeof(sub), "%s/%s", dir, rel);
+		if (has_suffix(de->d_name, ".json")) {
+			ok = same_as_embedded(dir, rel);
+			*n += (size_t)ok;
+		} else if (is_dir(sub)) {
+			ok = 0;   /* a nested directory: a problem to report */
+		}
+	}
+	closedir(d);
+	return ok;
+}
+
+int kb_dir_is_embedded(const char *dir)
+{
+	char sub[KB_PATH_MAX];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+	int ok = 1;
+
+	if (!d)
+		return 0;
+	while (ok && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+		if (is_dir(sub))
+			ok = category_is_embedded(dir, de->d_name, &n);
+		else if (has_suffix(de->d_name, ".json") && strcmp(de->d_name, "schema.json") != 0)
+			ok = 0;   /* an entry outside a category */
+	}
+	closedir(d);
+	return ok && n == kb_embedded_count;
 }
 
 int kb_load(struct kb **out, struct err *e)
@@ -155,6 +259,12 @@ int kb_load(struct kb **out, struct err *e)
 		snprintf(origin, sizeof(origin), "installed %s", dir);
 	} else {
 		return kb_load_embedded(out, e);
+	}
+	if (kb_dir_is_embedded(dir)) {
+		if (load_compact(out, dir, e) < 0)
+			return err_prefix(e, "%s", origin);
+		kb_set_origin(*out, "%s", origin);
+		return 0;
 	}
 	if (kb_load_dir(out, dir, NULL, NULL, e) < 0) {
 		kb_free(*out);

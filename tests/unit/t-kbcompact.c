@@ -4,10 +4,15 @@
  * every field of every struct equal, NULLs where NULLs, evidence objects
  * equal, each entry's lazily parsed document equal to the parsed text. */
 #include "kb.h"
+#include "kb_embedded.h"
 #include "tap.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* A field added to kb.h's structs must be written by src/kb_emit.c and
  * compared below; these sizes (LP64) make the build say so. */
@@ -198,6 +203,160 @@ static void test_same(const struct kb *compact, const struct kb *built)
 	is_str(kb_origin(compact), origin, "origin");
 }
 
+/* ---- a directory holding the embedded texts (an installed KB) ---- */
+
+static char dir[] = "/tmp/fixkb-kbcompact-XXXXXX";
+
+static void put(const char *rel, const char *data, size_t len)
+{
+	char path[512], *slash;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	mkdir(path, 0700);
+	*slash = '/';
+	f = fopen(path, "w");
+	if (f) {
+		fwrite(data, 1, len, f);
+		fclose(f);
+	}
+}
+
+static const struct kb_embedded_file *seed_file(void)
+{
+	size_t i;
+
+	for (i = 0; i < kb_embedded_count; i++)
+		if (strcmp(kb_embedded_files[i].path, "registry/token-expired.json") == 0)
+			return &kb_embedded_files[i];
+	return &kb_embedded_files[0];
+}
+
+/* An entry file no signature's "also" names: removing it leaves a valid KB. */
+static const struct kb_embedded_file *unreferenced_file(const struct kb *built)
+{
+	char rel[300];
+	size_t i, j, k, n;
+
+	for (n = 0; n < kb_count(built); n++) {
+		const char *id = kb_entry_at(built, n)->id;
+		int named = 0;
+
+		for (i = 0; i < kb_count(built); i++) {
+			const struct kb_entry *en = kb_entry_at(built, i);
+
+			for (j = 0; j < en->n_signatures; j++)
+				for (k = 0; k < en->signatures[j].n_also; k++)
+					named |= strcmp(en->signatures[j].also[k].id, id) == 0;
+		}
+		if (named)
+			continue;
+		snprintf(rel, sizeof(rel), "%s.json", id);
+		for (i = 0; i < kb_embedded_count; i++)
+			if (strcmp(kb_embedded_files[i].path, rel) == 0)
+				return &kb_embedded_files[i];
+	}
+	return NULL;
+}
+
+/* Loads dir through kb_load (FIXKB_KB_DIR); the count, or -1. */
+static long load_count(struct kb **kb, struct err *e)
+{
+	err_clear(e);
+	setenv("FIXKB_KB_DIR", dir, 1);
+	if (kb_load(kb, e) < 0)
+		return -1;
+	return (long)kb_count(*kb);
+}
+
+static void test_dir(const struct kb *built)
+{
+	const struct kb_embedded_file *f = seed_file();
+	struct kb *kb = NULL;
+	struct err e = ERR_INIT;
+	char path[512], want[600], *edited;
+	size_t i, same = 0;
+
+	if (!ok(mkdtemp(dir) != NULL, "temp dir"))
+		return;
+	for (i = 0; i < kb_embedded_count; i++)
+		put(kb_embedded_files[i].path, kb_embedded_files[i].data, kb_embedded_files[i].len);
+	put("schema.json", "{}", 2);            /* documentation only: ignored */
+	put("build/README.txt", "notes", 5);    /* not an entry: ignored */
+	ok(kb_dir_is_embedded(dir), "a copy of the embedded texts is recognised");
+	is_int(load_count(&kb, &e), (long)kb_count(built), "and loads (%s)", e.msg);
+	for (i = 0; kb && i < kb_count(kb) && i < kb_count(built); i++) {
+		const struct kb_entry *a = kb_entry_at(kb, i), *b = kb_entry_at(built, i);
+
+		snprintf(want, sizeof(want), "%s/%s.json", dir, b->id);
+		same += strcmp(a->path, want) == 0 && strcmp(a->id, b->id) == 0 &&
+			json_equal(kb_entry_json(kb, a), kb_entry_json(built, b));
+	}
+	is_int(same, kb_count(built), "each entry with the directory's path and the same document");
+	snprintf(want, sizeof(want), "FIXKB_KB_DIR %s", dir);
+	is_str(kb_origin(kb), want, "origin names the directory");
+	kb_free(kb);
+	kb = NULL;
+
+	/* an edit that stays valid is read, not the embedded text */
+	edited = malloc(f->len + 1);
+	memcpy(edited, f->data, f->len);
+	edited[f->len] = '\0';
+	memcpy(strstr(edited, "\"en\": \"") + 7, "Edited", 6);
+	put(f->path, edited, f->len);
+	ok(!kb_dir_is_embedded(dir), "one edited byte: not the embedded KB");
+	is_int(load_count(&kb, &e), (long)kb_count(built), "the edited directory loads (%s)", e.msg);
+	ok(kb && strncmp(kb_find(kb, "registry/token-expired")->title.en, "Edited", 6) == 0,
+	   "with the edit: %s", kb ? kb_find(kb, "registry/token-expired")->title.en : "");
+	kb_free(kb);
+	kb = NULL;
+
+	/* an edit that is still JSON but names no cause is checked and refused */
+	memcpy(strstr(edited, "\"cause\": \"") + 10, "bogus_", 6);
+	put(f->path, edited, f->len);
+	ok(load_count(&kb, &e) < 0 && strstr(e.msg, "registry/token-expired.json"),
+	   "an invalid edit fails the load: %s", e.msg);
+	kb_free(kb);
+	kb = NULL;
+	put(f->path, f->data, f->len);
+	free(edited);
+
+	/* a nested directory is reported, as kb_load_dir reports it */
+	snprintf(path, sizeof(path), "%s/build/nested", dir);
+	mkdir(path, 0700);
+	ok(!kb_dir_is_embedded(dir) && load_count(&kb, &e) < 0 && strstr(e.msg, "nested"),
+	   "a nested directory: validated and refused: %s", e.msg);
+	kb_free(kb);
+	kb = NULL;
+	rmdir(path);
+
+	/* a missing entry (one no "also" names): the rest loads */
+	f = unreferenced_file(built);
+	if (!ok(f != NULL, "an entry no other names"))
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, f->path);
+	unlink(path);
+	ok(!kb_dir_is_embedded(dir), "one entry missing: not the embedded KB");
+	is_int(load_count(&kb, &e), (long)kb_count(built) - 1, "the others load (%s)", e.msg);
+	kb_free(kb);
+	unsetenv("FIXKB_KB_DIR");
+	for (i = 0; i < kb_embedded_count; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, kb_embedded_files[i].path);
+		unlink(path);
+		*strrchr(path, '/') = '\0';
+		rmdir(path);
+	}
+	snprintf(path, sizeof(path), "%s/schema.json", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/build/README.txt", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/build", dir);
+	rmdir(path);
+	ok(rmdir(dir) == 0, "temp dir removed");
+}
+
 int main(void)
 {
 	struct kb *compact = NULL, *built = NULL;
@@ -206,8 +365,10 @@ int main(void)
 	if (!ok(kb_load_embedded(&compact, &e) == 0, "compact embedded kb loads (%s)", e.msg))
 		return tap_done();
 	if (ok(kb_load_embedded_lint(&built, NULL, NULL, &e) == 0,
-	       "the embedded texts load with lint's checks (%s)", e.msg))
+	       "the embedded texts load with lint's checks (%s)", e.msg)) {
 		test_same(compact, built);
+		test_dir(built);
+	}
 	kb_free(compact);
 	kb_free(built);
 	return tap_done();
