@@ -9,7 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+#include "util/crypto.h"
+
 #define KB_ORIGIN_MAX 1200
+/* kb_digest hashes every entry's JSON; a kb this big is refused. */
+#define KB_DIGEST_MAX ((size_t)64 << 20)
 
 const struct kb_fact kb_context_facts[] = {
 	{ "base_image_pull", "the failing request is a base-image pull (FROM, --image), not a step inside RUN" },
@@ -42,6 +47,7 @@ struct kb {
 	struct kb_entry *entries;
 	size_t n, cap;
 	json_t *kept;                  /* array of kb_keep_json's documents, or NULL */
+	const char *digest;            /* kb_set_digest's, or NULL: compute */
 	char origin[KB_ORIGIN_MAX];
 };
 
@@ -170,6 +176,41 @@ void kb_set_origin(struct kb *kb, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(kb->origin, sizeof(kb->origin), fmt, ap);
 	va_end(ap);
+}
+
+void kb_set_digest(struct kb *kb, const char *hex)
+{
+	kb->digest = hex;
+}
+
+int kb_digest(const struct kb *kb, char out[65])
+{
+	struct buf b = BUF_INIT(KB_DIGEST_MAX);
+	const struct kb_entry *en;
+	char *text;
+	size_t i;
+	int rc = -1;
+
+	if (kb && kb->digest) {
+		snprintf(out, 65, "%s", kb->digest);
+		return 0;
+	}
+	for (i = 0; i < kb_count(kb); i++) {
+		en = kb_entry_at(kb, i);
+		text = json_dumps(kb_entry_json(kb, en), JSON_COMPACT | JSON_SORT_KEYS);
+		if (!text)
+			goto cleanup;
+		if (buf_appendf(&b, "%s\n%s\n", en->id, text) < 0) {
+			free(text);
+			goto cleanup;
+		}
+		free(text);
+	}
+	sha256_hex(b.data ? b.data : "", b.len, out);
+	rc = 0;
+cleanup:
+	buf_release(&b);
+	return rc;
 }
 
 void kb_free(struct kb *kb)

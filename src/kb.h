@@ -240,6 +240,15 @@ size_t kb_check_text(const char *rel, const char *text, size_t len, kb_problem_f
 
 void kb_free(struct kb *kb);
 
+/* SHA-256 (64 hex digits and a NUL into out) of every entry in id order,
+ * each as "<id>\n" and its JSON with sorted keys, compact, then "\n":
+ * equal for the embedded, installed and FIXKB_KB_DIR copies of one kb,
+ * whatever their file layout. The compiled embedded view carries it from
+ * the build (kbgen computes it with this function); any other kb is
+ * hashed here, parsing every entry's document. 0, or -1 when out of
+ * memory. */
+int kb_digest(const struct kb *kb, char out[65]);
+
 /* Where the KB came from: "FIXKB_KB_DIR /path", "installed /usr/...",
  * "embedded, N entries". Borrowed. */
 const char *kb_origin(const struct kb *kb);
@@ -283,6 +292,8 @@ void kb_sort(struct kb *kb);                   /* by id */
 /* Entry i, to fill in what needs every entry loaded (kb_load.c's links). */
 struct kb_entry *kb_entry_mut(struct kb *kb, size_t i);
 void kb_set_origin(struct kb *kb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* kb_digest's answer, known in advance (borrowed: static data). */
+void kb_set_digest(struct kb *kb, const char *hex);
 
 /* The text in lang; zh falls back to en when absent. NULL when both are. */
 const char *kb_text_get(const struct kb_text *t, enum out_lang lang);

@@ -29,5 +29,7 @@ struct kb_compact_evidence {
 extern const struct kb_compact_evidence kb_compact_evidence[];
 extern const size_t kb_compact_evidence_count;
 extern const char kb_compact_evidence_json[];
+/* kb_digest of the embedded KB, computed by kbgen (64 hex digits). */
+extern const char kb_compact_digest[];
 
 #endif

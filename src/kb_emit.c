@@ -312,7 +312,7 @@ static int file_index(const struct kb_entry *en, size_t *out, struct err *e)
 static int put_tables(FILE *f, const struct kb *kb, json_t *rows, json_t *objs, struct err *e)
 {
 	size_t i, k = 0, n = kb_count(kb);
-	char *text;
+	char *text, digest[65];
 
 	fputs("\nconst struct kb_entry kb_compact_entries[] = {\n", f);
 	for (i = 0; i < n; i++)
@@ -333,10 +333,13 @@ static int put_tables(FILE *f, const struct kb *kb, json_t *rows, json_t *objs, 
 			(long long)json_integer_value(json_array_get(r, 1)),
 			(long long)json_integer_value(json_array_get(r, 2)));
 	}
+	if (kb_digest(kb, digest) < 0)
+		return err_set(e, "out of memory");
+	fprintf(f, "\t{ 0, 0, 0 },\n};\nconst char kb_compact_digest[] = \"%s\";\n", digest);
 	text = json_dumps(objs, JSON_COMPACT);
 	if (!text)
 		return err_set(e, "out of memory");
-	fprintf(f, "\t{ 0, 0, 0 },\n};\nconst size_t kb_compact_evidence_count = %zu;\n"
+	fprintf(f, "const size_t kb_compact_evidence_count = %zu;\n"
 		"const char kb_compact_evidence_json[] = ", json_array_size(rows));
 	put_str(f, text);
 	fputs(";\n", f);

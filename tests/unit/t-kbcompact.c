@@ -177,7 +177,7 @@ static int same_entry(const struct kb_entry *a, const struct kb_entry *b)
 static void test_same(const struct kb *compact, const struct kb *built)
 {
 	size_t i, n = kb_count(built), equal = 0, docs = 0, evidence = 0;
-	char origin[64];
+	char origin[64], dig_a[65] = "", dig_b[65] = "";
 
 	ok(n > 0 && kb_count(compact) == n, "as many entries (%zu, %zu)", kb_count(compact), n);
 	for (i = 0; i < n && i < kb_count(compact); i++) {
@@ -201,6 +201,9 @@ static void test_same(const struct kb *compact, const struct kb *built)
 	   kb_entry_json(compact, kb_entry_at(compact, 0)), "a document is parsed once");
 	snprintf(origin, sizeof(origin), "embedded, %zu entries", n);
 	is_str(kb_origin(compact), origin, "origin");
+	ok(kb_digest(compact, dig_a) == 0 && kb_digest(built, dig_b) == 0 && strlen(dig_a) == 64,
+	   "digest: %s", dig_a);
+	is_str(dig_a, dig_b, "the build's digest is the one computed from the documents");
 }
 
 /* ---- a directory holding the embedded texts (an installed KB) ---- */
