@@ -103,8 +103,20 @@ static struct {
 	KEYRING_SYMS(X)
 #undef X
 } lib;
-static int lib_state;                      /* 0 not tried, 1 loaded, -1 failed */
-static char lib_error[KEYRING_MSG_MAX];    /* why it failed */
+static const char *const lib_names[] = {
+#define X(name) #name,
+	KEYRING_SYMS(X)
+#undef X
+};
+static void **const lib_slots[] = {
+#define X(name) (void **)&lib.p_##name,
+	KEYRING_SYMS(X)
+#undef X
+};
+static struct dynlib libsecret = {
+	.soname = KEYRING_SONAME, .names = lib_names, .slots = lib_slots,
+	.n = sizeof(lib_names) / sizeof(lib_names[0]),
+};
 
 #undef g_object_ref   /* GLib's typeof-casting macro form */
 #define g_bus_get (*lib.p_g_bus_get)
@@ -161,27 +173,12 @@ static char lib_error[KEYRING_MSG_MAX];    /* why it failed */
 /* 0 when libsecret is loaded; -1 with out saying why it cannot be. */
 static int load_lib(struct keyring_result *out)
 {
-	struct err e = ERR_INIT;
-	void *h;
-
-	if (lib_state == 0) {
-		h = dynlib_open(KEYRING_SONAME, &e);
-		lib_state = h ? 1 : -1;
-#define X(name) \
-		if (lib_state == 1 && dynlib_sym(h, KEYRING_SONAME, #name, (void **)&lib.p_##name, &e) < 0) \
-			lib_state = -1;
-		KEYRING_SYMS(X)
-#undef X
-		if (lib_state < 0)
-			snprintf(lib_error, sizeof(lib_error), "%s", e.msg);
-	}
-	if (lib_state < 0) {
-		out->status = KEYRING_UNSUPPORTED;
-		snprintf(out->message, sizeof(out->message), "libsecret is not usable here: %s",
-			 lib_error);
-		return -1;
-	}
-	return 0;
+	if (dynlib_load(&libsecret, NULL) == 0)
+		return 0;
+	out->status = KEYRING_UNSUPPORTED;
+	snprintf(out->message, sizeof(out->message), "libsecret is not usable here: %s",
+		 libsecret.error);
+	return -1;
 }
 
 int keyring_available(void)

@@ -2,35 +2,29 @@
 #include "net/curllib.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "util/dynlib.h"
 
 struct curllib curllib;
 
-static int load_state;          /* 0 not tried, 1 loaded, -1 failed (load_error says why) */
-static char load_error[256];
+static const char *const names[] = {
+#define X(name) #name,
+	CURLLIB_SYMS(X)
+#undef X
+};
+static void **const slots[] = {
+#define X(name) (void **)&curllib.p_##name,
+	CURLLIB_SYMS(X)
+#undef X
+};
+static struct dynlib lib = {
+	.soname = CURLLIB_SONAME, .names = names, .slots = slots,
+	.n = sizeof(names) / sizeof(names[0]),
+};
 
 int curllib_load(struct err *e)
 {
-	struct err le = ERR_INIT;
-	void *h;
-
-	if (load_state == 0) {
-		h = dynlib_open(CURLLIB_SONAME, &le);
-		load_state = h ? 1 : -1;
-#define X(name) \
-		if (load_state == 1 && \
-		    dynlib_sym(h, CURLLIB_SONAME, #name, (void **)&curllib.p_##name, &le) < 0) \
-			load_state = -1;
-		CURLLIB_SYMS(X)
-#undef X
-		if (load_state < 0)
-			snprintf(load_error, sizeof(load_error), "%s", le.msg);
-	}
-	if (load_state < 0)
-		return err_set(e, "libcurl: %s", load_error);
-	return 0;
+	return dynlib_load(&lib, e) < 0 ? err_prefix(e, "libcurl") : 0;
 }
 
 /* curl.h's type-checking macros call these two by name; they forward

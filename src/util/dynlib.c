@@ -2,6 +2,7 @@
 #include "util/dynlib.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
 
 void *dynlib_open(const char *soname, struct err *e)
 {
@@ -25,5 +26,25 @@ int dynlib_sym(void *lib, const char *soname, const char *name, void **slot, str
 		why = dlerror();
 		return err_set(e, "%s has no %s (%s)", soname, name, why ? why : "a NULL symbol");
 	}
+	return 0;
+}
+
+int dynlib_load(struct dynlib *l, struct err *e)
+{
+	struct err le = ERR_INIT;
+	void *h;
+	size_t i;
+
+	if (l->state == 0) {
+		h = dynlib_open(l->soname, &le);
+		l->state = h ? 1 : -1;
+		for (i = 0; l->state == 1 && i < l->n; i++)
+			if (dynlib_sym(h, l->soname, l->names[i], l->slots[i], &le) < 0)
+				l->state = -1;
+		if (l->state < 0)
+			snprintf(l->error, sizeof(l->error), "%s", le.msg);
+	}
+	if (l->state < 0)
+		return err_set(e, "%s", l->error);
 	return 0;
 }

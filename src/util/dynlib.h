@@ -4,14 +4,34 @@
  * runs its constructors.
  *
  * The caller keeps a table of function pointers typed from the
- * library's own header (__typeof__(name) *name) and fills it with
- * dynlib_sym; a library stays loaded until exit (GLib and libcurl cannot
- * be unloaded safely), so its handle is never closed. Not thread-safe:
- * load before starting threads. */
+ * library's own header (__typeof__(name) *name) and fills it through a
+ * struct dynlib (the names, and where each address goes); a library
+ * stays loaded until exit (GLib and libcurl cannot be unloaded safely),
+ * so its handle is never closed. Not thread-safe: load before starting
+ * threads, or under call_once. */
 #ifndef FIXKB_UTIL_DYNLIB_H
 #define FIXKB_UTIL_DYNLIB_H
 
+#include <stddef.h>
+
 #include "util/err.h"
+
+#define DYNLIB_ERR_MAX 256
+
+/* One library's functions: set soname, names, slots and n; zero the rest. */
+struct dynlib {
+	const char *soname;
+	const char *const *names;   /* n function names */
+	void **const *slots;        /* slots[i] receives names[i]'s address */
+	size_t n;
+	int state;                  /* 0 not tried, 1 loaded, -1 failed */
+	char error[DYNLIB_ERR_MAX]; /* why it failed */
+};
+
+/* The first call opens the library and fills every slot; every call
+ * returns 0 when that worked, else -1 with e (may be NULL) saying why.
+ * A failed load is not retried. */
+int dynlib_load(struct dynlib *l, struct err *e);
 
 /* dlopen(soname, RTLD_LAZY | RTLD_LOCAL): the handle, or NULL with e
  * naming the library and dlerror()'s reason. RTLD_LAZY binds as linking
