@@ -8,13 +8,15 @@ BUILD_PKGS="gcc meson ninja-build pkg-config libcurl4-openssl-dev libjansson-dev
 # Real components the tests run against (tests/rig): registry, skopeo, keyring, helpers, pass;
 # the audit's (t4000: JSON and SARIF schema validation; t4060: the Ansible playbook run with
 # ansible-playbook -c local); the hardening runs of scripts/test.sh: clang + libFuzzer
-# (scripts/fuzz.sh), valgrind; patch(1), which t-fix-udiff applies diffs with; the
-# completions' shells (t0030), man (t0020), and the Debian package build and lint (t0040).
+# (scripts/fuzz.sh), valgrind; patch(1), which t-fix-udiff applies diffs with; jq, which
+# the DOCKER_AUTH_CONFIG line fix prints uses (t3110 runs it); the
+# completions' shells (t0030), man (t0020), and the Debian package build and lint (t0040);
+# python3-yaml parses the shipped action.yml and GitLab template (t3203).
 # Building: scdoc makes the man pages, bash-completion's pkg-config names its directory.
 TEST_PKGS="docker-registry apache2-utils skopeo umoci gnome-keyring libsecret-tools dbus dbus-bin
  golang-docker-credential-helpers pass gnupg curl openssl ca-certificates
- python3-jsonschema ansible-core
- clang libclang-rt-14-dev valgrind patch
+ python3-jsonschema python3-yaml ansible-core
+ clang libclang-rt-14-dev valgrind patch jq
  zsh fish man-db git build-essential debhelper dpkg-dev fakeroot lintian"
 
 want="$BUILD_PKGS"

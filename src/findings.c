@@ -249,9 +249,70 @@ static void print_dead_ends(FILE *out, const struct settings *s, const json_t *d
 	}
 }
 
+/* The finding's workaround called id, or NULL. */
+static const json_t *workaround_by_id(const json_t *wa, const char *id)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach(wa, i, w)
+		if (strcmp(str(w, "id"), id) == 0)
+			return w;
+	return NULL;
+}
+
+/* The plan step that resolves the finding (fix/plan.h fixplan_annotate
+ * puts it in "plan") as its fix: what fix would do or needs, then the
+ * workaround's own lines (why, what must hold, the command to run by
+ * hand), which the step's lines do not repeat. */
+static void print_plan_step(FILE *out, const struct settings *s, const json_t *p,
+			    const json_t *w)
+{
+	static const char *const kinds[][2] = {
+		{ "write", "fixkb fix --apply does it" }, { "yours", "you run it" },
+		{ "blocked", "fixkb fix needs input" }, { "manual", "by hand" },
+	};
+	const char *kind = str(p, "kind"), *label = kind, *line;
+	int zh = s->lang == LANG_ZH;
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i][0], kind) == 0)
+			label = kinds[i][1];
+	fprintf(out, "    %s %s", zh ? "修复:" : "fix:  ", *str(p, "title") ? str(p, "title")
+								  : str(p, "action"));
+	if (json_is_number(json_object_get(p, "success")))
+		fprintf(out, " (%.0f%%)", json_number_value(json_object_get(p, "success")) * 100);
+	fprintf(out, "  [plan step %lld of %lld: %s]\n",
+		(long long)json_integer_value(json_object_get(p, "step")),
+		(long long)json_integer_value(json_object_get(p, "of")), label);
+	if (*str(p, "what") && strcmp(kind, "manual") != 0)
+		fprintf(out, "           %s\n", str(p, "what"));
+	if (*str(p, "needs"))
+		fprintf(out, "           %s %s\n", zh ? "需要:" : "needs:", str(p, "needs"));
+	for (i = 0; i < json_array_size(json_object_get(p, "lines")); i++) {
+		line = json_string_value(json_array_get(json_object_get(p, "lines"), i));
+		if (!w || strcmp(line, str(w, "command")) != 0)
+			fprintf(out, "           $ %s\n", line);
+	}
+	if (w)
+		print_workaround_body(out, s, w, 1);
+}
+
+/* ", not applicable here", ", not here" (the fix plan found its action
+ * cannot act here), or "". */
+static const char *also_mark(const json_t *w, int zh)
+{
+	if (!json_is_true(json_object_get(w, "applicable")))
+		return zh ? ", 不适用" : ", not applicable here";
+	if (*str(w, "not_here"))
+		return zh ? ", 此处不可行" : ", not here";
+	return "";
+}
+
 void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
 {
-	const json_t *wa = json_object_get(f, "workarounds");
+	const json_t *wa = json_object_get(f, "workarounds"), *plan = json_object_get(f, "plan");
 	int zh = s->lang == LANG_ZH;
 	size_t i, shown;
 
@@ -264,25 +325,32 @@ void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
 	/* fixkb's review beside the text it corrects (the seed's root cause) */
 	if (s->verbose && *str(f, "review"))
 		fprintf(out, "           %s %s\n", zh ? "审阅:" : "review:", str(f, "review"));
+	if (json_is_object(plan))
+		print_plan_step(out, s, plan, workaround_by_id(wa, str(plan, "workaround")));
 	for (i = 0, shown = 0; i < json_array_size(wa); i++) {
 		const json_t *w = json_array_get(wa, i);
 		int applicable = json_is_true(json_object_get(w, "applicable"));
 
-		if (i == 0 && applicable) {
+		/* with a plan, its step is the fix and every workaround an "also" */
+		if (json_is_object(plan)) {
+			if (strcmp(str(w, "id"), str(plan, "workaround")) == 0)
+				continue;
+		} else if (i == 0 && applicable) {
 			fprintf(out, "    %s %s (%.0f%%)\n", zh ? "修复:" : "fix:  ", str(w, "title"),
 				json_real_value(json_object_get(w, "success")) * 100);
 			print_workaround_body(out, s, w, 1);
 			continue;
 		}
-		if (i == 0)
+		if (i == 0 && !json_is_object(plan))
 			fprintf(out, "    %s %s\n", zh ? "修复:" : "fix:  ",
 				zh ? "这里没有适用的解决方法" : "no workaround applies here");
 		if (!s->verbose && shown >= 2)
 			break;
 		fprintf(out, "    %s %d. %s (%.0f%%%s)\n", zh ? "其他:" : "also: ",
 			(int)json_integer_value(json_object_get(w, "rank")), str(w, "title"),
-			json_real_value(json_object_get(w, "success")) * 100,
-			applicable ? "" : (zh ? ", 不适用" : ", not applicable here"));
+			json_real_value(json_object_get(w, "success")) * 100, also_mark(w, zh));
+		if (s->verbose && *str(w, "not_here"))
+			fprintf(out, "           %s\n", str(w, "not_here"));
 		print_workaround_body(out, s, w, 0);
 		shown++;
 	}

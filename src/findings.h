@@ -47,7 +47,8 @@ struct finding_spec {
  * left out, requires), dead_ends. New reference, or NULL (OOM). */
 json_t *finding_new(const struct finding_spec *sp, const struct engine *en,
 		    const struct settings *s, struct err *e);
-/* Cause, best workaround with its command, the others, the dead ends. */
+/* Cause, best workaround with its command (or, when the finding has a
+ * "plan" member, the fix plan's step for it), the others, the dead ends. */
 void finding_print_text(FILE *out, const struct settings *s, const json_t *finding);
 
 int findings_build(struct findings *f, const struct kb *kb, const struct engine *en,

@@ -93,7 +93,7 @@ function __fixkb_complete
             __fixkb_run --list-commands
         case kb
             if test -z "$sub"
-                printf '%s\n' list show lint
+                printf '%s\n' list show lint stats
             else if test "$sub" = show -a $npos -eq 0
                 __fixkb_run kb list | string replace -r '^(\S+)\s+\S+\s+\S+\s+(.*)$' '$1\t$2'
             else if test "$sub" = lint -a $npos -eq 0

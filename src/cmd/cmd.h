@@ -17,6 +17,11 @@ int cmd_audit(int argc, char **argv, const struct settings *s);
 int cmd_kb(int argc, char **argv, const struct settings *s);
 int cmd_probe(int argc, char **argv, const struct settings *s);
 
+/* fix --ci (cmd_fix_ci.c): the CI mode, and whether argv asks for it
+ * (--ci, or a detected CI system without --no-ci). */
+int cmd_fix_ci(int argc, char **argv, const struct settings *s);
+int cmd_fix_wants_ci(int argc, char **argv);
+
 /* Shared by every command: is argv[i] a request for help? */
 int cmd_wants_help(int argc, char **argv);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/fixadvice.h"
 #include "cmd/opt.h"
 #include "doctor.h"
 #include "engine.h"
@@ -22,6 +23,23 @@ struct doctor_opts {
 	const char *context;
 	int push;
 };
+
+/* The options that make `fixkb fix` look at the same registries. */
+static void fix_args(char *out, size_t n, const struct doctor_opts *o)
+{
+	size_t len = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < o->registries.n && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s--registry %s", len ? " " : "",
+					o->registries.items[i]);
+	for (i = 0; i < o->images.n && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s--image %s", len ? " " : "",
+					o->images.items[i]);
+	if (o->context && len < n)
+		snprintf(out + len, n - len, "%s--context %s", len ? " " : "", o->context);
+}
 
 static void doctor_help(const struct opt *opts)
 {
@@ -54,7 +72,8 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 	struct engine en;
 	struct err e = ERR_INIT;
 	const char *pos[1];
-	char dockerfile[4096];
+	char dockerfile[4096], args[2048];
+	json_t *plan = NULL;
 	int npos, rc = EXIT_USAGE;
 	size_t i;
 	const struct opt opts[] = {
@@ -99,7 +118,14 @@ int cmd_doctor(int argc, char **argv, const struct settings *s)
 	rep.findings = &f;
 	rep.kb = kb;
 	rep.dockerfile = o.context ? dockerfile : NULL;
+	/* the advice is the fix plan's: what fixkb fix would do */
+	if (fixadvice_annotate(f.json, kb, &en, &t, s, &plan, &e) < 0)
+		msg_warn("planning the fix: %s", e.msg);
+	fix_args(args, sizeof(args), &o);
+	rep.plan = plan;
+	rep.fix_args = args;
 	render_doctor(stdout, s, &rep);
+	json_decref(plan);
 	rc = doctor_failed(&en) ? EXIT_PROBLEMS : EXIT_OK;
 cleanup_engine:
 	engine_release(&en);

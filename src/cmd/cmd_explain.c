@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "explain.h"
 #include "kb.h"
+#include "cmd/fixadvice.h"
 #include "render/render_explain.h"
 #include "util/jsontext.h"
 #include "util/msg.h"
@@ -101,6 +102,22 @@ static int scan_log(struct explain *x, FILE *fp, struct engine *en, const struct
 	return rc;
 }
 
+/* The advice is the fix plan's, what fixkb fix would do here: only for a
+ * log from this machine (a CI runner's log is about the runner). The
+ * plan's JSON, or NULL. */
+static json_t *advise(json_t *findings, const struct kb *kb, const struct engine *en,
+		      const struct explain *x, const struct settings *s)
+{
+	struct err e = ERR_INIT;
+	json_t *plan = NULL;
+
+	if (x->elsewhere)
+		return NULL;
+	if (fixadvice_annotate(findings, kb, en, NULL, s, &plan, &e) < 0)
+		msg_warn("planning the fix: %s", e.msg);
+	return plan;
+}
+
 int cmd_explain(int argc, char **argv, const struct settings *s)
 {
 	struct explain_report rep;
@@ -108,7 +125,7 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	struct kb *kb = NULL;
 	struct engine en;
 	struct err e = ERR_INIT;
-	json_t *findings = NULL, *warnings = NULL, *log = NULL;
+	json_t *findings = NULL, *warnings = NULL, *log = NULL, *plan = NULL;
 	const char *pos[1], *logname;
 	FILE *fp = NULL;
 	int npos = 0, rc, probe_here = 0;
@@ -162,15 +179,14 @@ int cmd_explain(int argc, char **argv, const struct settings *s)
 	if (gethostname(host, sizeof(host) - 1) < 0)
 		snprintf(host, sizeof(host), "this machine");
 	log = jsontext_string(logname, strlen(logname), 4096);
+	plan = advise(findings, kb, &en, x, s);
 	rep = (struct explain_report){ logname, log, kb, x, findings, &en, warnings,
-				       !s->offline && !x->elsewhere, probe_here, host };
+				       !s->offline && !x->elsewhere, probe_here, host, plan };
 	render_explain(stdout, s, &rep);
+	json_decref(plan);
 	/* Nothing found in part of a log is not "nothing wrong": 2, as for a
 	 * log that cannot be read. */
-	if (json_array_size(findings))
-		rc = EXIT_PROBLEMS;
-	else
-		rc = x->partial ? EXIT_USAGE : EXIT_OK;
+	rc = json_array_size(findings) ? EXIT_PROBLEMS : x->partial ? EXIT_USAGE : EXIT_OK;
 cleanup:
 	engine_release(&en);
 	json_decref(findings);

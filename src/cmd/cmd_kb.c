@@ -8,6 +8,7 @@
 
 #include "cause.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd_kb_stats.h"
 #include "config.h"
 #include "kb.h"
 #include "util/msg.h"
@@ -51,13 +52,16 @@ static void kb_usage(FILE *f)
 {
 	fprintf(f, "usage: fixkb kb list\n"
 		"       fixkb kb show ID\n"
-		"       fixkb kb lint [DIR]\n\n"
+		"       fixkb kb lint [DIR]\n"
+		"       fixkb kb stats\n\n"
 		"The knowledge base: one JSON file per known failure (docs/kb-format.md).\n\n"
 		"  list       every entry: id, code, cause, status, title\n"
 		"  show ID    one entry: versions, root cause, docs, workarounds, dead ends\n"
 		"  lint [DIR] validate every entry of DIR (default: the kb fixkb loads)\n"
 		"             against kb/schema.json and the probe, action and cause tables;\n"
-		"             prints 'file: field: problem' and exits 1 on any invalid entry\n\n"
+		"             prints 'file: field: problem' and exits 1 on any invalid entry\n"
+		"  stats      each fix action's stated success rate beside what fixkb observed\n"
+		"             applying it here (fixkb fix --apply records each verified result)\n\n"
 		"global options: --format text|json, --lang en|zh, -v (where the kb came from)\n"
 		"kb source: $FIXKB_KB_DIR, else %s if it exists, else the copy built into fixkb\n",
 		FIXKB_INSTALLED_KB_DIR);
@@ -455,6 +459,13 @@ static int sub_help(const char *sub)
 		       "With --format json: \"entry\" (strings in --lang), \"ranked\" (the\n"
 		       "workarounds ranked without evidence) and \"raw\" (the bilingual file).\n"
 		       "Exits 2 for an unknown ID.\n");
+	else if (strcmp(sub, "stats") == 0)
+		printf("usage: fixkb kb stats [--format text|json]\n\n"
+		       "For every workaround with a fix action (and any other fixkb applied), its\n"
+		       "success rate as the entry states it, beside the verified results of\n"
+		       "'fixkb fix --apply' on this machine, read from\n"
+		       "$XDG_STATE_HOME/fixkb/outcomes.jsonl (one line per applied workaround:\n"
+		       "entry, workaround, ok, fixkb version, time; no secret, no host).\n");
 	else
 		printf("usage: fixkb kb lint [DIR] [--format text|json]\n\n"
 		       "Validates every DIR/<category>/<slug>.json against kb/schema.json (built\n"
@@ -483,8 +494,9 @@ int cmd_kb(int argc, char **argv, const struct settings *s)
 		kb_usage(stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "lint") != 0)
-		return msg_usage("kb: unknown subcommand '%s' (list, show, lint)", sub);
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "lint") != 0 &&
+	    strcmp(sub, "stats") != 0)
+		return msg_usage("kb: unknown subcommand '%s' (list, show, lint, stats)", sub);
 	if (cmd_wants_help(argc - 1, argv + 1))
 		return sub_help(sub);
 	for (i = 1; i < argc; i++) {
@@ -501,8 +513,8 @@ int cmd_kb(int argc, char **argv, const struct settings *s)
 			return msg_usage("kb lint: too many arguments (DIR)");
 		return kb_lint(s, pos[0]);
 	}
-	if (strcmp(sub, "list") == 0 && npos > 0)
-		return msg_usage("kb list: unexpected argument '%s'", pos[0]);
+	if ((strcmp(sub, "list") == 0 || strcmp(sub, "stats") == 0) && npos > 0)
+		return msg_usage("kb %s: unexpected argument '%s'", sub, pos[0]);
 	if (strcmp(sub, "show") == 0 && npos != 1)
 		return msg_usage("kb show: %s", npos ? "too many arguments (one ID)"
 						     : "which entry? (fixkb kb show ID; see fixkb kb list)");
@@ -511,6 +523,8 @@ int cmd_kb(int argc, char **argv, const struct settings *s)
 	msg_verbose(s, "knowledge base: %s", kb_origin(kb));
 	if (strcmp(sub, "list") == 0)
 		rc = kb_list(s, kb);
+	else if (strcmp(sub, "stats") == 0)
+		rc = cmd_kb_stats(s, kb);
 	else
 		rc = kb_show(s, kb, pos[0]);
 	kb_free(kb);

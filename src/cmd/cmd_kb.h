@@ -1,4 +1,4 @@
-/* cmd_kb.h — `fixkb kb list | show ID | lint [DIR]`.
+/* cmd_kb.h — `fixkb kb list | show ID | lint [DIR] | stats`.
  *
  * argv holds the arguments after "kb" (global options such as --format
  * and --lang are already parsed into s). Returns the exit status: 0 ok,

@@ -25,8 +25,8 @@ extern char **environ;
 const char *const credhelper_env_keep[] = {
 	"PATH", "HOME", "USER", "LOGNAME", "DISPLAY", "DBUS_SESSION_BUS_ADDRESS",
 	"XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "GNUPGHOME",
-	"PASSWORD_STORE_DIR", "GPG_TTY", "AWS_*", "GOOGLE_APPLICATION_CREDENTIALS",
-	"CLOUDSDK_CONFIG", "TMPDIR", "LANG", "LC_*", NULL,
+	"PASSWORD_STORE_DIR", "GPG_TTY", "AWS_*", "GOOGLE_*", "CLOUDSDK_*", "TMPDIR", "LANG",
+	"LC_*", NULL,
 };
 
 int credhelper_name_valid(const char *name)
@@ -388,11 +388,10 @@ int credhelper_interpret(struct credhelper_result *out, int exit_code, const cha
 	return interpret(out, exit_code, so_in, solen, so_truncated, se, selen, NULL, e);
 }
 
-static int run_helper(struct proc_result *pr, struct credhelper_result *out,
-		      const char *verb, const void *in, size_t inlen, double deadline_ms,
-		      struct err *e)
+int credhelper_run(struct proc_result *pr, const char *program, const char *verb,
+		   const void *in, size_t inlen, double deadline_ms, struct err *e)
 {
-	const char *argv[3] = { out->program, verb, NULL };
+	const char *argv[3] = { program, verb, NULL };
 	struct proc_env env = PROC_ENV_INIT;
 	struct proc_spec sp = PROC_SPEC_INIT;
 	int ret = -1;
@@ -405,9 +404,18 @@ static int run_helper(struct proc_result *pr, struct credhelper_result *out,
 	sp.stdin_len = inlen;
 	sp.deadline_ms = deadline_ms;
 	ret = proc_run(pr, &sp, e);
-	snprintf(out->binary, sizeof(out->binary), "%s", pr->binary);
 cleanup:
 	proc_env_release(&env);
+	return ret;
+}
+
+static int run_helper(struct proc_result *pr, struct credhelper_result *out,
+		      const char *verb, const void *in, size_t inlen, double deadline_ms,
+		      struct err *e)
+{
+	int ret = credhelper_run(pr, out->program, verb, in, inlen, deadline_ms, e);
+
+	snprintf(out->binary, sizeof(out->binary), "%s", pr->binary);
 	return ret;
 }
 

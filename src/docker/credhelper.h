@@ -122,6 +122,16 @@ int credhelper_interpret(struct credhelper_result *out, int exit_code, const cha
 int credhelper_version(const char *name, char *ver, size_t verlen,
 		       double deadline_ms, struct err *e);
 
+/* Runs program (docker-credential-<name>, found on PATH) with verb, in on
+ * its stdin, in the environment credhelper_env_keep leaves, until the
+ * deadline: what credhelper_get does, for the other verbs (store, erase:
+ * docker/helperstore.h). pr is the caller's (PROC_RESULT_INIT with its
+ * caps; proc_result_release it). 0 when pr says what happened, -1 with e
+ * set when fixkb could not try. */
+struct proc_result;
+int credhelper_run(struct proc_result *pr, const char *program, const char *verb,
+		   const void *in, size_t inlen, double deadline_ms, struct err *e);
+
 void credhelper_result_release(struct credhelper_result *out);
 
 const char *credhelper_status_name(enum credhelper_status s);   /* "found", "not_found", ... */

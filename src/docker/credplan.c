@@ -495,8 +495,8 @@ int credplan_resolve(struct cred_plan *plan, const struct settings *s,
 
 /* ---- reading an auths credential ---- */
 
-static int fill_from_docker_entry(struct credential *out, const struct dockercfg_entry *en,
-				  struct err *e)
+int credplan_entry_credential(struct credential *out, const struct dockercfg_entry *en,
+			      struct err *e)
 {
 	if (!sensitive_is_empty(&en->identity_token)) {
 		/* BuildKit: Username "" and the token as the secret */
@@ -533,7 +533,7 @@ int credplan_read_auths(struct credential *out, const struct cred_plan *plan, st
 			err_set(e, "DOCKER_AUTH_CONFIG no longer has key '%s'", plan->key);
 			goto cleanup;
 		}
-		rc = fill_from_docker_entry(out, en, e);
+		rc = credplan_entry_credential(out, en, e);
 	} else if (plan->source == SRC_AUTHS && plan->consumer == CONSUMER_DOCKER) {
 		if (dockercfg_load(&cfg, plan->file, e) < 0)
 			goto cleanup;
@@ -542,7 +542,7 @@ int credplan_read_auths(struct credential *out, const struct cred_plan *plan, st
 			err_set(e, "'%s' has no auths entry '%s'", plan->file, plan->key);
 			goto cleanup;
 		}
-		rc = fill_from_docker_entry(out, en, e);
+		rc = credplan_entry_credential(out, en, e);
 	} else if (plan->source == SRC_AUTHS) {
 		base = strrchr(plan->file, '/');
 		base = base ? base + 1 : plan->file;

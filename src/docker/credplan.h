@@ -112,4 +112,12 @@ int credplan_read_auths(struct credential *out, const struct cred_plan *plan, st
 int credplan_read_entry(struct credential *out, const struct cred_plan *plan, const char *file,
 			const char *key, struct err *e);
 
+struct dockercfg_entry;
+/* What a BuildKit client sends for a docker config entry (an auths entry
+ * of config.json or of DOCKER_AUTH_CONFIG): username and password, or
+ * for an identitytoken an empty username and the token (identity_token
+ * set); plus registrytoken. out is overwritten. -1 on OOM. */
+int credplan_entry_credential(struct credential *out, const struct dockercfg_entry *en,
+			      struct err *e);
+
 #endif

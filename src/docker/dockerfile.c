@@ -1,5 +1,6 @@
 /* dockerfile.c — the base images of a Dockerfile (FROM lines, global
- * ARGs, stage names), as BuildKit's dockerfile frontend reads them. */
+ * ARGs, stage names) and its RUN secret and ssh mounts, as BuildKit's
+ * dockerfile frontend reads them. */
 #include "docker/dockerfile.h"
 
 #include <ctype.h>
@@ -28,6 +29,9 @@ struct df_state {
 	int in_directives;    /* still reading "# key=value" lines at the top */
 	int cont;             /* the previous line ended with the escape char */
 	struct buf logical;   /* the logical line being joined */
+	int line;             /* the physical line being read (1-based) */
+	int start_line;       /* the line the logical line started on */
+	json_t *mounts;       /* RUN secret/ssh mounts are collected here, or NULL */
 };
 
 static const char *df_get(const struct df_state *st, const char *name, size_t len)
@@ -244,6 +248,87 @@ static int df_from(struct df_state *st, char *rest, json_t *out)
 	return 0;
 }
 
+/* One field of a --mount value ("id=x", "required"): key lower-cased as
+ * BuildKit's parseMount does. */
+static void df_mount_field(json_t *m, const char *field, int *type_ok)
+{
+	const char *eq = strchr(field, '=');
+	char key[32];
+	size_t kl = eq ? (size_t)(eq - field) : strlen(field), i;
+	const char *val = eq ? eq + 1 : NULL;
+
+	if (kl == 0 || kl >= sizeof(key))
+		return;
+	for (i = 0; i < kl; i++)
+		key[i] = (char)tolower((unsigned char)field[i]);
+	key[kl] = '\0';
+	if (strcmp(key, "type") == 0 && val) {
+		*type_ok = strcasecmp(val, "secret") == 0 || strcasecmp(val, "ssh") == 0;
+		json_object_set_new(m, "type", json_string(strcasecmp(val, "ssh") == 0 ? "ssh" : "secret"));
+	} else if ((strcmp(key, "id") == 0 || strcmp(key, "source") == 0 || strcmp(key, "src") == 0) && val) {
+		json_object_set_new(m, "id", json_string(val));
+	} else if ((strcmp(key, "target") == 0 || strcmp(key, "dst") == 0 ||
+		    strcmp(key, "destination") == 0) && val) {
+		json_object_set_new(m, "target", json_string(val));
+	} else if (strcmp(key, "env") == 0 && val) {
+		json_object_set_new(m, "env", json_string(val));
+	} else if (strcmp(key, "required") == 0) {
+		json_object_set_new(m, "required", json_boolean(!val || strcasecmp(val, "true") == 0 ||
+								strcmp(val, "1") == 0));
+	}
+}
+
+/* --mount=<csv> of a RUN: a secret or ssh mount into st->mounts as
+ * {type, id, target, env, required, line}. The id is BuildKit's
+ * (dockerfile2llb dispatchSecret / dispatchSSH): id or source, else the
+ * base name of the target for a secret, "default" for ssh. */
+static int df_mount(struct df_state *st, const char *value)
+{
+	char *v = df_expand_dup(st, value), *field, *save = NULL;
+	json_t *m = json_object();
+	int type_ok = 0, rc = 0;
+
+	if (!v || !m) {
+		free(v);
+		json_decref(m);
+		return -1;
+	}
+	json_object_set_new(m, "type", json_string("bind"));
+	for (field = strtok_r(v, ",", &save); field; field = strtok_r(NULL, ",", &save))
+		df_mount_field(m, field, &type_ok);
+	if (type_ok && !json_object_get(m, "id")) {
+		const char *t = json_string_value(json_object_get(m, "target")), *slash;
+		int ssh = strcmp(json_string_value(json_object_get(m, "type")), "ssh") == 0;
+
+		if (ssh)
+			json_object_set_new(m, "id", json_string("default"));
+		else if (t && *t)
+			json_object_set_new(m, "id", json_string((slash = strrchr(t, '/')) ? slash + 1 : t));
+		else
+			type_ok = 0;   /* BuildKit: "one of source, target required" */
+	}
+	if (type_ok) {
+		if (!json_object_get(m, "required"))
+			json_object_set_new(m, "required", json_false());
+		json_object_set_new(m, "line", json_integer(st->start_line));
+		rc = json_array_append(st->mounts, m);
+	}
+	json_decref(m);
+	free(v);
+	return rc;
+}
+
+/* RUN [--flag=value]... command: the --mount flags before the command. */
+static int df_run(struct df_state *st, char *rest)
+{
+	char *w;
+
+	while ((w = df_next_word(&rest)) && strncmp(w, "--", 2) == 0)
+		if (strncasecmp(w, "--mount=", 8) == 0 && df_mount(st, w + 8) < 0)
+			return -1;
+	return 0;
+}
+
 static int df_instruction(struct df_state *st, char *line, json_t *out)
 {
 	char *rest = line, *word = df_next_word(&rest);
@@ -254,6 +339,8 @@ static int df_instruction(struct df_state *st, char *line, json_t *out)
 		return df_from(st, rest, out);
 	if (strcasecmp(word, "ARG") == 0 && !st->seen_from)
 		return df_arg(st, rest);
+	if (strcasecmp(word, "RUN") == 0 && st->mounts)
+		return df_run(st, rest);
 	return 0;
 }
 
@@ -364,28 +451,40 @@ static int df_feed(struct df_state *st, char *line, json_t *out)
 	return 0;
 }
 
-int dockerfile_from_images_text(json_t **out, const char *text, size_t len, struct err *e)
+/* Reads text: the FROM images into froms, and (mounts not NULL) the RUN
+ * secret/ssh mounts into mounts. -1 on OOM. */
+static int df_scan(json_t *froms, json_t *mounts, const char *text, size_t len)
 {
 	struct df_state st;
 	const char *p = text, *end = text + len;
-	json_t *arr = json_array();
 	char *line;
 	int oom = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.escape = '\\';
 	st.in_directives = 1;
+	st.mounts = mounts;
 	st.logical = (struct buf)BUF_INIT(DOCKERFILE_MAX);
-	*out = NULL;
-	while (arr && !oom && (line = df_read_line(&p, end, &oom))) {
-		oom = df_feed(&st, line, arr) < 0;
+	while (!oom && (line = df_read_line(&p, end, &oom))) {
+		st.line++;
+		if (st.logical.len == 0)
+			st.start_line = st.line;
+		oom = df_feed(&st, line, froms) < 0;
 		free(line);
 	}
 	/* a continuation at the end of the file is still an instruction */
-	if (arr && !oom && st.logical.len > 0)
-		oom = df_instruction(&st, st.logical.data, arr) < 0;
+	if (!oom && st.logical.len > 0)
+		oom = df_instruction(&st, st.logical.data, froms) < 0;
 	df_release(&st);
-	if (!arr || oom) {
+	return oom ? -1 : 0;
+}
+
+int dockerfile_from_images_text(json_t **out, const char *text, size_t len, struct err *e)
+{
+	json_t *arr = json_array();
+
+	*out = NULL;
+	if (!arr || df_scan(arr, NULL, text, len) < 0) {
 		json_decref(arr);
 		return err_set(e, "out of memory");
 	}
@@ -393,7 +492,24 @@ int dockerfile_from_images_text(json_t **out, const char *text, size_t len, stru
 	return 0;
 }
 
-int dockerfile_from_images(json_t **out, const char *path, struct err *e)
+int dockerfile_run_mounts_text(json_t **out, const char *text, size_t len, struct err *e)
+{
+	json_t *froms = json_array(), *arr = json_array();
+
+	*out = NULL;
+	if (!froms || !arr || df_scan(froms, arr, text, len) < 0) {
+		json_decref(froms);
+		json_decref(arr);
+		return err_set(e, "out of memory");
+	}
+	json_decref(froms);
+	*out = arr;
+	return 0;
+}
+
+/* Reads path and runs fn on its text. */
+static int df_file(json_t **out, const char *path,
+		   int (*fn)(json_t **, const char *, size_t, struct err *), struct err *e)
 {
 	struct buf b = BUF_INIT(DOCKERFILE_MAX);
 	int rc;
@@ -403,7 +519,17 @@ int dockerfile_from_images(json_t **out, const char *path, struct err *e)
 		buf_release(&b);
 		return -1;
 	}
-	rc = dockerfile_from_images_text(out, b.data, b.len, e);
+	rc = fn(out, b.data, b.len, e);
 	buf_release(&b);
 	return rc;
+}
+
+int dockerfile_from_images(json_t **out, const char *path, struct err *e)
+{
+	return df_file(out, path, dockerfile_from_images_text, e);
+}
+
+int dockerfile_run_mounts(json_t **out, const char *path, struct err *e)
+{
+	return df_file(out, path, dockerfile_run_mounts_text, e);
 }

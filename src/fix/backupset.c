@@ -149,6 +149,59 @@ int backupset_add(struct backupset *bs, const char *path, const char *target, in
 	return write_private(copy, old, oldlen, e);
 }
 
+static int extra_name_valid(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		      name[i] == '-'))
+			return 0;
+	return i > 0 && i < 64;
+}
+
+int backupset_add_extra(struct backupset *bs, const char *name, const void *data, size_t len,
+			struct err *e)
+{
+	char path[PATH_MAX + 80];
+	char **nv;
+
+	if (!extra_name_valid(name))
+		return err_set(e, "backup extra name '%s' is not [a-z0-9-]+", name);
+	if (len > BACKUPSET_EXTRA_MAX)
+		return err_set(e, "backup extra '%s': too large", name);
+	nv = realloc(bs->extras, (bs->nextras + 1) * sizeof(*nv));
+	if (!nv)
+		return err_set(e, "out of memory");
+	bs->extras = nv;
+	snprintf(path, sizeof(path), "%s/x-%s", bs->dir, name);
+	if (write_private(path, data, len, e) < 0)
+		return -1;
+	if (!(nv[bs->nextras] = strdup(name)))
+		return err_set(e, "out of memory");
+	bs->nextras++;
+	return 0;
+}
+
+int backupset_read_extra(const struct backupset *bs, const char *name, struct buf *out,
+			 struct err *e)
+{
+	char path[PATH_MAX + 80];
+	size_t i;
+	int missing;
+
+	for (i = 0; i < bs->nextras && strcmp(bs->extras[i], name) != 0; i++)
+		;
+	if (i == bs->nextras)
+		return 0;
+	snprintf(path, sizeof(path), "%s/x-%s", bs->dir, name);
+	if (fileio_read(out, path, BACKUPSET_EXTRA_MAX, &missing, e) < 0)
+		return -1;
+	if (missing)
+		return err_set(e, "the backup '%s' is gone", path);
+	return 1;
+}
+
 /* ---- the manifest ---- */
 
 static json_t *str_or_null(const char *s)
@@ -177,7 +230,7 @@ static int write_manifest(const struct backupset *bs, struct err *e)
 {
 	struct buf out = BUF_INIT(MANIFEST_MAX);
 	char path[PATH_MAX + 16];
-	json_t *m = json_object(), *files = json_array();
+	json_t *m = json_object(), *files = json_array(), *extras = json_array();
 	size_t i;
 	int rc = -1;
 
@@ -189,7 +242,11 @@ static int write_manifest(const struct backupset *bs, struct err *e)
 	for (i = 0; i < bs->n; i++)
 		json_array_append_new(files, file_json(&bs->files[i]));
 	json_object_set(m, "files", files);
-	if (json_array_size(files) != bs->n || gojson_dump(&out, m, e) < 0 ||
+	for (i = 0; i < bs->nextras; i++)
+		json_array_append_new(extras, json_string(bs->extras[i]));
+	if (bs->nextras)
+		json_object_set(m, "extras", extras);
+	if (json_array_size(files) != bs->n || json_array_size(extras) != bs->nextras || gojson_dump(&out, m, e) < 0 ||
 	    buf_append(&out, "\n", 1) < 0) {
 		err_set(e, "writing the backup manifest: out of memory");
 		goto cleanup;
@@ -198,6 +255,7 @@ static int write_manifest(const struct backupset *bs, struct err *e)
 	rc = atomicfile_replace(path, out.data, out.len, &private_file, e);
 cleanup:
 	json_decref(files);
+	json_decref(extras);
 	json_decref(m);
 	buf_release(&out);
 	return rc;
@@ -315,6 +373,30 @@ static int load_file(struct backupset_file *f, const json_t *o, const char *mpat
 	return 0;
 }
 
+static int load_extras(struct backupset *bs, const json_t *a, const char *mpath,
+		       struct err *e)
+{
+	size_t i;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return err_set(e, "'%s': \"extras\" is not an array", mpath);
+	bs->extras = calloc(json_array_size(a) + 1, sizeof(*bs->extras));
+	if (!bs->extras)
+		return err_set(e, "out of memory");
+	for (i = 0; i < json_array_size(a); i++) {
+		const char *name = json_string_value(json_array_get(a, i));
+
+		if (!name || !extra_name_valid(name))
+			return err_set(e, "'%s': a bad extra name", mpath);
+		if (!(bs->extras[bs->nextras] = strdup(name)))
+			return err_set(e, "out of memory");
+		bs->nextras++;
+	}
+	return 0;
+}
+
 static int load_manifest(struct backupset *bs, const json_t *m, const char *mpath, struct err *e)
 {
 	const json_t *files = json_object_get(m, "files");
@@ -332,7 +414,7 @@ static int load_manifest(struct backupset *bs, const json_t *m, const char *mpat
 		if (load_file(&bs->files[bs->n - 1], json_array_get(files, i), mpath, e) < 0)
 			return -1;
 	}
-	return 0;
+	return load_extras(bs, json_object_get(m, "extras"), mpath, e);
 }
 
 /* The id in <statedir>/last into bs->id: 1, or 0 when there is none. */
@@ -475,4 +557,9 @@ void backupset_release(struct backupset *bs)
 	free(bs->files);
 	bs->files = NULL;
 	bs->n = 0;
+	for (i = 0; i < bs->nextras; i++)
+		free(bs->extras[i]);
+	free(bs->extras);
+	bs->extras = NULL;
+	bs->nextras = 0;
 }

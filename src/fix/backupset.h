@@ -32,7 +32,12 @@
  *                  "existed": bool, "backup": "<n>-<base>" | null,
  *                  "old_sha256": hex | null, "mode": <old mode> | null,
  *                  "removed": bool, "new_sha256": hex | null,
- *                  "json": bool, "secret": bool } ] }
+ *                  "json": bool, "secret": bool } ],
+ *     "extras": [ "<name>" ] }
+ * Extras are records of changes that are not files (a credential
+ * helper's entries, fix/fixrun.h): each is "x-<name>" in the set dir
+ * (0600), written and read whole by whoever made it; they may hold the
+ * credential a helper held before, as a file's backup may.
  * Hashes are SHA-256 of whole file contents (to tell whether a file
  * changed since fixkb wrote it); no secret is ever in the manifest.
  *
@@ -74,9 +79,12 @@ struct backupset {
 	int made_last;             /* commit pointed "last" at this set */
 	struct backupset_file *files;
 	size_t n;
+	char **extras;             /* names of the extras, owned */
+	size_t nextras;
 };
 
-#define BACKUPSET_INIT { "", "", "", "", "", "", "", 0, NULL, 0 }
+#define BACKUPSET_INIT { "", "", "", "", "", "", "", 0, NULL, 0, NULL, 0 }
+#define BACKUPSET_EXTRA_MAX (1u << 20)
 
 /* Starts a new set of kind ("apply" or "undo") in statedir (which must
  * exist): makes its .partial directory, 0700. */
@@ -88,6 +96,15 @@ int backupset_create(struct backupset *bs, const char *statedir, const char *kin
 int backupset_add(struct backupset *bs, const char *path, const char *target, int existed,
 		  const void *old, size_t oldlen, mode_t mode, const void *new_data, size_t newlen,
 		  int json, int secret, struct err *e);
+
+/* Records an extra: data[0..len) as "x-<name>" (0600, fsync'ed); name
+ * is [a-z0-9-]+. */
+int backupset_add_extra(struct backupset *bs, const char *name, const void *data, size_t len,
+			struct err *e);
+/* The extra called name into out (which must be empty): 1, or 0 when the
+ * set has none of that name. */
+int backupset_read_extra(const struct backupset *bs, const char *name, struct buf *out,
+			 struct err *e);
 
 /* Writes the manifest (state "applying"), renames the set to its id and,
  * when make_last, points <statedir>/last at it. */

@@ -101,7 +101,7 @@ static int nothing(struct undo_report *r, const char *fmt, ...)
 }
 
 int undo_last(struct undo_report *r, const char *statedir, int force, double lock_timeout_ms,
-	      struct err *e)
+	      const struct undo_hooks *hooks, struct err *e)
 {
 	struct backupset bs = BACKUPSET_INIT;
 	struct writeset ws = WRITESET_INIT;
@@ -125,13 +125,24 @@ int undo_last(struct undo_report *r, const char *statedir, int force, double loc
 			     strcmp(bs.state, "undone") == 0 ? "undone already" : "rolled back");
 		goto cleanup;
 	}
+	if (bs.nextras && !(hooks && hooks->check && hooks->restore)) {
+		err_set(e, "the last fix (%s) changed more than files (%s): this program cannot "
+			"undo it", bs.id, bs.extras[0]);
+		goto cleanup;
+	}
+	if (bs.nextras && hooks->check(hooks->arg, &bs, force, e) < 0)
+		goto cleanup;
 	for (i = 0; i < bs.n; i++)
 		if (writeset_add(&ws, bs.files[i].target,
 				 (bs.files[i].json ? WRITESET_JSON : 0) | (bs.files[i].secret ? WRITESET_SECRET : 0),
 				 &idx, e) < 0 || idx != i)
 			goto cleanup;
-	if (writeset_read(&ws, lock_timeout_ms, e) < 0 || plan_all(r, &ws, &bs, force, e) < 0 ||
-	    writeset_apply(&ws, dir, "undo", e) < 0)
+	if (writeset_read(&ws, lock_timeout_ms, e) < 0 || plan_all(r, &ws, &bs, force, e) < 0)
+		goto cleanup;
+	/* the reverse of the apply, which wrote the files first */
+	if (bs.nextras && hooks->restore(hooks->arg, &bs, force, e) < 0)
+		goto cleanup;
+	if (writeset_apply(&ws, dir, "undo", e) < 0)
 		goto cleanup;
 	if (ws.has_applied)
 		snprintf(r->saved, sizeof(r->saved), "%s", ws.applied.dir);

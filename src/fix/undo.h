@@ -14,7 +14,12 @@
  * atomic per file and the texts it replaces (a forced undo's newer edits
  * included) are backed up in a set of kind "undo"; "last" keeps naming the
  * undone set, whose manifest says "undone", and a second undo finds
- * nothing to do. */
+ * nothing to do.
+ *
+ * A set's extras (changes that are not files, backupset.h) are put back
+ * by their maker through hooks: check() runs before anything is restored
+ * and may refuse (a conflict, as for a file), restore() before the files
+ * are written (the reverse of an apply, which writes the files first). */
 #ifndef FIXKB_FIX_UNDO_H
 #define FIXKB_FIX_UNDO_H
 
@@ -48,14 +53,21 @@ struct undo_report {
 
 #define UNDO_REPORT_INIT { 0, "", "", "", "", NULL, 0 }
 
+struct undo_hooks {
+	int (*check)(void *arg, const struct backupset *bs, int force, struct err *e);
+	int (*restore)(void *arg, const struct backupset *bs, int force, struct err *e);
+	void *arg;
+};
+
 /* Undoes the last set in statedir (NULL: statedir_path()). Returns 0 with
  * r filled (r->nothing when there was no set, or it was undone or rolled
  * back already), or -1: a conflict without force ("'<path>' changed since
  * fixkb wrote it on <created>: nothing undone; --force restores its backup
  * anyway"), a lock that timed out, a backup that cannot be read, a write
- * that failed (then nothing changed, as writeset_apply promises). */
+ * that failed (then nothing changed, as writeset_apply promises), or what
+ * a hook said. hooks may be NULL (a set with extras is then refused). */
 int undo_last(struct undo_report *r, const char *statedir, int force, double lock_timeout_ms,
-	      struct err *e);
+	      const struct undo_hooks *hooks, struct err *e);
 
 void undo_report_release(struct undo_report *r);
 

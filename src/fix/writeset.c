@@ -170,6 +170,25 @@ void writeset_remove(struct writeset *ws, size_t i)
 	f->change = f->existed ? WRITESET_REMOVE : WRITESET_KEEP;
 }
 
+int writeset_attach(struct writeset *ws, const char *name, const void *data, size_t len,
+		    struct err *e)
+{
+	struct writeset_extra *nv = realloc(ws->extras, (ws->nextras + 1) * sizeof(*nv));
+
+	if (!nv)
+		return err_set(e, "out of memory");
+	ws->extras = nv;
+	nv[ws->nextras].data = (struct buf)BUF_INIT(BACKUPSET_EXTRA_MAX);
+	nv[ws->nextras].name = strdup(name);
+	if (!nv[ws->nextras].name)
+		return err_set(e, "out of memory");
+	ws->nextras++;
+	if (buf_append(&nv[ws->nextras - 1].data, data, len) < 0 ||
+	    buf_append(&nv[ws->nextras - 1].data, "", 0) < 0)
+		return err_set(e, "extra '%s': too large or out of memory", name);
+	return 0;
+}
+
 size_t writeset_changes(const struct writeset *ws)
 {
 	size_t i, n = 0;
@@ -253,6 +272,10 @@ static int back_up(struct writeset *ws, const char *dir, const char *kind, struc
 				  !!(f->flags & WRITESET_SECRET), e) < 0)
 			goto fail;
 	}
+	for (i = 0; i < ws->nextras; i++)
+		if (backupset_add_extra(&ws->applied, ws->extras[i].name, ws->extras[i].data.data,
+					ws->extras[i].data.len, e) < 0)
+			goto fail;
 	if (backupset_commit(&ws->applied, strcmp(kind, "apply") == 0, e) < 0)
 		goto fail;
 	ws->has_applied = 1;
@@ -294,7 +317,7 @@ int writeset_apply(struct writeset *ws, const char *statedir, const char *kind, 
 		return err_set(e, "applying a set that was not read under its locks");
 	if (ws->has_applied)
 		return err_set(e, "the set was applied already");
-	if (writeset_changes(ws) == 0)
+	if (writeset_changes(ws) == 0 && ws->nextras == 0)
 		return 0;
 	if (statedir)
 		snprintf(dir, sizeof(dir), "%s", statedir);
@@ -396,6 +419,11 @@ void writeset_release(struct writeset *ws)
 		buf_release(&ws->files[i].new_text);
 	}
 	free(ws->files);
+	for (i = 0; i < ws->nextras; i++) {
+		free(ws->extras[i].name);
+		buf_release(&ws->extras[i].data);
+	}
+	free(ws->extras);
 	backupset_release(&ws->applied);
 	*ws = (struct writeset)WRITESET_INIT;
 }

@@ -64,9 +64,18 @@ struct writeset_file {
 	struct buf new_text;         /* for WRITESET_REPLACE */
 };
 
+/* A record of a change that is not a file, kept in the set (backupset.h
+ * extras): the caller makes it and reads it back at undo. */
+struct writeset_extra {
+	char *name;                  /* owned */
+	struct buf data;             /* wiped on release */
+};
+
 struct writeset {
 	struct writeset_file *files;
 	size_t n;
+	struct writeset_extra *extras;
+	size_t nextras;
 	struct filelock *locks;      /* one per file, taken by writeset_read */
 	size_t nlocks;
 	int read, locked;
@@ -74,7 +83,7 @@ struct writeset {
 	int has_applied;
 };
 
-#define WRITESET_INIT { NULL, 0, NULL, 0, 0, 0, BACKUPSET_INIT, 0 }
+#define WRITESET_INIT { NULL, 0, NULL, 0, NULL, 0, 0, 0, BACKUPSET_INIT, 0 }
 
 /* Adds the file at path (resolved: a second path to the same file gives
  * the first one's index, its flags or'ed). *index gets its index. Only
@@ -93,6 +102,10 @@ int writeset_replace(struct writeset *ws, size_t i, const void *data, size_t len
 		     struct err *e);
 /* File i is to be removed (no change when it does not exist). */
 void writeset_remove(struct writeset *ws, size_t i);
+/* Keeps data[0..len) (copied) as the extra called name in the set apply
+ * writes; a set with an extra is written even when no file changes. */
+int writeset_attach(struct writeset *ws, const char *name, const void *data, size_t len,
+		    struct err *e);
 /* How many files would change. */
 size_t writeset_changes(const struct writeset *ws);
 
@@ -103,7 +116,7 @@ int writeset_diff(const struct writeset *ws, struct buf *out, struct err *e);
 /* Applies the changes as described above. statedir NULL: statedir_ensure.
  * kind is "apply" (the set becomes the one --undo restores) or "undo"
  * (its backups are kept, "last" is left alone). A set with no change
- * returns 0 and writes nothing. */
+ * and no extra returns 0 and writes nothing. */
 int writeset_apply(struct writeset *ws, const char *statedir, const char *kind, struct err *e);
 
 /* Puts back what writeset_apply wrote (the fix did not verify), still

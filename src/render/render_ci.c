@@ -5,6 +5,7 @@
 #include "cause.h"
 #include "config.h"
 #include "render/report.h"
+#include "util/ghcmd.h"
 #include "util/uri.h"
 
 static const char *jstr(const json_t *o, const char *k)
@@ -16,20 +17,12 @@ static const char *jstr(const json_t *o, const char *k)
 
 void render_github_escape(FILE *f, const char *s, int property)
 {
-	for (; *s; s++) {
-		if (*s == '%')
-			fputs("%25", f);
-		else if (*s == '\r')
-			fputs("%0D", f);
-		else if (*s == '\n')
-			fputs("%0A", f);
-		else if (property && *s == ':')
-			fputs("%3A", f);
-		else if (property && *s == ',')
-			fputs("%2C", f);
-		else
-			fputc(*s, f);
-	}
+	struct buf b = BUF_INIT(1u << 20);
+
+	(void)ghcmd_escape(&b, s, property);
+	if (b.data)
+		fputs(b.data, f);
+	buf_release(&b);
 }
 
 static void finding_message(char *msg, size_t n, const json_t *f)

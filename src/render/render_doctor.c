@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "render/render_ci.h"
+#include "render/render_fix.h"
 #include "render/report.h"
 #include "util/clock.h"
 #include "util/msg.h"
@@ -43,6 +44,8 @@ static void print_text(FILE *out, const struct settings *s, const struct doctor_
 	fprintf(out, "%zu registr%s checked: %zu problem%s, %zu warning%s (%.0f ms)\n",
 		t->n, t->n == 1 ? "y" : "ies", nfail, nfail == 1 ? "" : "s",
 		nwarn, nwarn == 1 ? "" : "s", clock_now_ms() - en->start_ms);
+	if (r->plan)
+		render_fix_hint(out, s, r->plan, r->fix_args ? r->fix_args : "");
 }
 
 static json_t *doctor_json(const struct doctor_report *r)
@@ -65,6 +68,8 @@ static json_t *doctor_json(const struct doctor_report *r)
 	json_object_set_new(doc, "kb", json_string(kb_origin(r->kb)));
 	json_object_set(doc, "findings", r->findings->json);
 	json_object_set_new(doc, "probes", engine_probes_json(r->en));
+	if (r->plan)
+		json_object_set(doc, "plan", (json_t *)r->plan);
 	return doc;
 }
 

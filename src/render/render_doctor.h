@@ -19,6 +19,8 @@ struct doctor_report {
 	const struct findings *findings;
 	const struct kb *kb;
 	const char *dockerfile;   /* the --context Dockerfile SARIF points at, or NULL */
+	const json_t *plan;       /* the fix plan for the findings (fix/plan.h), or NULL */
+	const char *fix_args;     /* what to pass fix for the same registries ("--image R/x") */
 };
 
 /* Prints the report in s->format to out. */

@@ -2,6 +2,7 @@
 
 #include "findings.h"
 #include "render/render_ci.h"
+#include "render/render_fix.h"
 #include "render/report.h"
 #include "util/jsontext.h"
 #include "util/msg.h"
@@ -85,6 +86,8 @@ static void print_text(FILE *out, const struct settings *s, const struct explain
 	if (r->x->dropped)
 		fprintf(out, "\n(%lu more matches beyond the first %d findings were not shown)\n",
 			r->x->dropped, EXPLAIN_MAX_FINDINGS);
+	if (r->plan)
+		render_fix_hint(out, s, r->plan, "--registry REGISTRY");
 }
 
 static json_t *origin_json(const struct settings *s, const struct explain_report *r)
@@ -118,6 +121,8 @@ static json_t *explain_json(const struct settings *s, const struct explain_repor
 			    "complete", !r->x->partial));
 	json_object_set(doc, "warnings", r->warnings);
 	json_object_set_new(doc, "evidence_origin", origin_json(s, r));
+	if (r->plan)
+		json_object_set(doc, "plan", (json_t *)r->plan);
 	return doc;
 }
 

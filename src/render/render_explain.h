@@ -27,6 +27,7 @@ struct explain_report {
 	int probed;                   /* the probes ran, on this machine */
 	int probe_here;               /* --probe-here asked for it */
 	const char *host;             /* this machine's host name (shown, never logged) */
+	const json_t *plan;           /* the fix plan for the findings (fix/plan.h), or NULL */
 };
 
 /* Prints the report in s->format to out. */

@@ -1,6 +1,7 @@
 /* fuzz-dockerfile — the FROM lines of a Dockerfile (ARG substitution,
  * continuations, comments, the escape directive) through
- * dockerfile_from_images_text; every image it returns is parsed again. */
+ * dockerfile_from_images_text; every image it returns is parsed again.
+ * Then the RUN secret/ssh mounts: each has a type, an id and a line. */
 #include "fuzz.h"
 
 #include "docker/dockerfile.h"
@@ -27,6 +28,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			fuzz_assert(json_is_string(v));
 			(void)image_ref_parse(&ref, json_string_value(v), &re);
+		}
+	}
+	json_decref(imgs);
+	imgs = NULL;
+	if (dockerfile_run_mounts_text(&imgs, (const char *)data, size, &e) == 0) {
+		fuzz_assert(json_is_array(imgs));
+		json_array_foreach(imgs, i, v) {
+			fuzz_assert(json_is_string(json_object_get(v, "type")));
+			fuzz_assert(json_is_string(json_object_get(v, "id")));
+			fuzz_assert(json_integer_value(json_object_get(v, "line")) >= 1);
 		}
 	}
 	json_decref(imgs);

@@ -22,12 +22,16 @@ for c in doctor explain fix audit kb probe; do
 	like "$RUN_OUT" "^usage: fixkb $c" "$c --help shows its usage"
 done
 
-for c in fix; do
-	run_fixkb "$c"
-	is "$RUN_RC" 2 "$c (not built yet) exits 2"
-	like "$RUN_ERR" "not built yet" "$c says it is not built yet"
-	is "$RUN_OUT" "" "$c prints nothing on stdout"
-done
+# fix: nothing applied yet, so nothing to undo; credentials never from argv
+run_fixkb fix --undo
+is "$RUN_RC" 0 "fix --undo with nothing applied exits 0"
+like "$RUN_OUT" "nothing to undo" "and says there is nothing to undo"
+run_fixkb fix --registry r.example --password-env NOPE_NOT_SET
+is "$RUN_RC" 2 "fix with a password but no username is a usage error"
+run_fixkb fix --password r.example
+is "$RUN_RC" 2 "fix has no --password option (never a secret in argv)"
+run_fixkb fix --force
+is "$RUN_RC" 2 "fix --force without --undo is a usage error"
 
 # audit of an empty home and an empty directory: nothing to report.
 mkdir -p "$TEST_DIR/empty"

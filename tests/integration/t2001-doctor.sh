@@ -20,9 +20,11 @@ like "$RUN_OUT" 'remove credsStore "desktop" from .*/\.docker/config\.json \(hel
 	"names the config file to change and the cause code"
 like "$RUN_OUT" '^    cause: the configured credential helper is not installed  \[kb: credentials/helper-missing\]$' \
 	"the cause, with its KB entry"
-like "$RUN_OUT" '^    fix: +Remove or repoint the credsStore entry \(90%\)$' "the best fix, from the KB, with its success rate"
-like "$RUN_OUT" "^ +\\$ cp -p $cfg $cfg\.bak && jq 'del\(\.credsStore\)' $cfg\.bak > $cfg$" \
-	"the fix's command, on this config.json"
+like "$RUN_OUT" '^    fix: +Remove or repoint the credsStore entry \(90%\)  \[plan step 1 of 1: fixkb fix --apply does it\]$' \
+	"the best fix, from the KB, with its success rate: the fix plan's step"
+like "$RUN_OUT" '^ +remove credsStore "desktop" from config\.json \(docker-credential-desktop is not installed\)$' \
+	"what fix would do, on this config.json"
+like "$RUN_OUT" "^the plan: 'fixkb fix' shows it whole" "and how to see the whole plan"
 like "$RUN_OUT" '^    also: +3\. Install the helper \(75%, not applicable here\)$' "the other workaround, ranked, with why not"
 like "$RUN_OUT" "^    don't bother: Running docker login again$" "a dead end"
 like "$RUN_OUT" '^1 registry checked: 1 problem, 0 warnings' "the summary line counts"

@@ -13,7 +13,9 @@
 # text ("near '...'"). Then every command line below runs in each of those
 # worlds; done_testing (test-lib) greps stdout, stderr and every file
 # written for the canary raw, in base64 at every alignment (so also
-# base64 of user:canary) in both alphabets, and in hex.
+# base64 of user:canary) in both alphabets, and in hex. Section 7 applies
+# fixes (fix --apply, --undo) and sweeps every file fix writes but the
+# credential store itself and fixkb's backups of it.
 #
 # To cover a new command, format or option: add a line to COMMANDS.
 # Probes (fixkb probe --help) and commands (fixkb --help) are picked up
@@ -42,8 +44,14 @@ COMMANDS=(
 	"explain --timeout 4 -v --format json {LOG}"
 	"fix --registry {R}"
 	"fix --registry {R} --ci --format json"
+	"fix --registry {R} --format json -v"
+	"fix --offline -v"
+	"fix --offline --context {CTX} --format json"
 	"fix --registry {R} --username-env CANARY_USER --password-env CANARY_PASS"
+	"fix --registry {R} --username-env CANARY_USER --password-env CANARY_PASS --format json -v"
+	"fix --registry {R} --username alice --password-stdin {STDIN}"
 	"fix --registry {R} --password-stdin {STDIN}"
+	"fix --undo"
 	"audit --context {CTX}"
 	"audit --context {CTX} --format json"
 	"audit --context {CTX} --format sarif"
@@ -440,5 +448,38 @@ if [ -n "$TPORT" ]; then
 	fi
 	reset_world
 fi
+
+# ---- 7. fix --apply: what fix writes besides the credential store (its
+# lock files, the backup manifests, "last", outcomes.jsonl) and everything
+# it prints, with the canary in the store it changes and on its stdin.
+reset_world
+export XDG_STATE_HOME="$TEST_DIR/state"
+cat > "$CFG" <<EOF
+{"auths":{"$R":{"auth":"$(up alice)"},"$R2":{"username":"bob","password":"$CANARY"},
+ "$R3":{"identitytoken":"$CANARY"}},"credsStore":"nothere","psFormat":"table {{.ID}}"}
+EOF
+before=$(snapshot)
+run_fixkb fix --offline --registry "$R" --apply --format json -v
+like "$RUN_OUT" '"action": "drop_missing_creds_store"' "fix --apply: the plan drops the missing credsStore"
+is "$(json_get "$RUN_OUT" result.applied)" true "and applied it"
+run_fixkb fix --offline --registry "$R" --apply -v
+RUN_STDIN="$STDIN" run_fixkb fix --registry "$R" --username alice --password-stdin --apply --timeout 4 -v
+is "$RUN_RC" 1 "a canary credential from stdin that cannot be verified: exit 1"
+run_fixkb fix --undo -v
+run_fixkb fix --undo --format json
+run_fixkb kb stats
+run_fixkb kb stats --format json
+after=$(snapshot)
+n=0
+for f in $(diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | sed -n 's/^> [0-9a-f]*  //p'); do
+	case $f in
+	"$CFG"|"$XDG_STATE_HOME"/fixkb/backups/*/[0-9]*-config.json) ;;   # the store, and its backups
+	*) watch_file "$f"; n=$((n + 1)) ;;
+	esac
+done
+ok "fix wrote files besides the store (swept: $n)" test "$n" -ge 4
+ok "among them outcomes.jsonl" test -s "$XDG_STATE_HOME/fixkb/outcomes.jsonl"
+unset XDG_STATE_HOME
+reset_world
 
 done_testing

@@ -30,6 +30,14 @@ export LANG=C LC_ALL=C TZ=UTC NO_COLOR=1
 unset DOCKER_AUTH_CONFIG REGISTRY_AUTH_FILE GITHUB_ACTIONS GITLAB_CI GITHUB_TOKEN \
       GITHUB_ACTOR CI_REGISTRY CI_REGISTRY_USER CI_REGISTRY_PASSWORD CI_JOB_TOKEN \
       FIXKB_KB_DIR BUILDX_CONFIG SSL_CERT_FILE 2>/dev/null || true
+# Every variable a CI system is detected by (fix --ci enters its CI mode by
+# itself in one) and those the CI mode writes to: a test run inside a real
+# CI job must not see its job.
+unset CI JENKINS_URL BUILD_TAG CIRCLECI BUILDKITE TF_BUILD BITBUCKET_BUILD_NUMBER DRONE \
+      RUNNER_TEMP GITHUB_ENV GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_SERVER_URL BASH_ENV \
+      CI_PROJECT_DIR CI_DEPENDENCY_PROXY_SERVER CI_DEPENDENCY_PROXY_USER \
+      CI_DEPENDENCY_PROXY_PASSWORD CI_DEPLOY_USER CI_DEPLOY_PASSWORD AGENT_TEMPDIRECTORY \
+      SSH_AUTH_SOCK 2>/dev/null || true
 # The rig (tests/rig) may have exported a private D-Bus and pass store; keep
 # those, but never let a test see the developer's own.
 if [ -z "${RIG_DIR:-}" ]; then
@@ -199,7 +207,7 @@ rig_start() {
 		printf '%s\n' "$up_out" | tail -20 | sed 's/^/# /'
 		exit 1
 	fi
-	echo "# $up_out"
+	printf '%s\n' "$up_out" | sed 's/^/# /'   # every line a TAP comment
 	. "$OWN_RIG/env"
 }
 

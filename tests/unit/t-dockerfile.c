@@ -1,5 +1,6 @@
 /* t-dockerfile — the base images of a Dockerfile: FROM lines, global
- * ARGs, stage names, continuations and the escape directive. */
+ * ARGs, stage names, continuations and the escape directive; the secret
+ * and ssh mounts of its RUN steps. */
 #include "docker/dockerfile.h"
 #include "t-lib-cfg.h"
 
@@ -79,10 +80,64 @@ static void test_dockerfile(void)
 	}
 }
 
+static void mount_case(const char *name, const char *df, const char *want)
+{
+	struct err e = ERR_INIT;
+	json_t *arr = NULL;
+	char *s;
+
+	if (!ok(dockerfile_run_mounts_text(&arr, df, strlen(df), &e) == 0, "%s: parses", name)) {
+		diag(e.msg);
+		return;
+	}
+	s = json_dumps(arr, JSON_COMPACT | JSON_SORT_KEYS);
+	is_str(s, want, "mounts: %s", name);
+	free(s);
+	json_decref(arr);
+}
+
+static void test_mounts(void)
+{
+	struct err e = ERR_INIT;
+	json_t *arr = NULL;
+
+	mount_case("secret by id", "FROM a\nRUN --mount=type=secret,id=npmrc cat /run/secrets/npmrc\n",
+		   "[{\"id\":\"npmrc\",\"line\":2,\"required\":false,\"type\":\"secret\"}]");
+	mount_case("id from the target's base name, required alone",
+		   "FROM a\nRUN --mount=type=secret,target=/root/.aws/credentials,required true\n",
+		   "[{\"id\":\"credentials\",\"line\":2,\"required\":true,\"target\":\"/root/.aws/credentials\",\"type\":\"secret\"}]");
+	mount_case("source is the id, keys any case, env kept",
+		   "FROM a\nRUN --mount=TYPE=secret,Source=tok,env=TOKEN,required=false x\n",
+		   "[{\"env\":\"TOKEN\",\"id\":\"tok\",\"line\":2,\"required\":false,\"type\":\"secret\"}]");
+	mount_case("ssh default id", "FROM a\nRUN --mount=type=ssh git clone git@github.com:o/r\n",
+		   "[{\"id\":\"default\",\"line\":2,\"required\":false,\"type\":\"ssh\"}]");
+	mount_case("ssh named, over a continuation; line of the RUN",
+		   "FROM a\n\nRUN --mount=type=cache,target=/c \\\n    --mount=type=ssh,id=github,required \\\n    make\n",
+		   "[{\"id\":\"github\",\"line\":3,\"required\":true,\"type\":\"ssh\"}]");
+	mount_case("global ARG substituted", "ARG SID=pip\nFROM a\nRUN --mount=type=secret,id=${SID}conf x\n",
+		   "[{\"id\":\"pipconf\",\"line\":3,\"required\":false,\"type\":\"secret\"}]");
+	mount_case("bind and cache left out; a secret without id or target too",
+		   "FROM a\nRUN --mount=type=bind,target=/x --mount=type=secret,mode=0400 --mount=target=/y x\n", "[]");
+	mount_case("flags after the command are not mounts", "FROM a\nRUN echo --mount=type=secret,id=x\n", "[]");
+	mount_case("two RUNs, two stages",
+		   "FROM a AS one\nRUN --mount=type=secret,id=a x\nFROM b\nRUN --network=none --mount=type=secret,id=b y\n",
+		   "[{\"id\":\"a\",\"line\":2,\"required\":false,\"type\":\"secret\"},"
+		   "{\"id\":\"b\",\"line\":4,\"required\":false,\"type\":\"secret\"}]");
+	mount_case("no RUN", "FROM a\n", "[]");
+	put("ctx/Mounts", "FROM a\nRUN --mount=type=ssh x\n");
+	ok(dockerfile_run_mounts(&arr, spath("ctx/Mounts"), &e) == 0 && json_array_size(arr) == 1,
+	   "mounts from a file");
+	json_decref(arr);
+	err_clear(&e);
+	ok(dockerfile_run_mounts(&arr, "/nonexistent/Dockerfile", &e) < 0 && strstr(e.msg, "/nonexistent"),
+	   "mounts: unreadable file named");
+}
+
 int main(void)
 {
 	scratch_init();
 	test_dockerfile();
+	test_mounts();
 	scratch_done();
 	return tap_done();
 }

@@ -129,7 +129,7 @@ static long calibrate(void)
 		t0 = clock_now_ms();
 		waitpid(pid, NULL, 0);
 		t[i] = clock_now_ms() - t0;
-		undo_last(&r, state, 0, 10000, &e);
+		undo_last(&r, state, 0, 10000, NULL, &e);
 		undo_report_release(&r);
 	}
 	for (i = 0; i < 5; i++)
@@ -224,7 +224,7 @@ static void one_run(struct tally *t, int run, long *aim_us)
 	tl = temps_left();
 	t->temps += tl;
 	t->temp_runs += tl > 0;
-	if (undo_last(&r, state, 0, 10000, &e) < 0) {
+	if (undo_last(&r, state, 0, 10000, NULL, &e) < 0) {
 		t->undo_failed++;
 		printf("# run %d: undo: %s\n", run, e.msg);
 	}

@@ -112,13 +112,13 @@ static void test_apply_undo(void)
 	is_int(count_named(bdir, "Z-"), sets, "no new backup set: an applied fix applied again writes nothing");
 	free(id2);
 
-	is_int(undo_last(&r, NULL, 0, 5000, &e), 0, "undo (%s)", e.msg);
+	is_int(undo_last(&r, NULL, 0, 5000, NULL, &e), 0, "undo (%s)", e.msg);
 	ok(holds(p0, "{\"n\":1}") && !exists(p1) && holds(p2, "bye"), "every file as before");
 	is_int(mode_of(p2), 0640, "a removed file comes back with its mode");
 	ok(r.n == 3 && r.files[0].what == UNDO_RESTORED && r.files[1].what == UNDO_REMOVED &&
 	   r.files[2].what == UNDO_RESTORED && r.saved[0], "the report says what happened to each");
 	undo_report_release(&r);
-	is_int(undo_last(&r, NULL, 0, 5000, &e), 0, "undo again");
+	is_int(undo_last(&r, NULL, 0, 5000, NULL, &e), 0, "undo again");
 	ok(r.nothing && strstr(r.why, "undone already"), "nothing to do: %s", r.why);
 	undo_report_release(&r);
 	free(id);
@@ -137,12 +137,12 @@ static void test_undo_conflict(void)
 	paths[0] = p0, paths[1] = p1;
 	is_int(apply(paths, texts, 2, WRITESET_JSON, &e), 0, "apply");
 	put("c/config.json", "{\"v\":\"docker login since\"}");
-	is_int(undo_last(&r, NULL, 0, 5000, &e), -1, "undo refuses when a file changed since");
+	is_int(undo_last(&r, NULL, 0, 5000, NULL, &e), -1, "undo refuses when a file changed since");
 	ok(strstr(e.msg, p0) && strstr(e.msg, "changed since fixkb wrote it") && strstr(e.msg, "--force"),
 	   "naming it: %s", e.msg);
 	ok(holds(p0, "{\"v\":\"docker login since\"}") && holds(p1, "{\"w\":\"fixkb\"}"), "nothing was undone");
 	undo_report_release(&r);
-	is_int(undo_last(&r, NULL, 1, 5000, &e), 0, "--force undoes it");
+	is_int(undo_last(&r, NULL, 1, 5000, NULL, &e), 0, "--force undoes it");
 	ok(holds(p0, "{\"v\":\"old\"}") && holds(p1, "{\"w\":\"old\"}"), "both restored");
 	ok(r.n == 2 && r.files[0].what == UNDO_FORCED, "the changed one is reported as forced");
 	snprintf(saved, sizeof(saved), "%s/1-config.json", r.saved);
@@ -247,6 +247,85 @@ static void test_owner_and_temps(void)
 	is_int(count_named(spath("own"), ATOMICFILE_TMP_TAG), 0, "a killed run's temp file was cleaned up");
 }
 
+/* An undo hook that records what it was given. */
+struct hook_log {
+	int checked, restored, refuse;
+	char data[64];
+};
+
+static int hook_check(void *arg, const struct backupset *bs, int force, struct err *e)
+{
+	struct hook_log *h = arg;
+
+	(void)force;
+	h->checked++;
+	(void)bs;
+	return h->refuse ? err_set(e, "the helper entry changed since") : 0;
+}
+
+static int hook_restore(void *arg, const struct backupset *bs, int force, struct err *e)
+{
+	struct hook_log *h = arg;
+	struct buf b = BUF_INIT(0);
+
+	(void)force;
+	h->restored++;
+	if (backupset_read_extra(bs, "helper", &b, e) == 1)
+		snprintf(h->data, sizeof(h->data), "%s", b.data);
+	buf_release(&b);
+	return 0;
+}
+
+/* A set whose only change is an extra (a helper's entry): written, read
+ * back, undone through the hooks, refused without them. */
+static void test_extras(void)
+{
+	struct writeset ws = WRITESET_INIT;
+	struct undo_report r = UNDO_REPORT_INIT;
+	struct backupset bs = BACKUPSET_INIT;
+	struct hook_log h = { 0, 0, 0, "" };
+	struct undo_hooks hooks = { hook_check, hook_restore, &h };
+	struct err e = ERR_INIT;
+	struct buf b = BUF_INIT(0);
+	size_t i;
+
+	writeset_add(&ws, spath("ex/config.json"), WRITESET_JSON | WRITESET_SECRET, &i, &e);
+	is_int(writeset_read(&ws, 5000, &e), 0, "extras: read");
+	is_int(writeset_attach(&ws, "helper", "{\"old\":1}", 9, &e), 0, "attach an extra");
+	is_int(writeset_attach(&ws, "Bad/Name", "x", 1, &e), 0, "attach keeps any name until apply");
+	is_int(writeset_apply(&ws, state, "apply", &e), -1, "a bad extra name is refused at apply");
+	writeset_release(&ws);
+	err_clear(&e);
+	ws = (struct writeset)WRITESET_INIT;
+	writeset_add(&ws, spath("ex/config.json"), WRITESET_JSON | WRITESET_SECRET, &i, &e);
+	writeset_read(&ws, 5000, &e);
+	writeset_attach(&ws, "helper", "{\"old\":1}", 9, &e);
+	is_int(writeset_apply(&ws, state, "apply", &e), 0, "a set with only an extra is written (%s)", e.msg);
+	ok(ws.has_applied, "it made a backup set");
+	writeset_release(&ws);
+	is_int(backupset_load_last(&bs, state, &e), 1, "the set is the last one");
+	is_int((int)bs.nextras, 1, "its manifest lists the extra");
+	is_int(backupset_read_extra(&bs, "helper", &b, &e), 1, "the extra reads back");
+	is_str(b.data, "{\"old\":1}", "byte for byte");
+	is_int(mode_of(spath("state/fixkb/backups")) & 0777, 0700, "backups dir private");
+	buf_release(&b);
+	backupset_release(&bs);
+	is_int(undo_last(&r, NULL, 0, 5000, NULL, &e), -1, "undo without hooks refuses a set with extras");
+	ok(strstr(e.msg, "more than files") != NULL, "and says why (%s)", e.msg);
+	err_clear(&e);
+	undo_report_release(&r);
+	h.refuse = 1;
+	is_int(undo_last(&r, NULL, 0, 5000, &hooks, &e), -1, "a hook's conflict stops the undo");
+	is_int(h.restored, 0, "nothing restored then");
+	err_clear(&e);
+	undo_report_release(&r);
+	h.refuse = 0;
+	is_int(undo_last(&r, NULL, 0, 5000, &hooks, &e), 0, "undo with hooks (%s)", e.msg);
+	ok(h.checked == 2 && h.restored == 1, "check and restore ran");
+	is_str(h.data, "{\"old\":1}", "restore read the extra");
+	undo_report_release(&r);
+}
+
 int main(void)
 {
 	scratch_init();
@@ -259,6 +338,7 @@ int main(void)
 	test_rollback();
 	test_read_only_and_links();
 	test_owner_and_temps();
+	test_extras();
 	scratch_done();
 	return tap_done();
 }
