@@ -14,7 +14,9 @@
 #   rg-tsv  rg -c -f <bench/patterns.tsv as ERE>, the same 18 patterns
 # so explain is compared with rg and grep on the same (KB) patterns, and
 # the bare matcher with rg on its own pattern set. Reports the best time of each as MB/s, the ratios, and the
-# peak RSS (/usr/bin/time %M). Not a test: nothing fails on slowness.
+# peak RSS (/usr/bin/time %M), and a verdict on issue 15's goal (explain >= 2.5x rg, peak RSS <= 12 MB).
+# FIXKB_KB_DIR is the source kb/, which kb_load recognises as the embedded KB (same bytes) and so loads
+# as the binary's compiled view, as an unedited installed KB is. Not a test: nothing fails on slowness.
 # Needs: ripgrep, grep, time (apt-get install ripgrep time).
 set -euo pipefail
 
@@ -99,5 +101,5 @@ awk -v bytes="$bytes" '
 		printf "  explain/rg     %.2fx   (KB patterns)\n", mbs["explain"] / mbs["rg"]
 		printf "  explain/grep   %.2fx   (KB patterns)\n", mbs["explain"] / mbs["grep"]
 		printf "  matcher/rg-tsv %.2fx   (bench/patterns.tsv)\n", mbs["fixkb"] / mbs["rg-tsv"]
-		printf "  target (explain >= rg, < 20 MB RSS): %s\n", (mbs["explain"] >= mbs["rg"] && rss["explain"] < 20480) ? "met" : "NOT met"
+		printf "  goal (issue 15: explain >= 2.5x rg, peak RSS <= 12 MB): %s\n", (mbs["explain"] >= 2.5 * mbs["rg"] && rss["explain"] <= 12288) ? "met" : "NOT met"
 	}' "$work/runs"

@@ -16,28 +16,11 @@ NREG=${NREG:-20}
 [ -x "$FIXKB" ] || { echo "bench: no fixkb binary at $FIXKB (pass it as \$1)" >&2; exit 2; }
 command -v skopeo >/dev/null || { echo "bench: skopeo is needed" >&2; exit 2; }
 
-OWN_RIG=""
-EXTRA_PIDS=""
-WORK=$(mktemp -d /tmp/fixkb-bench.XXXXXX)
-cleanup() {
-	for p in $EXTRA_PIDS; do kill "$p" 2>/dev/null || true; done
-	[ -n "${RIG_ISSUER_CTL:-}" ] && curl -s -o /dev/null -X POST "$RIG_ISSUER_CTL/reset" || true
-	[ -n "$OWN_RIG" ] && "$HERE/tests/rig/rig.sh" down "$OWN_RIG" >/dev/null 2>&1 || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-if [ -z "${RIG_DIR:-}" ]; then
-	OWN_RIG=$(mktemp -d /tmp/rig.XXXX)
-	"$HERE/tests/rig/rig.sh" up "$OWN_RIG" >/dev/null
-	RIG_DIR=$OWN_RIG
-fi
-. "$RIG_DIR/env"
-export HOME="$WORK/home" DOCKER_CONFIG="$WORK/home/.docker" XDG_RUNTIME_DIR="$WORK/run"
-export PASSWORD_STORE_DIR="$WORK/no-pass" FIXKB_DAEMON_JSON="$WORK/daemon.json"
-mkdir -p "$DOCKER_CONFIG" "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
-unset DOCKER_AUTH_CONFIG REGISTRY_AUTH_FILE SSL_CERT_FILE
+. "$HERE/bench/rig-lib.sh"
+bench_rig_start bench
+export DOCKER_CONFIG="$WORK/home/.docker"
+mkdir -p "$DOCKER_CONFIG"
 AUTH=$(printf '%s:%s' "$RIG_USER" "$RIG_PASS" | base64 -w0)
-curl -s -o /dev/null -X POST "$RIG_ISSUER_CTL/reset"
 
 ms() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }   # microseconds, no subprocess
 median() { python3 -c 'import sys, statistics; v=[float(x) for x in sys.argv[1:]]; print("%.1f" % statistics.median(v))' "$@"; }
@@ -66,33 +49,16 @@ bench_one "token registry" "$RIG_TOKEN_REGISTRY"
 bench_one "basic registry" "$RIG_BASIC_REGISTRY"
 
 echo "# 2. doctor over $NREG token registries, issuer delay 100 ms"
-PORTS=$(python3 - "$NREG" <<'EOF'
-import socket, sys
-ss = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); ss.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()
-EOF
-)
+bench_token_registries "$NREG"
 auths=""
 imgs=()
-for p in $PORTS; do
-	env REGISTRY_HTTP_ADDR="127.0.0.1:$p" REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$RIG_DIR/data" \
-		REGISTRY_AUTH_TOKEN_REALM="$RIG_TOKEN_REALM" REGISTRY_AUTH_TOKEN_ROOTCERTBUNDLE="$RIG_DIR/certs/token.crt" \
-		REGISTRY_LOG_LEVEL=error REGISTRY_LOG_ACCESSLOG_DISABLED=true \
-		docker-registry serve "$HERE/tests/rig/registry-token.yml" </dev/null >"$WORK/reg-$p.log" 2>&1 &
-	EXTRA_PIDS="$EXTRA_PIDS $!"
-	auths="$auths${auths:+,}\"127.0.0.1:$p\":{\"auth\":\"$AUTH\"}"
-	imgs+=(--image "127.0.0.1:$p/$RIG_REPO:$RIG_TAG")
-done
-for p in $PORTS; do
-	for i in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$p/v2/" && break; sleep 0.02; done
+for h in "${BENCH_HOSTS[@]}"; do
+	auths="$auths${auths:+,}\"$h\":{\"auth\":\"$AUTH\"}"
+	imgs+=(--image "$h/$RIG_REPO:$RIG_TAG")
 done
 printf '{"auths":{%s},"credHelpers":{"unused.invalid":"unused"}}\n' "$auths" > "$DOCKER_CONFIG/config.json"
 curl -s -o /dev/null -X POST -d '{"delay_ms":100}' "$RIG_ISSUER_CTL"
-one=$(set -- $PORTS; echo "$1")
-t0=$(ms); "$FIXKB" probe token_endpoint --image "127.0.0.1:$one/$RIG_REPO:$RIG_TAG" >/dev/null 2>&1 || true; t1=$(ms)
+t0=$(ms); "$FIXKB" probe token_endpoint --image "${BENCH_HOSTS[0]}/$RIG_REPO:$RIG_TAG" >/dev/null 2>&1 || true; t1=$(ms)
 echo "one registry (token_endpoint probe, 1 delayed token request):     $(( (t1 - t0) / 1000 )) ms"
 d=()
 for i in 1 2 3 4 5; do

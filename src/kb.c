@@ -9,7 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+#include "util/crypto.h"
+
 #define KB_ORIGIN_MAX 1200
+/* kb_digest hashes every entry's JSON; a kb this big is refused. */
+#define KB_DIGEST_MAX ((size_t)64 << 20)
 
 const struct kb_fact kb_context_facts[] = {
 	{ "base_image_pull", "the failing request is a base-image pull (FROM, --image), not a step inside RUN" },
@@ -27,11 +32,22 @@ struct kb_block {
 	max_align_t data[];
 };
 
+/* An entry's JSON text (static data), parsed on demand. */
+struct kb_text_src {
+	const char *data;
+	size_t len;
+};
+
 struct kb {
 	struct kb_block *blocks;
-	json_t **docs;                 /* owned references, one per entry */
+	/* One per entry: an owned reference, or NULL until kb_entry_json
+	 * parses texts[i] (entries committed as text). */
+	json_t **docs;
+	struct kb_text_src *texts;
 	struct kb_entry *entries;
 	size_t n, cap;
+	json_t *kept;                  /* array of kb_keep_json's documents, or NULL */
+	const char *digest;            /* kb_set_digest's, or NULL: compute */
 	char origin[KB_ORIGIN_MAX];
 };
 
@@ -81,6 +97,7 @@ char *kb_strdup(struct kb *kb, const char *s)
 struct kb_entry *kb_entry_slot(struct kb *kb)
 {
 	struct kb_entry *ne;
+	struct kb_text_src *nt;
 	json_t **nd;
 
 	if (kb->n == kb->cap) {
@@ -94,6 +111,10 @@ struct kb_entry *kb_entry_slot(struct kb *kb)
 		if (!nd)
 			return NULL;
 		kb->docs = nd;
+		nt = realloc(kb->texts, ncap * sizeof(*nt));
+		if (!nt)
+			return NULL;
+		kb->texts = nt;
 		kb->cap = ncap;
 	}
 	memset(&kb->entries[kb->n], 0, sizeof(kb->entries[kb->n]));
@@ -102,7 +123,23 @@ struct kb_entry *kb_entry_slot(struct kb *kb)
 
 void kb_entry_commit(struct kb *kb, json_t *doc)
 {
+	kb->texts[kb->n].data = NULL;
+	kb->texts[kb->n].len = 0;
 	kb->docs[kb->n++] = json_incref(doc);
+}
+
+void kb_entry_commit_text(struct kb *kb, const char *text, size_t len)
+{
+	kb->texts[kb->n].data = text;
+	kb->texts[kb->n].len = len;
+	kb->docs[kb->n++] = NULL;
+}
+
+int kb_keep_json(struct kb *kb, json_t *doc)
+{
+	if (!kb->kept)
+		kb->kept = json_array();
+	return kb->kept ? json_array_append(kb->kept, doc) : -1;
 }
 
 static int entry_cmp(const struct kb_entry *x, const struct kb_entry *y)
@@ -114,18 +151,21 @@ void kb_sort(struct kb *kb)
 {
 	size_t i, j;
 
-	/* Entries and docs move together: sort a permutation by insertion
+	/* Entries, docs and texts move together: sort a permutation by insertion
 	 * (tens of entries), keeping doc i with entry i. */
 	for (i = 1; i < kb->n; i++) {
 		struct kb_entry en = kb->entries[i];
 		json_t *doc = kb->docs[i];
+		struct kb_text_src text = kb->texts[i];
 
 		for (j = i; j > 0 && entry_cmp(&kb->entries[j - 1], &en) > 0; j--) {
 			kb->entries[j] = kb->entries[j - 1];
 			kb->docs[j] = kb->docs[j - 1];
+			kb->texts[j] = kb->texts[j - 1];
 		}
 		kb->entries[j] = en;
 		kb->docs[j] = doc;
+		kb->texts[j] = text;
 	}
 }
 
@@ -136,6 +176,41 @@ void kb_set_origin(struct kb *kb, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(kb->origin, sizeof(kb->origin), fmt, ap);
 	va_end(ap);
+}
+
+void kb_set_digest(struct kb *kb, const char *hex)
+{
+	kb->digest = hex;
+}
+
+int kb_digest(const struct kb *kb, char out[65])
+{
+	struct buf b = BUF_INIT(KB_DIGEST_MAX);
+	const struct kb_entry *en;
+	char *text;
+	size_t i;
+	int rc = -1;
+
+	if (kb && kb->digest) {
+		snprintf(out, 65, "%s", kb->digest);
+		return 0;
+	}
+	for (i = 0; i < kb_count(kb); i++) {
+		en = kb_entry_at(kb, i);
+		text = json_dumps(kb_entry_json(kb, en), JSON_COMPACT | JSON_SORT_KEYS);
+		if (!text)
+			goto cleanup;
+		if (buf_appendf(&b, "%s\n%s\n", en->id, text) < 0) {
+			free(text);
+			goto cleanup;
+		}
+		free(text);
+	}
+	sha256_hex(b.data ? b.data : "", b.len, out);
+	rc = 0;
+cleanup:
+	buf_release(&b);
+	return rc;
 }
 
 void kb_free(struct kb *kb)
@@ -151,7 +226,9 @@ void kb_free(struct kb *kb)
 	}
 	for (i = 0; i < kb->n; i++)
 		json_decref(kb->docs[i]);
+	json_decref(kb->kept);
 	free(kb->docs);
+	free(kb->texts);
 	free(kb->entries);
 	free(kb);
 }
@@ -188,6 +265,25 @@ const struct kb_entry *kb_find(const struct kb *kb, const char *id)
 		if (strcmp(kb->entries[i].id, id) == 0)
 			return &kb->entries[i];
 	return NULL;
+}
+
+const json_t *kb_entry_json(const struct kb *kb, const struct kb_entry *en)
+{
+	json_error_t je;
+	size_t i;
+
+	if (!kb || !en)
+		return NULL;
+	for (i = 0; i < kb->n; i++)
+		if (&kb->entries[i] == en)
+			break;
+	if (i == kb->n)
+		return NULL;
+	/* The cache: kb is const to its readers, the parsed text is not. */
+	if (!kb->docs[i] && kb->texts[i].data)
+		kb->docs[i] = json_loadb(kb->texts[i].data, kb->texts[i].len,
+					 JSON_REJECT_DUPLICATES, &je);
+	return kb->docs[i];
 }
 
 int kb_entry_has_probe(const struct kb_entry *en, const char *probe)

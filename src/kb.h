@@ -15,12 +15,23 @@
  * (sigcompile.h sig_check); kb_load leaves that to explain, whose own
  * compile names a signature it cannot run by file and JSON pointer.
  *
+ * The embedded KB is checked at build time (src/kbgen.c runs the *_lint
+ * loader on it and fails the build on any problem) and compiled into the
+ * binary as its typed view (kb_compact.h), so kb_load_embedded copies
+ * that view instead of parsing, validating and building: each entry's
+ * JSON document is parsed only when kb_entry_json asks for it. A KB read
+ * from a directory ($FIXKB_KB_DIR, the installed one) can be edited, so
+ * it is always validated as above.
+ *
  * Files: kb.c (the struct, its memory, access), kb_load.c (directory,
- * installed, embedded), kb_build.c (the typed view), kb_check.c (checks).
+ * installed, the embedded texts for lint), kb_compact.c (the embedded
+ * typed view; kb_load), kb_build.c (the typed view), kb_check.c (checks),
+ * kb_emit.c (the typed view as C, for kbgen).
  *
  * Ownership: struct kb owns every parsed document and every array below;
  * each const char * in the structs is borrowed from a json_t the kb owns
- * and lives until kb_free(). Nothing here prints. */
+ * (or from the binary's constant data) and lives until kb_free(). Nothing
+ * here prints. */
 #ifndef FIXKB_SRC_KB_H
 #define FIXKB_SRC_KB_H
 
@@ -166,7 +177,7 @@ struct kb_entry {
 	size_t n_workarounds;
 	struct kb_dead_end *dead_ends;
 	size_t n_dead_ends;
-	const json_t *json;           /* the whole entry as written (bilingual) */
+	/* The whole entry as written (bilingual): kb_entry_json(). */
 };
 
 struct kb;
@@ -183,9 +194,12 @@ int kb_context_fact_known(const char *fact);
 
 /* Resolves and loads the KB: $FIXKB_KB_DIR if set and non-empty, else the
  * installed directory (FIXKB_INSTALLED_KB_DIR) if it exists, else the copy
- * embedded in the binary. Any invalid entry fails the load, naming the
- * file and field (signatures are not compiled: see above). *out belongs
- * to the caller (kb_free). */
+ * embedded in the binary (checked when it was built). Any invalid entry
+ * of a directory fails the load, naming the file and field (signatures
+ * are not compiled: see above). A directory whose entry files are the
+ * embedded texts byte for byte, with nothing else kb_load_dir would
+ * report (an unedited installed KB), gets the embedded typed view with
+ * its own paths, without parsing. *out belongs to the caller (kb_free). */
 int kb_load(struct kb **out, struct err *e);
 
 /* Called once per problem with the file, the field (a JSON pointer such as
@@ -201,8 +215,15 @@ typedef void (*kb_problem_fn)(void *ctx, const char *file, const char *field,
 int kb_load_dir(struct kb **out, const char *dir, kb_problem_fn fn, void *ctx,
 		struct err *e);
 
-/* The embedded copy only. */
+/* The embedded copy only: its typed view, built and checked with the
+ * binary (kb_compact.h); fails only when out of memory. */
 int kb_load_embedded(struct kb **out, struct err *e);
+/* 1 when kb_load_dir(dir) would load exactly the embedded texts: the
+ * same <category>/<slug>.json files, byte for byte, and nothing it would
+ * report (an entry outside a category, a nested directory); else 0,
+ * also when something cannot be read. kb_load takes the embedded view
+ * for such a directory. */
+int kb_dir_is_embedded(const char *dir);
 
 /* kb lint: kb_load_dir and kb_load_embedded plus the signature checks
  * (compiled as explain compiles them, examples run through the matcher).
@@ -219,6 +240,15 @@ size_t kb_check_text(const char *rel, const char *text, size_t len, kb_problem_f
 
 void kb_free(struct kb *kb);
 
+/* SHA-256 (64 hex digits and a NUL into out) of every entry in id order,
+ * each as "<id>\n" and its JSON with sorted keys, compact, then "\n":
+ * equal for the embedded, installed and FIXKB_KB_DIR copies of one kb,
+ * whatever their file layout. The compiled embedded view carries it from
+ * the build (kbgen computes it with this function); any other kb is
+ * hashed here, parsing every entry's document. 0, or -1 when out of
+ * memory. */
+int kb_digest(const struct kb *kb, char out[65]);
+
 /* Where the KB came from: "FIXKB_KB_DIR /path", "installed /usr/...",
  * "embedded, N entries". Borrowed. */
 const char *kb_origin(const struct kb *kb);
@@ -234,6 +264,11 @@ const struct kb_entry *kb_find_by_cause(const struct kb *kb, const char *cause,
 					const char *probe);
 /* Does the entry tie this probe? */
 int kb_entry_has_probe(const struct kb_entry *en, const char *probe);
+/* The whole entry as written (bilingual), borrowed from kb; en must be
+ * one of kb's entries. The embedded KB parses it on the first call (the
+ * text passed the checks when the binary was built). NULL when en is not
+ * kb's or out of memory. */
+const json_t *kb_entry_json(const struct kb *kb, const struct kb_entry *en);
 
 /* ---- building a kb: for the loaders (kb_load.c, kb_build.c) only ---- */
 
@@ -247,10 +282,18 @@ struct kb_entry *kb_entry_slot(struct kb *kb);
 /* The slot, filled from doc, becomes the next entry; the kb keeps a
  * reference to doc. */
 void kb_entry_commit(struct kb *kb, json_t *doc);
+/* The slot becomes the next entry whose document is the JSON text
+ * (borrowed: static data), parsed by kb_entry_json on first use. */
+void kb_entry_commit_text(struct kb *kb, const char *text, size_t len);
+/* The kb keeps a reference to doc until kb_free (documents its entries
+ * borrow from, beyond their own); 0, or -1 when out of memory. */
+int kb_keep_json(struct kb *kb, json_t *doc);
 void kb_sort(struct kb *kb);                   /* by id */
 /* Entry i, to fill in what needs every entry loaded (kb_load.c's links). */
 struct kb_entry *kb_entry_mut(struct kb *kb, size_t i);
 void kb_set_origin(struct kb *kb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* kb_digest's answer, known in advance (borrowed: static data). */
+void kb_set_digest(struct kb *kb, const char *hex);
 
 /* The text in lang; zh falls back to en when absent. NULL when both are. */
 const char *kb_text_get(const struct kb_text *t, enum out_lang lang);

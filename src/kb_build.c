@@ -190,7 +190,6 @@ int kb_build_entry(struct kb *kb, const json_t *doc, const char *path, struct kb
 	const json_t *stats = json_object_get(doc, "stats");
 
 	memset(en, 0, sizeof(*en));
-	en->json = doc;
 	en->path = kb_strdup(kb, path);
 	en->id = str(doc, "id");
 	en->code = str(doc, "code");

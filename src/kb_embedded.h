@@ -1,8 +1,9 @@
 /* kb_embedded.h — the knowledge base compiled into the binary.
  *
- * The definitions are generated at build time by src/embed_kb.py into
+ * The definitions are generated at build time by scripts/embed_kb.py into
  * kb_embedded.c from kb/schema.json and every entry kb/meson.build lists.
- * Only kb.c reads them. */
+ * Read by kb_check.c (the schema), kb_load.c (the texts, for kb lint and
+ * kbgen), kb_compact.c (an entry's text, parsed on demand) and kb_emit.c. */
 #ifndef FIXKB_SRC_KB_EMBEDDED_H
 #define FIXKB_SRC_KB_EMBEDDED_H
 

@@ -1,7 +1,9 @@
-/* kb_load.c — where the KB comes from: $FIXKB_KB_DIR, the installed
- * directory, or the copy embedded in the binary; each entry checked
- * (kb_check.c), given its typed view (kb_build.c) and added. The *_lint
- * loaders also check every signature as explain runs it. */
+/* kb_load.c — a KB from JSON texts: a directory ($FIXKB_KB_DIR, the
+ * installed one) or the texts embedded in the binary (kb lint, and kbgen
+ * at build time); each entry checked (kb_check.c), given its typed view
+ * (kb_build.c) and added. The *_lint loaders also check every signature
+ * as explain runs it. kb_load and kb_load_embedded (the embedded typed
+ * view, no parsing) are kb_compact.c. */
 #include "kb.h"
 
 #include <dirent.h>
@@ -11,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
 #include "kb_build.h"
 #include "kb_check.h"
 #include "kb_embedded.h"
@@ -239,8 +240,8 @@ cleanup:
 	return rc;
 }
 
-static int load_embedded(struct kb **out, unsigned checks, kb_problem_fn fn, void *ctx,
-			 struct err *e)
+static int load_embedded_texts(struct kb **out, unsigned checks, kb_problem_fn fn, void *ctx,
+			       struct err *e)
 {
 	struct jsonschema *schema = NULL;
 	struct kb_report r = { fn, ctx, NULL, 0, e };
@@ -291,35 +292,7 @@ int kb_load_dir_lint(struct kb **out, const char *dir, kb_problem_fn fn, void *c
 	return load_dir(out, dir, KB_CHECK_SIGNATURES, fn, ctx, e);
 }
 
-int kb_load_embedded(struct kb **out, struct err *e)
-{
-	return load_embedded(out, 0, NULL, NULL, e);
-}
-
 int kb_load_embedded_lint(struct kb **out, kb_problem_fn fn, void *ctx, struct err *e)
 {
-	return load_embedded(out, KB_CHECK_SIGNATURES, fn, ctx, e);
-}
-
-int kb_load(struct kb **out, struct err *e)
-{
-	const char *dir = getenv("FIXKB_KB_DIR");
-	char origin[KB_ORIGIN_MAX];
-
-	*out = NULL;
-	if (dir && dir[0]) {
-		snprintf(origin, sizeof(origin), "FIXKB_KB_DIR %s", dir);
-	} else if (is_dir(FIXKB_INSTALLED_KB_DIR)) {
-		dir = FIXKB_INSTALLED_KB_DIR;
-		snprintf(origin, sizeof(origin), "installed %s", dir);
-	} else {
-		return kb_load_embedded(out, e);
-	}
-	if (kb_load_dir(out, dir, NULL, NULL, e) < 0) {
-		kb_free(*out);
-		*out = NULL;
-		return err_prefix(e, "%s", origin);
-	}
-	kb_set_origin(*out, "%s", origin);
-	return 0;
+	return load_embedded_texts(out, KB_CHECK_SIGNATURES, fn, ctx, e);
 }

@@ -1,11 +1,11 @@
 #include "matcher.h"
 
+#include "hslib.h"   /* <hs/hs.h>, libhs loaded on first compile */
 #include "logjoin.h"
 #include "logline.h"
 #include "docker/regname.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <hs/hs.h>
 #include <pcre2.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -242,6 +242,8 @@ int matcher_compile(struct matcher **out, const struct matcher_pattern *p,
 	if (n > MATCHER_MAX_PATTERNS)
 		return err_set(e, "compiling patterns: %zu patterns, at most %d",
 			       n, MATCHER_MAX_PATTERNS);
+	if (hslib_load(e) < 0)
+		return err_prefix(e, "compiling patterns");
 	if (hs_valid_platform() != HS_SUCCESS)
 		return err_set(e, "compiling patterns: vectorscan does not support this cpu");
 	m = calloc(1, sizeof(*m));
@@ -740,7 +742,8 @@ static once_flag backend_once = ONCE_FLAG_INIT;
 static void backend_init(void)
 {
 	char pver[64] = "";
-	const char *hv = hs_version();
+	struct err e = ERR_INIT;
+	const char *hv = hslib_load(&e) == 0 ? hs_version() : "unavailable";
 	size_t hl = strcspn(hv, " ");
 	uint32_t jit = 0;
 

@@ -354,6 +354,7 @@ static int kb_show(const struct settings *s, struct kb *kb, const char *id)
 	const struct kb_entry *en = kb_find(kb, id);
 	struct ranking r = RANKING_INIT;
 	struct err e = ERR_INIT;
+	const json_t *raw;
 	json_t *doc;
 
 	if (!en)
@@ -362,7 +363,8 @@ static int kb_show(const struct settings *s, struct kb *kb, const char *id)
 		print_entry_text(s, en);
 		return EXIT_OK;
 	}
-	doc = doc_new("kb show", kb);
+	raw = kb_entry_json(kb, en);
+	doc = raw ? doc_new("kb show", kb) : NULL;
 	if (!doc)
 		return msg_error("out of memory");
 	/* With no evidence the ranking is the prior: success rate. */
@@ -371,11 +373,11 @@ static int kb_show(const struct settings *s, struct kb *kb, const char *id)
 		return msg_error("%s", e.msg);
 	}
 	json_object_set_new(doc, "lang", json_string(s->lang == LANG_ZH ? "zh" : "en"));
-	json_object_set_new(doc, "entry", kb_json_resolve_lang(en->json, s->lang));
+	json_object_set_new(doc, "entry", kb_json_resolve_lang(raw, s->lang));
 	json_object_set_new(doc, "ranked", json_pack("{s:o, s:o}",
 		"workarounds", rank_workarounds_json(&r),
 		"dead_ends", rank_dead_ends_json(en, s->lang)));
-	json_object_set_new(doc, "raw", json_deep_copy(en->json));
+	json_object_set_new(doc, "raw", json_deep_copy(raw));
 	ranking_release(&r);
 	return print_doc(doc);
 }

@@ -17,15 +17,10 @@
 #include "fixkb-version.h"
 #include "cmd/cmd.h"
 #include "kb.h"
-#include "util/buf.h"
-#include "util/crypto.h"
 #include "util/msg.h"
 #include "cmd/opt.h"
 #include "util/sensitive.h"
 #include "util/settings.h"
-
-/* The kb digest hashes every entry's JSON; a kb this big is refused. */
-#define KB_DIGEST_MAX ((size_t)64 << 20)
 
 struct command {
 	const char *name;
@@ -146,35 +141,6 @@ static void print_version_line(void)
 		printf("fixkb %s\n", FIXKB_VERSION);
 	else
 		printf("fixkb %s (git %s)\n", FIXKB_VERSION, git);
-}
-
-/* SHA-256 of every entry in id order, each as "id\n" and its JSON with
- * sorted keys, compact: equal for the embedded, installed and
- * FIXKB_KB_DIR copies of one kb, whatever their file layout. */
-static int kb_digest(const struct kb *kb, char out[65])
-{
-	struct buf b = BUF_INIT(KB_DIGEST_MAX);
-	const struct kb_entry *en;
-	char *text;
-	size_t i;
-	int rc = -1;
-
-	for (i = 0; i < kb_count(kb); i++) {
-		en = kb_entry_at(kb, i);
-		text = json_dumps(en->json, JSON_COMPACT | JSON_SORT_KEYS);
-		if (!text)
-			goto cleanup;
-		if (buf_appendf(&b, "%s\n%s\n", en->id, text) < 0) {
-			free(text);
-			goto cleanup;
-		}
-		free(text);
-	}
-	sha256_hex(b.data ? b.data : "", b.len, out);
-	rc = 0;
-cleanup:
-	buf_release(&b);
-	return rc;
 }
 
 /* `fixkb --version`: the program's version, then the kb it would use. */

@@ -12,6 +12,7 @@
 #include "util/crypto.h"
 #include "util/fileio.h"
 #include "util/jsonerr.h"
+#include "util/jsonmemo.h"
 #include "util/paths.h"
 #include "docker/dockercfg.h"
 #include "docker/regname.h"
@@ -276,7 +277,7 @@ int authfile_load_text(struct authfile *f, const char *path, int legacy, const c
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	f->legacy = legacy;
 	/* json.Unmarshal: one value, nothing after it; "" is an error */
-	root = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	root = jsonmemo_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	if (!root) {
 		jsonerr_format(msg, sizeof(msg), &je);
 		f->broken = 1;

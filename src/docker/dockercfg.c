@@ -8,6 +8,7 @@
 #include "util/crypto.h"
 #include "util/fileio.h"
 #include "util/jsonerr.h"
+#include "util/jsonmemo.h"
 #include "util/paths.h"
 #include "docker/regname.h"
 
@@ -497,7 +498,7 @@ int dockercfg_load_text(struct dockercfg *cfg, const char *path, const char *tex
 		;
 	if (p == len)
 		return 0;
-	root = json_loadb(text, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
+	root = jsonmemo_loadb(text, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
 	if (!root) {
 		cfg->broken = 1;
 		jsonerr_format(cfg->error, sizeof(cfg->error), &je);

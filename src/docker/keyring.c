@@ -33,7 +33,153 @@ const char *keyring_status_name(enum keyring_status s)
 
 #include <libsecret/secret.h>
 
+#include "util/dynlib.h"
+
 #define SECRETS_NAME "org.freedesktop.secrets"
+#define KEYRING_SONAME "libsecret-1.so.0"
+
+/* libsecret, and GLib with it, are loaded by the first lookup
+ * (util/dynlib.h): most runs never read the keyring, and mapping and
+ * relocating GLib cost every start. These are the functions this file
+ * calls, some through GLib's macros (G_DBUS_PROXY, G_IO_ERROR,
+ * G_VARIANT_TYPE, SECRET_TYPE_SERVICE); lib.p_<name> holds each, typed
+ * from the headers, and the #defines below send every call through it
+ * (## keeps the X() arguments from expanding into those #defines). A
+ * name missing here fails the link (libsecret is not linked). */
+#define KEYRING_SYMS(X) \
+	X(g_bus_get) \
+	X(g_bus_get_finish) \
+	X(g_cancellable_cancel) \
+	X(g_cancellable_new) \
+	X(g_clear_error) \
+	X(g_dbus_connection_call) \
+	X(g_dbus_connection_call_finish) \
+	X(g_dbus_connection_set_exit_on_close) \
+	X(g_dbus_proxy_get_object_path) \
+	X(g_dbus_proxy_get_type) \
+	X(g_error_matches) \
+	X(g_hash_table_lookup) \
+	X(g_hash_table_unref) \
+	X(g_io_error_quark) \
+	X(g_list_free_full) \
+	X(g_main_context_iteration) \
+	X(g_main_context_new) \
+	X(g_main_context_pop_thread_default) \
+	X(g_main_context_push_thread_default) \
+	X(g_main_context_unref) \
+	X(g_object_ref) \
+	X(g_object_unref) \
+	X(g_source_attach) \
+	X(g_source_destroy) \
+	X(g_source_set_callback) \
+	X(g_source_unref) \
+	X(g_timeout_source_new) \
+	X(g_type_check_instance_cast) \
+	X(g_variant_get) \
+	X(g_variant_iter_free) \
+	X(g_variant_iter_loop) \
+	X(g_variant_new) \
+	X(g_variant_type_checked_) \
+	X(g_variant_unref) \
+	X(secret_attributes_build) \
+	X(secret_collection_for_alias) \
+	X(secret_collection_for_alias_finish) \
+	X(secret_collection_get_locked) \
+	X(secret_item_get_attributes) \
+	X(secret_item_get_locked) \
+	X(secret_item_get_secret) \
+	X(secret_item_load_secret) \
+	X(secret_item_load_secret_finish) \
+	X(secret_service_get_type) \
+	X(secret_service_open) \
+	X(secret_service_open_finish) \
+	X(secret_service_search) \
+	X(secret_service_search_finish) \
+	X(secret_value_get) \
+	X(secret_value_unref)
+
+static struct {
+#define X(name) __typeof__(name) *p_##name;
+	KEYRING_SYMS(X)
+#undef X
+} lib;
+static const char *const lib_names[] = {
+#define X(name) #name,
+	KEYRING_SYMS(X)
+#undef X
+};
+static void **const lib_slots[] = {
+#define X(name) (void **)&lib.p_##name,
+	KEYRING_SYMS(X)
+#undef X
+};
+static struct dynlib libsecret = {
+	.soname = KEYRING_SONAME, .names = lib_names, .slots = lib_slots,
+	.n = sizeof(lib_names) / sizeof(lib_names[0]),
+};
+
+#undef g_object_ref   /* GLib's typeof-casting macro form */
+#define g_bus_get (*lib.p_g_bus_get)
+#define g_bus_get_finish (*lib.p_g_bus_get_finish)
+#define g_cancellable_cancel (*lib.p_g_cancellable_cancel)
+#define g_cancellable_new (*lib.p_g_cancellable_new)
+#define g_clear_error (*lib.p_g_clear_error)
+#define g_dbus_connection_call (*lib.p_g_dbus_connection_call)
+#define g_dbus_connection_call_finish (*lib.p_g_dbus_connection_call_finish)
+#define g_dbus_connection_set_exit_on_close (*lib.p_g_dbus_connection_set_exit_on_close)
+#define g_dbus_proxy_get_object_path (*lib.p_g_dbus_proxy_get_object_path)
+#define g_dbus_proxy_get_type (*lib.p_g_dbus_proxy_get_type)
+#define g_error_matches (*lib.p_g_error_matches)
+#define g_hash_table_lookup (*lib.p_g_hash_table_lookup)
+#define g_hash_table_unref (*lib.p_g_hash_table_unref)
+#define g_io_error_quark (*lib.p_g_io_error_quark)
+#define g_list_free_full (*lib.p_g_list_free_full)
+#define g_main_context_iteration (*lib.p_g_main_context_iteration)
+#define g_main_context_new (*lib.p_g_main_context_new)
+#define g_main_context_pop_thread_default (*lib.p_g_main_context_pop_thread_default)
+#define g_main_context_push_thread_default (*lib.p_g_main_context_push_thread_default)
+#define g_main_context_unref (*lib.p_g_main_context_unref)
+#define g_object_ref (*lib.p_g_object_ref)
+#define g_object_unref (*lib.p_g_object_unref)
+#define g_source_attach (*lib.p_g_source_attach)
+#define g_source_destroy (*lib.p_g_source_destroy)
+#define g_source_set_callback (*lib.p_g_source_set_callback)
+#define g_source_unref (*lib.p_g_source_unref)
+#define g_timeout_source_new (*lib.p_g_timeout_source_new)
+#define g_type_check_instance_cast (*lib.p_g_type_check_instance_cast)
+#define g_variant_get (*lib.p_g_variant_get)
+#define g_variant_iter_free (*lib.p_g_variant_iter_free)
+#define g_variant_iter_loop (*lib.p_g_variant_iter_loop)
+#define g_variant_new (*lib.p_g_variant_new)
+#define g_variant_type_checked_ (*lib.p_g_variant_type_checked_)
+#define g_variant_unref (*lib.p_g_variant_unref)
+#define secret_attributes_build (*lib.p_secret_attributes_build)
+#define secret_collection_for_alias (*lib.p_secret_collection_for_alias)
+#define secret_collection_for_alias_finish (*lib.p_secret_collection_for_alias_finish)
+#define secret_collection_get_locked (*lib.p_secret_collection_get_locked)
+#define secret_item_get_attributes (*lib.p_secret_item_get_attributes)
+#define secret_item_get_locked (*lib.p_secret_item_get_locked)
+#define secret_item_get_secret (*lib.p_secret_item_get_secret)
+#define secret_item_load_secret (*lib.p_secret_item_load_secret)
+#define secret_item_load_secret_finish (*lib.p_secret_item_load_secret_finish)
+#define secret_service_get_type (*lib.p_secret_service_get_type)
+#define secret_service_open (*lib.p_secret_service_open)
+#define secret_service_open_finish (*lib.p_secret_service_open_finish)
+#define secret_service_search (*lib.p_secret_service_search)
+#define secret_service_search_finish (*lib.p_secret_service_search_finish)
+#define secret_value_get (*lib.p_secret_value_get)
+#define secret_value_unref (*lib.p_secret_value_unref)
+
+/* 0 when libsecret is loaded; -1 with out saying why it cannot be. */
+static int load_lib(struct keyring_result *out)
+{
+	if (dynlib_load(&libsecret, NULL) == 0)
+		return 0;
+	out->status = KEYRING_UNSUPPORTED;
+	snprintf(out->message, sizeof(out->message), "libsecret is not usable here: %s",
+		 libsecret.error);
+	return -1;
+}
 
 int keyring_available(void)
 {
@@ -433,7 +579,7 @@ int keyring_lookup(struct keyring_result *out, const char *server_key,
 		set_no_bus(out);
 		goto cleanup;
 	}
-	if (kctx_start(&k, out, deadline_ms) < 0)
+	if (load_lib(out) < 0 || kctx_start(&k, out, deadline_ms) < 0)
 		goto cleanup;
 	bus = open_bus(out, &k);
 	if (!bus || check_service(out, &k, bus) < 0)

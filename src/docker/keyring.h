@@ -19,8 +19,11 @@
  * else $XDG_RUNTIME_DIR/bus) so GLib never autolaunches a bus
  * (dbus-launch is a blocking spawn with no deadline).
  *
+ * libsecret (and GLib) are loaded with dlopen by the first lookup that has
+ * a bus to talk to, never before: other runs do not pay for mapping them.
  * Without libsecret (meson -Dlibsecret=disabled) keyring_lookup() reports
- * KEYRING_UNSUPPORTED ("built without libsecret"). */
+ * KEYRING_UNSUPPORTED ("built without libsecret"); so it does, saying
+ * why, when libsecret-1.so.0 cannot be loaded. */
 #ifndef FIXKB_DOCKER_KEYRING_H
 #define FIXKB_DOCKER_KEYRING_H
 
@@ -43,7 +46,7 @@ enum keyring_status {
 	KEYRING_NO_SERVICE,       /* org.freedesktop.secrets not owned and activation failed */
 	KEYRING_TIMED_OUT,
 	KEYRING_ERROR,            /* some other Secret Service error (message says) */
-	KEYRING_UNSUPPORTED,      /* built without libsecret */
+	KEYRING_UNSUPPORTED,      /* built without libsecret, or it cannot be loaded */
 };
 
 struct keyring_result {

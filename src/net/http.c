@@ -24,6 +24,8 @@ int http_global_init(struct err *e)
 {
 	if (global_done)
 		return 0;
+	if (curllib_load(e) < 0)
+		return -1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return err_set(e, "libcurl initialisation failed");
 	ssl_ctx_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
@@ -239,7 +241,8 @@ static void drop_easy(struct http_req *r)
 	}
 	r->easy = NULL;
 	r->in_multi = 0;
-	curl_slist_free_all(r->hdrs);
+	if (r->hdrs)   /* a request never started: libcurl may not be loaded */
+		curl_slist_free_all(r->hdrs);
 	r->hdrs = NULL;
 	sensitive_release(&r->auth_line);
 	memset(&r->auth_node, 0, sizeof(r->auth_node));

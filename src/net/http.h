@@ -35,10 +35,10 @@
 #ifndef FIXKB_NET_HTTP_H
 #define FIXKB_NET_HTTP_H
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stddef.h>
 
+#include "net/curllib.h"   /* <curl/curl.h>; libcurl loaded by http_global_init */
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/sensitive.h"

@@ -61,6 +61,8 @@ int trust_load(struct trust *t, const struct settings *s, const char *registry,
 	DIR *d = NULL;
 
 	memset(t, 0, sizeof(*t));
+	if (curllib_load(e) < 0)
+		return -1;
 	t->certs = sk_X509_new_null();
 	if (!t->certs)
 		return err_set(e, "out of memory");

@@ -16,11 +16,11 @@
 #ifndef FIXKB_NET_TRUST_H
 #define FIXKB_NET_TRUST_H
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/x509.h>
 #include <stddef.h>
 
+#include "net/curllib.h"   /* <curl/curl.h>; trust_load loads libcurl */
 #include "util/err.h"
 #include "util/settings.h"
 
@@ -40,7 +40,8 @@ struct trust {
 /* Loads the anchors for registry (host[:port]; NULL or "" skips certs.d,
  * and so does a name with '/' or a "." / ".." that would leave the
  * root). t is overwritten. A missing or unreadable file is listed with
- * file_ok 0, not an error: returns -1 (e set) only when out of memory.
+ * file_ok 0, not an error: returns -1 (e set) only when out of memory or
+ * when libcurl cannot be loaded (net/curllib.h: this loads it).
  * Release t with trust_release() either way. */
 int trust_load(struct trust *t, const struct settings *s, const char *registry,
 	       struct err *e);

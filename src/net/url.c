@@ -2,19 +2,22 @@
 #include "net/url.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <strings.h>
 
+#include "net/curllib.h"
 #include "util/hostport.h"
 
 int url_origin(const char *url, char *out, size_t n)
 {
-	CURLU *u = curl_url();
+	CURLU *u;
 	char *scheme = NULL, *host = NULL, *port = NULL;
 	int rc = -1;
 	size_t i;
 
+	if (curllib_load(NULL) < 0)
+		return -1;
+	u = curl_url();
 	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
 		goto cleanup;
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
@@ -37,10 +40,13 @@ cleanup:
 
 int url_hostport(const char *url, char *out, size_t n)
 {
-	CURLU *u = curl_url();
+	CURLU *u;
 	char *host = NULL, *port = NULL;
 	int rc = -1;
 
+	if (curllib_load(NULL) < 0)
+		return -1;
+	u = curl_url();
 	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
 		goto cleanup;
 	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)

@@ -13,12 +13,13 @@
 /* "scheme://host:port" of url into out (cut to n - 1 bytes): scheme and
  * host lower-cased, the scheme's default port filled in when the URL has
  * none. Two URLs are the same origin when these strings are equal.
- * Returns 0, or -1 when libcurl cannot parse url (out untouched). */
+ * Returns 0, or -1 when libcurl cannot parse url or cannot be loaded
+ * (out untouched; net/curllib.h: this loads it). */
 int url_origin(const char *url, char *out, size_t n);
 
 /* The host[:port] part of url into out, as written (no default port, the
  * host's case kept; an IPv6 host keeps its brackets). Returns 0, or -1
- * when libcurl cannot parse url (out untouched). */
+ * when libcurl cannot parse url or cannot be loaded (out untouched). */
 int url_hostport(const char *url, char *out, size_t n);
 
 /* 1 for localhost (any case), 127.0.0.0/8 and ::1, with or without a port

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/sha256.h"
+
 static int b64_value(unsigned char c, int url)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -123,13 +125,11 @@ char *b64_encode_url_padded(const void *p, size_t n)
 void sha256_hex(const void *p, size_t n, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned char md[SHA256_LEN];
+	unsigned int i;
 
-	out[0] = '\0';
-	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL))
-		return;
-	for (i = 0; i < mdlen && i < 32; i++) {
+	sha256(p, n, md);   /* util/sha256: no OpenSSL initialisation */
+	for (i = 0; i < SHA256_LEN; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}

@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """tokenserver.py - a small Docker/OCI registry token issuer for the fixkb test rig.
 
-Standard library only. RS256 JWTs are signed with pow() on the RSA key that
-`openssl rsa -text` prints (no `cryptography` module needed), with the libtrust
-`kid` that distribution 2.8 expects (or an x5c header).
+Standard library only. RS256 JWTs are signed by libcrypto through ctypes
+(a foreign call releases the GIL, so concurrent token requests sign in
+parallel, as a real issuer does); where libcrypto cannot be loaded, with
+pow() on the RSA key that `openssl rsa -text` prints (no `cryptography`
+module needed), which holds the GIL: requests then sign one at a time.
+Both give the same bytes (PKCS#1 v1.5 is deterministic; checked at start).
+The libtrust `kid` is the one distribution 2.8 expects (or an x5c header).
+Requests are served by one thread each (ThreadingHTTPServer, listen
+backlog 128), so a delay_ms sleep overlaps across requests.
 
     tokenserver.py --port 0 --key token.key --cert token.crt \
         --issuer fixkb-token-issuer --service fixkb-registry \
@@ -25,6 +31,8 @@ Several scopes are joined with "|" in the log line.
 import argparse
 import base64
 import binascii
+import ctypes
+import ctypes.util
 import datetime
 import hashlib
 import json
@@ -86,6 +94,15 @@ class RSAKey:
         s = self._private(int.from_bytes(em, "big"))
         if pow(s, self.e, self.n) != int.from_bytes(em, "big"):
             raise SystemExit("tokenserver: RSA self-test failed for " + keyfile)
+        self.native = None
+        try:
+            native = NativeSigner(keyfile)
+            if native.sign(b"self-test") == s.to_bytes(self.k, "big"):
+                self.native = native
+            else:
+                sys.stderr.write("tokenserver: libcrypto's signature differs from pow(); signing with pow()\n")
+        except OSError as e:
+            sys.stderr.write("tokenserver: signing with pow() (serially): %s\n" % e)
 
     def _encode(self, msg):
         t = DIGESTINFO_SHA256 + hashlib.sha256(msg).digest()
@@ -98,6 +115,8 @@ class RSAKey:
         return m2 + h * self.q
 
     def sign(self, msg):
+        if self.native:
+            return self.native.sign(msg)
         s = self._private(int.from_bytes(self._encode(msg), "big"))
         return s.to_bytes(self.k, "big")
 
@@ -105,6 +124,56 @@ class RSAKey:
         h = hashlib.sha256(self.spki_der).digest()[:30]
         b = base64.b32encode(h).decode().rstrip("=")
         return ":".join(b[i:i + 4] for i in range(0, len(b), 4))
+
+
+class NativeSigner:
+    """RS256 (PKCS#1 v1.5, SHA-256) with libcrypto's EVP_DigestSign on the
+    PEM key. Raises OSError when libcrypto or the key cannot be used."""
+
+    def __init__(self, keyfile):
+        path = ctypes.util.find_library("crypto")
+        if not path:
+            raise OSError("libcrypto not found")
+        lib = ctypes.CDLL(path)
+        vp, sz = ctypes.c_void_p, ctypes.c_size_t
+        for name, res, args in (
+                ("BIO_new_mem_buf", vp, (ctypes.c_char_p, ctypes.c_int)),
+                ("BIO_free", ctypes.c_int, (vp,)),
+                ("PEM_read_bio_PrivateKey", vp, (vp, vp, vp, vp)),
+                ("EVP_PKEY_free", None, (vp,)),
+                ("EVP_sha256", vp, ()),
+                ("EVP_MD_CTX_new", vp, ()),
+                ("EVP_MD_CTX_free", None, (vp,)),
+                ("EVP_DigestSignInit", ctypes.c_int, (vp, vp, vp, vp, vp)),
+                ("EVP_DigestSign", ctypes.c_int, (vp, vp, ctypes.POINTER(sz), ctypes.c_char_p, sz))):
+            fn = getattr(lib, name)
+            fn.restype, fn.argtypes = res, args
+        self.lib = lib
+        pem = open(keyfile, "rb").read()
+        bio = lib.BIO_new_mem_buf(pem, len(pem))
+        if not bio:
+            raise OSError("BIO_new_mem_buf failed")
+        self.pkey = lib.PEM_read_bio_PrivateKey(bio, None, None, None)
+        lib.BIO_free(bio)
+        if not self.pkey:
+            raise OSError("cannot read the private key in " + keyfile)
+
+    def sign(self, msg):
+        lib = self.lib
+        ctx = lib.EVP_MD_CTX_new()
+        if not ctx:
+            raise MemoryError("EVP_MD_CTX_new")
+        try:
+            n = ctypes.c_size_t(0)
+            if lib.EVP_DigestSignInit(ctx, None, lib.EVP_sha256(), None, self.pkey) != 1 or \
+               lib.EVP_DigestSign(ctx, None, ctypes.byref(n), msg, len(msg)) != 1:
+                raise OSError("EVP_DigestSign failed")
+            out = ctypes.create_string_buffer(n.value)
+            if lib.EVP_DigestSign(ctx, out, ctypes.byref(n), msg, len(msg)) != 1:
+                raise OSError("EVP_DigestSign failed")
+            return out.raw[:n.value]
+        finally:
+            lib.EVP_MD_CTX_free(ctx)
 
 
 def b64url(b):
@@ -548,6 +617,7 @@ def main():
     issuer = Issuer(args)
     ThreadingHTTPServer.daemon_threads = True
     ThreadingHTTPServer.allow_reuse_address = True
+    ThreadingHTTPServer.request_queue_size = 128   # 20 registries' clients connect at once
     srv = ThreadingHTTPServer((args.host, args.port), Handler)
     srv.issuer = issuer
     print("READY %d" % srv.server_address[1], flush=True)

@@ -79,7 +79,7 @@ static json_t *kbt_entry(const struct kb *real, const char *from, const char *id
 		printf("Bail out! the embedded KB has no entry %s\n", from);
 		exit(1);
 	}
-	j = json_deep_copy(en->json);
+	j = json_deep_copy(kb_entry_json(real, en));
 	json_object_set_new(j, "id", json_string(id));
 	if (cause)
 		json_object_set_new(j, "cause", json_string(cause));

@@ -191,7 +191,7 @@ static void fixture_tests(const struct kb *real)
 	/* 3. JSON of that ranking. */
 	{
 		json_t *wa = rank_workarounds_json(&rk), *de = rank_dead_ends_json(en, LANG_ZH);
-		const json_t *src_de = json_object_get(en->json, "dead_ends");
+		const json_t *src_de = json_object_get(kb_entry_json(kb, en), "dead_ends");
 		size_t i;
 
 		is_int(json_array_size(wa), 8, "json: every workaround");
@@ -306,11 +306,11 @@ static size_t index_of(const struct kb_entry *en, const struct kb_workaround *w)
 }
 
 /* Returns 1 when the ranking obeys every rule on this evidence. */
-static int ranking_is_right(const struct kb_entry *en, const struct ranking *rk,
-			    const struct rank_evidence *ev, size_t nev,
+static int ranking_is_right(const struct kb *kb, const struct kb_entry *en,
+			    const struct ranking *rk, const struct rank_evidence *ev, size_t nev,
 			    const char *const *facts, size_t nfacts, char *why, size_t whylen)
 {
-	const json_t *ws = json_object_get(en->json, "workarounds");
+	const json_t *ws = json_object_get(kb_entry_json(kb, en), "workarounds");
 	size_t i, offered = 0;
 
 	/* every workaround but those kept as history (never offered) */
@@ -353,7 +353,7 @@ static void real_kb_tests(const struct kb *real)
 	ok(nfacts >= 6, "the context facts (%zu)", nfacts);
 	for (i = 0; i < kb_count(real); i++) {
 		const struct kb_entry *en = kb_entry_at(real, i);
-		const json_t *ws = json_object_get(en->json, "workarounds"), *w, *c;
+		const json_t *ws = json_object_get(kb_entry_json(real, en), "workarounds"), *w, *c;
 
 		json_array_foreach(ws, j, w) {
 			json_array_foreach(json_object_get(w, "conditions"), k, c) {
@@ -381,7 +381,7 @@ static void real_kb_tests(const struct kb *real)
 				for (f = 0; f < 2 && pass; f++) {
 					if (rank_workarounds(&rk, en, &ev, 1, all_facts, f ? nfacts : 0,
 							     LANG_EN, &e) < 0 ||
-					    !ranking_is_right(en, &rk, &ev, 1, all_facts, f ? nfacts : 0,
+					    !ranking_is_right(real, en, &rk, &ev, 1, all_facts, f ? nfacts : 0,
 							      why, sizeof(why))) {
 						pass = 0;
 						printf("#   %s, evidence for /workarounds/%zu/conditions/%zu%s: %s\n",
