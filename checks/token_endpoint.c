@@ -374,8 +374,10 @@ static void resolve_credential(struct te_item *it, enum tokenclient client)
 	case SRC_CREDS_STORE:
 	case SRC_AUTO_STORE:
 		it->helper_ran = 1;
-		if (credhelper_get(&it->helper, it->plan.helper, it->plan.key, ctx->deadline_ms,
-				   &e) < 0) {
+		/* _in: a failing helper's output is scrubbed of the secrets of
+		 * the configuration this run reads (--config), not the default's */
+		if (credhelper_get_in(&it->helper, ctx->settings, it->plan.helper, it->plan.key,
+				      ctx->deadline_ms, &e) < 0) {
 			snprintf(it->note, sizeof(it->note), "helper %s could not run (%s); probed "
 				 "anonymously: ", it->plan.helper, e.msg);
 			return;
