@@ -91,16 +91,48 @@ cleanup:
 	return rc;
 }
 
+/* Whether registry is already a target (a registry named on the
+ * command line or in a FROM line is not counted against the cap). */
+static int targets_has(const struct targets *t, const char *registry)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->items[i].registry, registry) == 0)
+			return 1;
+	return 0;
+}
+
 int targets_add_configured(struct targets *t, const struct settings *s)
 {
 	json_t *regs = credplan_known_registries(s);
-	size_t i;
+	size_t i, added = 0, skipped = 0;
 	int rc = 0;
 
 	for (i = 0; i < json_array_size(regs); i++) {
 		const char *r = json_string_value(json_array_get(regs, i));
 
-		if (r && targets_add(t, r, NULL, "credential configuration", 0) < 0)
+		if (!r || targets_has(t, r))
+			continue;
+		if (added == TARGETS_CONFIGURED_MAX) {
+			skipped++;
+			continue;
+		}
+		if (targets_add(t, r, NULL, "credential configuration", 0) < 0)
+			rc = -1;
+		added++;
+	}
+	/* A config.json with thousands of registries (a mirror farm, a
+	 * generated file) would mean thousands of token requests and a
+	 * report nobody reads: check the first ones and say so. */
+	if (skipped) {
+		if (!t->warnings)
+			t->warnings = json_array();
+		if (!t->warnings || json_array_append_new(t->warnings, json_sprintf(
+			    "the credential configuration names %zu registries: this run checks the "
+			    "first %d of them (in the files' order) and those named by --registry, --image "
+			    "or the Dockerfile; the other %zu are not checked (name one with --registry HOST "
+			    "or --image REF)", json_array_size(regs), TARGETS_CONFIGURED_MAX, skipped)) < 0)
 			rc = -1;
 	}
 	json_decref(regs);

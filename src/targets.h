@@ -28,7 +28,7 @@ struct target {
 struct targets {
 	struct target *items;
 	size_t n, cap;
-	json_t *warnings;   /* strings: FROM lines that could not be used; owned */
+	json_t *warnings;   /* strings: FROM lines that could not be used, registries left out; owned */
 };
 
 #define TARGETS_INIT { NULL, 0, 0, NULL }
@@ -43,7 +43,10 @@ int targets_add_image(struct targets *t, const char *image, const char *origin,
  * `optional` (./Dockerfile by default), an unreadable one always is. */
 int targets_add_dockerfile(struct targets *t, const char *path, int optional,
 			   struct err *e);
-/* Registries named by the credential configuration (credplan). */
+/* Registries named by the credential configuration (credplan), at most
+ * TARGETS_CONFIGURED_MAX of them besides those already targets; the rest
+ * are counted in a warning that says how to check them. Returns -1 on OOM. */
+#define TARGETS_CONFIGURED_MAX 64
 int targets_add_configured(struct targets *t, const struct settings *s);
 void targets_release(struct targets *t);
 

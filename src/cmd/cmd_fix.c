@@ -255,11 +255,15 @@ static int plan_run(struct fix_run *r)
 	struct doctor_request rq = { &r->o.registries, &r->o.images, r->o.context };
 	struct err e = ERR_INIT;
 	json_t *plan;
+	size_t i;
 
 	if (kb_load(&r->kb, &e) < 0)
 		return msg_error("loading the knowledge base: %s", e.msg);
 	if (doctor_gather(&r->t, &rq, &r->probe, &e) < 0)
 		return msg_usage("fix: %s", e.msg);
+	/* FROM lines it could not use, registries left out: as doctor says */
+	for (i = 0; i < json_array_size(r->t.warnings); i++)
+		msg_warn("%s", json_string_value(json_array_get(r->t.warnings, i)));
 	if (cred_from_dockerfile(r))
 		return EXIT_USAGE;
 	engine_init(&r->en, &r->probe);

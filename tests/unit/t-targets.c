@@ -240,12 +240,53 @@ static void configured(void)
 	unsetenv("XDG_RUNTIME_DIR");
 }
 
+/* A configuration with more registries than TARGETS_CONFIGURED_MAX: the
+ * first ones in the files' order, the rest counted in a warning; a
+ * registry already named is neither counted against the cap nor lost. */
+static void configured_cap(void)
+{
+	struct targets t = TARGETS_INIT;
+	struct settings s = SETTINGS_INIT;
+	char cfg[8192], name[64];
+	size_t o = 0;
+	int i;
+
+	o += (size_t)snprintf(cfg + o, sizeof(cfg) - o, "{\"auths\":{");
+	for (i = 0; i < 100; i++)
+		o += (size_t)snprintf(cfg + o, sizeof(cfg) - o, "%s\"reg%02d.example.com\":{}",
+				      i ? "," : "", i);
+	snprintf(cfg + o, sizeof(cfg) - o, "}}");
+	put("home/.docker/config.json", cfg);
+	unsetenv("DOCKER_CONFIG");
+	unsetenv("DOCKER_AUTH_CONFIG");
+	unsetenv("XDG_RUNTIME_DIR");
+	ok(targets_add(&t, "reg99.example.com", NULL, "--registry", 0) == 0, "the last one named first");
+	ok(targets_add_configured(&t, &s) == 0, "targets_add_configured over 100 registries");
+	is_int((int)t.n, TARGETS_CONFIGURED_MAX + 1, "the named one and the first %d configured",
+	       TARGETS_CONFIGURED_MAX);
+	snprintf(name, sizeof(name), "reg%02d.example.com", TARGETS_CONFIGURED_MAX - 1);
+	ok(find(&t, "reg00.example.com") && find(&t, name), "reg00 .. %s, in the file's order", name);
+	snprintf(name, sizeof(name), "reg%02d.example.com", TARGETS_CONFIGURED_MAX);
+	ok(!find(&t, name), "not %s", name);
+	is_str(origin_of(&t, "reg99.example.com"), "--registry", "the named one keeps its origin");
+	is_int((int)json_array_size(t.warnings), 1, "one warning");
+	ok(strstr(warning(&t, 0), "names 100 registries: this run checks the first 64 ") &&
+	   strstr(warning(&t, 0), "the other 35 are not checked (name one with --registry HOST or --image REF)"),
+	   "it counts the rest and says how: %s", warning(&t, 0));
+	targets_release(&t);
+
+	put("home/.docker/config.json", "{\"auths\":{\"a.example.com\":{},\"b.example.com\":{}}}");
+	ok(targets_add_configured(&t, &s) == 0 && t.n == 2 && !t.warnings, "under the cap: all, no warning");
+	targets_release(&t);
+}
+
 int main(void)
 {
 	scratch_init();
 	add_and_dedup();
 	dockerfile();
 	configured();
+	configured_cap();
 	scratch_done();
 	return tap_done();
 }
