@@ -451,7 +451,8 @@ int fixplan_build(struct fix_plan *p, const struct fix_ctx *c, double lock_timeo
 	if (resolve_conflicts(p) < 0)
 		return err_set(e, "out of memory");
 	for (round = 0; round < FIXPLAN_MAX_ROUNDS; round++) {
-		qsort(p->steps, p->n, sizeof(*p->steps), by_phase);
+		if (p->n > 1)   /* qsort(NULL, 0, ...) is undefined: no steps, no array */
+			qsort(p->steps, p->n, sizeof(*p->steps), by_phase);
 		if (read_files(p, lock_timeout_ms, e) < 0)
 			return -1;
 		rc = realise_all(p, c, e);
