@@ -27,6 +27,7 @@ void fixact_evidence(const json_t *f, char *out, size_t n)
 		snprintf(out, n, "%s", fixact_str(f, "summary"));
 }
 
+__attribute__((format(printf, 2, 0)))
 static int vset(char **field, const char *fmt, va_list ap)
 {
 	char *s = NULL;
@@ -49,6 +50,7 @@ int fixstep_set(char **field, const char *fmt, ...)
 	return rc;
 }
 
+__attribute__((format(printf, 2, 0)))
 static int append_line(json_t **arr, const char *fmt, va_list ap)
 {
 	char *s = NULL;
