@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "docker/clientcache.h"
 #include "util/clock.h"
 #include "util/paths.h"
 #include "util/proc.h"
@@ -186,6 +187,70 @@ static void ask_buildx(struct client_info *bx, const struct client_info *docker,
 	}
 }
 
+static const char *str_of(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}
+
+/* ci from a remembered answer; 0, or -1 when it is not one fixkb keeps. */
+static int from_cache(struct client_info *ci, const json_t *en)
+{
+	const char *state = str_of(en, "state");
+
+	if (strcmp(state, "found") == 0)
+		ci->state = CLIENT_FOUND;
+	else if (strcmp(state, "absent") == 0)
+		ci->state = CLIENT_ABSENT;
+	else
+		return -1;
+	ci->major = (int)json_integer_value(json_object_get(en, "major"));
+	ci->minor = (int)json_integer_value(json_object_get(en, "minor"));
+	ci->patch = (int)json_integer_value(json_object_get(en, "patch"));
+	snprintf(ci->version, sizeof(ci->version), "%s", str_of(en, "version"));
+	snprintf(ci->binary, sizeof(ci->binary), "%s", str_of(en, "binary"));
+	snprintf(ci->note, sizeof(ci->note), "%s", str_of(en, "note"));
+	ci->is_podman_shim = json_is_true(json_object_get(en, "podman_shim"));
+	return 0;
+}
+
+/* An answer worth remembering: a version read, or buildx's plugin not
+ * installed; never one that depends on timing (a timeout, a crash). */
+static json_t *to_cache(const struct client_info *ci)
+{
+	if (!(ci->state == CLIENT_FOUND || (ci->state == CLIENT_ABSENT && ci->id == CLIENT_BUILDX)))
+		return NULL;
+	return json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:b}", "state",
+			 ci->state == CLIENT_FOUND ? "found" : "absent", "major", ci->major, "minor",
+			 ci->minor, "patch", ci->patch, "version", ci->version, "binary", ci->binary,
+			 "note", ci->note, "podman_shim", ci->is_podman_shim);
+}
+
+/* ci from the cache when its key matches, else asked (and remembered). */
+static void ask_cached(struct clientcache *cc, struct client_info *ci, const char *const *argv,
+		       const struct settings *s, double budget_end)
+{
+	char key[CLIENTCACHE_KEY_LEN];
+	const json_t *hit;
+	json_t *en;
+
+	clientcache_key(key, ci->id == CLIENT_BUILDX ? "docker" : argv[0], ci->id == CLIENT_BUILDX, s);
+	hit = clientcache_get(cc, client_name(ci->id), key);
+	if (hit && from_cache(ci, hit) == 0)
+		return;
+	if (ci->id == CLIENT_BUILDX) {
+		ask_buildx(ci, &cache.c[CLIENT_DOCKER], s, budget_end);
+		/* buildx's answer is docker's: kept only when docker answered */
+		if (cache.c[CLIENT_DOCKER].state != CLIENT_FOUND)
+			return;
+	} else {
+		ask(ci, argv, s, budget_end);
+	}
+	if ((en = to_cache(ci)))
+		clientcache_put(cc, client_name(ci->id), key, en);
+}
+
 const struct clients *clients_get(const struct settings *s)
 {
 	static const char *const docker[] = { "docker", "--version", NULL };
@@ -193,6 +258,15 @@ const struct clients *clients_get(const struct settings *s)
 	static const char *const podman[] = { "podman", "--version", NULL };
 	static const char *const skopeo[] = { "skopeo", "--version", NULL };
 	static const char *const buildah[] = { "buildah", "--version", NULL };
+	static const char *const *const argv[CLIENT_COUNT] = {
+		[CLIENT_DOCKER] = docker,
+		[CLIENT_BUILDX] = NULL,   /* ask_buildx: through docker, when it is one */
+		[CLIENT_BUILDCTL] = buildctl,
+		[CLIENT_PODMAN] = podman,
+		[CLIENT_SKOPEO] = skopeo,
+		[CLIENT_BUILDAH] = buildah,
+	};
+	struct clientcache cc;
 	double end;
 	int i;
 
@@ -202,12 +276,11 @@ const struct clients *clients_get(const struct settings *s)
 	for (i = 0; i < CLIENT_COUNT; i++)
 		cache.c[i].id = (enum client_id)i;
 	end = clock_now_ms() + CLIENTS_BUDGET_MS;
-	ask(&cache.c[CLIENT_DOCKER], docker, s, end);
-	ask_buildx(&cache.c[CLIENT_BUILDX], &cache.c[CLIENT_DOCKER], s, end);
-	ask(&cache.c[CLIENT_BUILDCTL], buildctl, s, end);
-	ask(&cache.c[CLIENT_PODMAN], podman, s, end);
-	ask(&cache.c[CLIENT_SKOPEO], skopeo, s, end);
-	ask(&cache.c[CLIENT_BUILDAH], buildah, s, end);
+	clientcache_open(&cc);
+	/* in enum order: buildx is asked through the docker found first */
+	for (i = 0; i < CLIENT_COUNT; i++)
+		ask_cached(&cc, &cache.c[i], argv[i], s, end);
+	clientcache_close(&cc);
 	cached = 1;
 	return &cache;
 }

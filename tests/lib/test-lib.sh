@@ -1,7 +1,7 @@
 # test-lib.sh — shared setup for the shell integration tests (TAP output).
 #
 # Source it first. It gives every test a scratch HOME (and DOCKER_CONFIG,
-# XDG_RUNTIME_DIR, XDG_CONFIG_HOME), LANG=C, TZ=UTC, no DOCKER_AUTH_CONFIG
+# XDG_RUNTIME_DIR, XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_CACHE_HOME), LANG=C, TZ=UTC, no DOCKER_AUTH_CONFIG
 # or CI variables, and plants a canary secret: $CANARY, with $CANARY_B64
 # (base64 of the canary) and canary_userpass_b64 USER (base64 of USER:canary).
 # Every fixkb run goes through `run_fixkb`, which keeps stdout and stderr;
@@ -26,6 +26,8 @@ export HOME="$TEST_DIR/home"
 export DOCKER_CONFIG="$HOME/.docker"
 export XDG_RUNTIME_DIR="$TEST_DIR/run"
 export XDG_CONFIG_HOME="$HOME/.config"
+# fix's state and the clients' version cache stay in the scratch HOME
+export XDG_STATE_HOME="$HOME/.local/state" XDG_CACHE_HOME="$HOME/.cache"
 export LANG=C LC_ALL=C TZ=UTC NO_COLOR=1
 unset DOCKER_AUTH_CONFIG REGISTRY_AUTH_FILE GITHUB_ACTIONS GITLAB_CI GITHUB_TOKEN \
       GITHUB_ACTOR CI_REGISTRY CI_REGISTRY_USER CI_REGISTRY_PASSWORD CI_JOB_TOKEN \

@@ -177,6 +177,82 @@ static void test_gate_cimage(void)
 	}
 }
 
+/* The number of lines in scratch/<rel> (0 when missing). */
+static int lines_in(const char *rel)
+{
+	FILE *f = fopen(spath(rel), "r");
+	int c, n = 0;
+
+	if (!f)
+		return 0;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* The version cache between runs (docker/clientcache.h): a client whose
+ * program did not change is not run again; a changed program, a buildx
+ * plugin that appears, a bad cache file are asked again. */
+static void test_cache(void)
+{
+	const struct clients *cl;
+	struct stat st;
+	char body[512];
+
+	rm_rel("bin");
+	rm_rel("home/.cache");
+	put("bin/.keep", "");
+	/* a docker that counts its runs */
+	snprintf(body, sizeof(body),
+		 "echo run >> '%s/runs'\ncase \"$1\" in\n--version) echo 'Docker version 28.2.2, build x';;\n"
+		 "*) exit 1;;\nesac", scratch);
+	script("docker", body);
+	cl = fresh();
+	is_str(cl->c[CLIENT_DOCKER].version, "28.2.2", "first run: asked");
+	is_int(lines_in("runs"), 2, "docker ran twice (--version, buildx)");
+	ok(stat(spath("home/.cache/fixkb/clients.json"), &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "the cache: ~/.cache/fixkb/clients.json, 0600 (%o)", (unsigned)(st.st_mode & 0777));
+	ok(stat(spath("home/.cache/fixkb"), &st) == 0 && (st.st_mode & 0777) == 0700, "in a 0700 directory");
+	cl = fresh();
+	is_str(cl->c[CLIENT_DOCKER].version, "28.2.2", "second run: the same answer");
+	is_int(cl->c[CLIENT_BUILDX].state, CLIENT_ABSENT, "... buildx still absent");
+	is_str(cl->c[CLIENT_DOCKER].binary, spath("bin/docker"), "... and the program's path");
+	is_int(lines_in("runs"), 2, "from the cache: docker did not run again");
+
+	/* the same size, rewritten at once: the contents decide */
+	snprintf(body, sizeof(body),
+		 "echo run >> '%s/runs'\ncase \"$1\" in\n--version) echo 'Docker version 28.3.0, build x';;\n"
+		 "*) exit 1;;\nesac", scratch);
+	script("docker", body);
+	cl = fresh();
+	is_str(cl->c[CLIENT_DOCKER].version, "28.3.0", "docker rewritten (same size): asked again");
+	is_int(lines_in("runs"), 4, "it ran again");
+
+	/* a buildx plugin appears in the config dir: buildx is asked again */
+	put("home/.docker/cli-plugins/docker-buildx", "#!/bin/sh\n");
+	chmod(spath("home/.docker/cli-plugins/docker-buildx"), 0755);
+	fresh();
+	is_int(lines_in("runs"), 5, "a docker-buildx plugin appeared: buildx asked again, docker not");
+	rm_rel("home/.docker/cli-plugins");
+
+	/* a cache file that is not what fixkb writes: ignored, replaced */
+	put("home/.cache/fixkb/clients.json", "{\"format\":1,\"clients\":[1,2");
+	cl = fresh();
+	is_str(cl->c[CLIENT_DOCKER].version, "28.3.0", "a broken cache: asked");
+	cl = fresh();
+	is_int(lines_in("runs"), 7, "... and the cache rewritten (docker ran for the broken one only)");
+
+	/* XDG_CACHE_HOME wins over HOME */
+	setenv("XDG_CACHE_HOME", spath("xdg-cache"), 1);
+	mkdir(spath("xdg-cache"), 0700);
+	fresh();
+	ok(stat(spath("xdg-cache/fixkb/clients.json"), &st) == 0, "$XDG_CACHE_HOME/fixkb/clients.json");
+	unsetenv("XDG_CACHE_HOME");
+	rm_rel("bin/docker");
+	rm_rel("runs");
+}
+
 int main(void)
 {
 	scratch_init();
@@ -185,6 +261,7 @@ int main(void)
 	test_parse();
 	test_gate_docker();
 	test_gate_cimage();
+	test_cache();
 	clients_reset();
 	scratch_done();
 	return tap_done();

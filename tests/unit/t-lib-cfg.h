@@ -35,6 +35,8 @@ static void scratch_init(void)
 	setenv("HOME", home, 1);
 	setenv("XDG_RUNTIME_DIR", run, 1);
 	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("XDG_CACHE_HOME");   /* the clients' cache: $HOME/.cache */
+	unsetenv("XDG_STATE_HOME");
 	unsetenv("DOCKER_CONFIG");
 	unsetenv("DOCKER_AUTH_CONFIG");
 	unsetenv("REGISTRY_AUTH_FILE");
