@@ -13,15 +13,15 @@
  * own lines (explain.h). */
 enum { EXTRA_METADATA, EXTRA_ORIGIN_FIRST };
 static const struct matcher_pattern extra_patterns[] = {
-	{ 0, "load metadata for ", "load metadata for (?<registry>[^ ]+)" },
-	{ 0, "Current runner version: '", "^Current runner version: '(?<ver>[0-9][0-9.]*)'" },
-	{ 0, "##[", "^##\\[(group|endgroup|error|warning|notice|debug|command|section)\\]" },
-	{ 0, "Job defined at: ", "^Job defined at: [^ ]+/\\.github/workflows/" },
-	{ 0, "Running with gitlab-runner ", "^Running with gitlab-runner (?<ver>[0-9][^ ]*)" },
-	{ 0, "Preparing the \"", "^Preparing the \"[A-Za-z0-9+_-]+\" executor$" },
+	{ 0, "load metadata for ", "load metadata for (?<registry>[^ ]+)", 1 },
+	{ 0, "Current runner version: '", "^Current runner version: '(?<ver>[0-9][0-9.]*)'", 1 },
+	{ 0, "##[", "^##\\[(group|endgroup|error|warning|notice|debug|command|section)\\]", 1 },
+	{ 0, "Job defined at: ", "^Job defined at: [^ ]+/\\.github/workflows/", 1 },
+	{ 0, "Running with gitlab-runner ", "^Running with gitlab-runner (?<ver>[0-9][^ ]*)", 1 },
+	{ 0, "Preparing the \"", "^Preparing the \"[A-Za-z0-9+_-]+\" executor$", 1 },
 	{ 0, "Executing \"step_script\" stage of the job script",
-	  "^Executing \"step_script\" stage of the job script$" },
-	{ 0, "ERROR: Job failed: ", "^ERROR: Job failed: " },
+	  "^Executing \"step_script\" stage of the job script$", 1 },
+	{ 0, "ERROR: Job failed: ", "^ERROR: Job failed: ", 1 },
 };
 #define NEXTRA (sizeof(extra_patterns) / sizeof(extra_patterns[0]))
 /* Which CI system each origin pattern (from EXTRA_ORIGIN_FIRST) shows. */

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <unistd.h>
 
 #include "util/clock.h"
@@ -269,12 +272,39 @@ unsigned long logline_lines(const struct logline_reader *r)
 	return r->next_no - 1;
 }
 
+#ifdef __SSE2__
+/* Sixteen bytes at a time: each '\n' lane of the compare is -1, so
+ * subtracting it counts that lane up; the lanes are summed (psadbw)
+ * before any can pass 255. Several times the SWAR path's speed: this
+ * count runs over every byte explain reads. */
+static size_t count_newlines_sse2(const char *p, size_t n, size_t *done)
+{
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	size_t count = 0, i = 0;
+
+	while (n - i >= 16) {
+		__m128i acc = zero, sums;
+		int k;
+
+		for (k = 0; k < 255 && n - i >= 16; k++, i += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
+		sums = _mm_sad_epu8(acc, zero);
+		count += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
+	}
+	*done = i;
+	return count;
+}
+#endif
+
 size_t logline_count_newlines(const char *p, size_t n)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t low7 = 0x7f * ones, nl = '\n' * ones;
 	size_t count = 0, i = 0;
 
+#ifdef __SSE2__
+	count = count_newlines_sse2(p, n, &i);
+#endif
 	/* Eight bytes at a time: a byte of acc gains 1 for each '\n' seen in
 	 * its lane; the lanes are summed before any can pass 255. */
 	while (n - i >= 8) {

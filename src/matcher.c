@@ -31,6 +31,7 @@ struct mlit {
 	char *text;
 	size_t len;
 	size_t first, count;            /* its patterns: by_lit[first..+count) */
+	int joins;                      /* a pattern of it is not single_line */
 };
 
 struct matcher {
@@ -54,6 +55,7 @@ struct matcher_scratch {
 	char *clean;             /* LOGLINE_BUF_SIZE: a cleaned block */
 	char *tmp;               /* LOGLINE_MAX: scratch for joining lines */
 	uint64_t *hit_bits;      /* HIT_WORDS */
+	uint64_t *join_bits;     /* HIT_WORDS: the hits of literals that join */
 	unsigned char *lit_seen; /* nlit flags for one message */
 	size_t *todo;            /* n: patterns to confirm on one message */
 	size_t ntodo;
@@ -152,7 +154,7 @@ static int ascii_ieq(const char *a, const char *b, size_t n)
 
 /* Gives pattern i its literal, sharing one with an earlier pattern when
  * they are equal ignoring ASCII case. */
-static int add_literal(struct matcher *m, size_t i, const char *lit,
+static int add_literal(struct matcher *m, size_t i, const char *lit, int single_line,
 		       struct err *e)
 {
 	size_t len = strlen(lit), j;
@@ -168,6 +170,7 @@ static int add_literal(struct matcher *m, size_t i, const char *lit,
 		m->nlit++;
 	}
 	m->lits[j].count++;
+	m->lits[j].joins |= !single_line;
 	m->pat[i].lit = j;
 	return 0;
 }
@@ -275,7 +278,7 @@ int matcher_compile(struct matcher **out, const struct matcher_pattern *p,
 		}
 		m->pat[i].id = p[i].id;
 		if (compile_pcre(&m->pat[i], p[i].regex, i, &m->max_groups, e) < 0 ||
-		    add_literal(m, i, p[i].literal, e) < 0)
+		    add_literal(m, i, p[i].literal, p[i].single_line, e) < 0)
 			goto cleanup;
 	}
 	if (index_literals(m, e) < 0 || compile_literal_db(m, e) < 0)
@@ -306,6 +309,7 @@ void matcher_scratch_free(struct matcher_scratch *s)
 	free(s->clean);
 	free(s->tmp);
 	free(s->hit_bits);
+	free(s->join_bits);
 	free(s->lit_seen);
 	free(s->todo);
 	free(s);
@@ -443,14 +447,55 @@ int matcher_scan_line(const struct matcher *m, struct matcher_scratch *s,
 static int on_block_literal(unsigned int id, unsigned long long from,
 			    unsigned long long to, unsigned int flags, void *ctx)
 {
-	uint64_t *bits = ctx;
+	struct matcher_scratch *s = ctx;
+	uint64_t bit = 1ULL << ((to - 1) & 63);
 
-	(void)id;
 	(void)from;
 	(void)flags;
 	/* to >= 1: literals are never empty. Any order is fine. */
-	bits[(to - 1) >> 6] |= 1ULL << ((to - 1) & 63);
+	s->hit_bits[(to - 1) >> 6] |= bit;
+	if (s->m->lits[id].joins)
+		s->join_bits[(to - 1) >> 6] |= bit;
 	return 0;
+}
+
+/* Whether a literal that joins lines hit in [from, to) of the block. */
+static int joins_in(const uint64_t *bits, size_t from, size_t to)
+{
+	size_t w, last;
+	uint64_t mask;
+
+	if (from >= to)
+		return 0;
+	last = (to - 1) >> 6;
+	for (w = from >> 6; w <= last; w++) {
+		mask = ~0ULL;
+		if (w == from >> 6)
+			mask &= ~0ULL << (from & 63);
+		if (w == last && (to & 63))
+			mask &= ~0ULL >> (64 - (to & 63));
+		if (bits[w] & mask)
+			return 1;
+	}
+	return 0;
+}
+
+/* The message at the line starting at start: joined with its neighbours
+ * (logjoin.h) unless only single-line patterns' literals hit the line
+ * from pos on (an earlier hit on it would have been looked at first). */
+static size_t message_at(struct matcher_scratch *s, const char *buf, size_t len, size_t start,
+			 size_t pos, size_t floor, struct logjoin_span *sp)
+{
+	const char *nl = memchr(buf + pos, '\n', len - pos);
+	size_t end = nl ? (size_t)(nl - buf) : len;
+
+	if (joins_in(s->join_bits, pos, end))
+		return logjoin_message(buf, len, start, floor, sp, s->msg, LOGLINE_MAX, s->tmp);
+	sp->first = start;
+	sp->end = end;
+	sp->lines = 1;
+	return logline_normalise(buf + start, end - start > LOGLINE_MAX ? LOGLINE_MAX : end - start,
+				 s->msg, LOGLINE_MAX);
 }
 
 /* Callback wrapper counting matches. */
@@ -472,12 +517,24 @@ static int count_cb(const struct matcher_match *mm, void *arg)
  * hold ESC or '\r', into out; returns the length. Line for line. */
 static size_t clean_block(const char *p, size_t n, char *out)
 {
-	const char *end = p + n, *esc, *cr, *nl, *line_end;
+	const char *end = p + n, *esc, *cr, *nl, *line_end, *dirty, *stop;
 	size_t o = 0, len;
 
 	esc = memchr(p, 0x1b, n);
 	cr = memchr(p, '\r', n);
 	while (p < end) {
+		/* The clean lines before the next dirty one go in one copy
+		 * when they are too short together for any to need a cut
+		 * (most of a CI log: one line in ten has a colour code). */
+		dirty = esc && cr ? (esc < cr ? esc : cr) : esc ? esc : cr;
+		stop = dirty ? memrchr(p, '\n', (size_t)(dirty - p)) : end - 1;
+		if (stop && stop >= p && (size_t)(stop - p) <= LOGLINE_MAX) {
+			len = (size_t)(stop - p) + 1;   /* through that '\n', or to the end */
+			memcpy(out + o, p, len);
+			o += len;
+			p += len;
+			continue;
+		}
 		nl = memchr(p, '\n', (size_t)(end - p));
 		line_end = nl ? nl : end;
 		len = (size_t)(line_end - p);
@@ -510,7 +567,7 @@ static int scan_hit_lines(const struct matcher *m, struct matcher_scratch *s,
 			  matcher_cb cb, void *arg, struct matcher_stats *st,
 			  struct err *e)
 {
-	size_t w, pos, start, done_end = 0, cur_pos = 0, msg_len;
+	size_t w, pos, start, done_end = 0, cur_pos = 0, msg_len, prev_w = SIZE_MAX;
 	unsigned long cur_no = first_no;
 	struct logjoin_span sp;
 	const char *ls;
@@ -522,6 +579,11 @@ static int scan_hit_lines(const struct matcher *m, struct matcher_scratch *s,
 		if (!word)
 			continue;
 		s->hit_bits[w] = 0;
+		/* join bits are read from a hit onwards only, so the previous
+		 * word with hits (where any join bit is) is done with */
+		if (prev_w != SIZE_MAX)
+			s->join_bits[prev_w] = 0;
+		prev_w = w;
 		while (word && rc == 0) {
 			pos = (w << 6) + (size_t)__builtin_ctzll(word);
 			word &= word - 1;
@@ -529,8 +591,7 @@ static int scan_hit_lines(const struct matcher *m, struct matcher_scratch *s,
 				continue;   /* in the line just looked at */
 			ls = memrchr(buf + done_end, '\n', pos - done_end);
 			start = ls ? (size_t)(ls - buf) + 1 : done_end;
-			msg_len = logjoin_message(buf, len, start, done_end, &sp, s->msg,
-						  LOGLINE_MAX, s->tmp);
+			msg_len = message_at(s, buf, len, start, pos, done_end, &sp);
 			cur_no += logline_count_newlines(buf + cur_pos, sp.first - cur_pos);
 			cur_pos = sp.first;
 			done_end = sp.end < len ? sp.end + 1 : sp.end;
@@ -544,6 +605,8 @@ static int scan_hit_lines(const struct matcher *m, struct matcher_scratch *s,
 			s->prefix_len = 0;
 		}
 	}
+	if (prev_w != SIZE_MAX)
+		s->join_bits[prev_w] = 0;
 	return rc;
 }
 
@@ -585,7 +648,9 @@ int matcher_scan_stream_until(const struct matcher *m, struct matcher_scratch *s
 		s->tmp = malloc(LOGLINE_MAX);
 	if (!s->hit_bits)
 		s->hit_bits = calloc(HIT_WORDS, sizeof(*s->hit_bits));
-	if (!s->clean || !s->tmp || !s->hit_bits) {
+	if (!s->join_bits)
+		s->join_bits = calloc(HIT_WORDS, sizeof(*s->join_bits));
+	if (!s->clean || !s->tmp || !s->hit_bits || !s->join_bits) {
 		err_set(e, "scanning log: out of memory");
 		goto cleanup;
 	}
@@ -614,7 +679,7 @@ int matcher_scan_stream_until(const struct matcher *m, struct matcher_scratch *s
 		if (len == 0)
 			continue;
 		if (hs_scan(m->lit_db, buf, (unsigned int)len, 0, s->hs,
-			    on_block_literal, s->hit_bits) != HS_SUCCESS) {
+			    on_block_literal, s) != HS_SUCCESS) {
 			rc = err_set(e, "scanning log: vectorscan failed");
 			break;
 		}

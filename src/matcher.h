@@ -53,6 +53,10 @@ struct matcher_pattern {
 	int id;               /* the caller's value, handed back in matches */
 	const char *literal;  /* required substring: non-empty, no CR, LF, ESC */
 	const char *regex;    /* PCRE2 syntax; case-sensitive unless (?i) */
+	int single_line;      /* confirmed on its line alone: a line whose only
+			       * literal hits are such patterns' is not joined
+			       * with its neighbours (logjoin.h), which saves
+			       * the joining where such literals are frequent */
 };
 
 /* The named groups the matcher looks up for every pattern. */

@@ -169,6 +169,7 @@ int sig_set_compile(struct sig_set *out, const struct kb *kb,
 		pats[n].id = (int)n;
 		pats[n].literal = extra[i].literal;
 		pats[n].regex = out->regexes[n];
+		pats[n].single_line = extra[i].single_line;
 		out->n = ++n;
 	}
 	if (matcher_compile(&out->m, pats, n, e) < 0) {
@@ -346,7 +347,7 @@ static void compile_problem(struct sig_checker *c, const char *named, const char
 size_t sig_check(const struct kb_signature *sg, sig_problem_fn fn, void *ctx)
 {
 	struct sig_checker c = { fn, ctx, 0 };
-	struct matcher_pattern pat = { 0, sg->literal, NULL };
+	struct matcher_pattern pat = { 0, sg->literal, NULL, 0 };
 	struct matcher_scratch *scr = NULL;
 	struct matcher *m = NULL;
 	struct err e = ERR_INIT;

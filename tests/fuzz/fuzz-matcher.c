@@ -14,16 +14,16 @@
 static const struct matcher_pattern fallback[] = {
 	{ 1, "failed to fetch oauth token",
 	  "failed to fetch oauth token: unexpected status from (?<method>GET|POST) "
-	  "request to (?<url>https?://\\S+): (?<status>\\d{3})" },
+	  "request to (?<url>https?://\\S+): (?<status>\\d{3})", 0 },
 	{ 2, "pull access denied for",
 	  "pull access denied for (?<registry>[^ ,]+), repository does not exist or may "
-	  "require 'docker login'" },
+	  "require 'docker login'", 0 },
 	{ 3, "error getting credentials",
 	  "error getting credentials - err: exec: \"docker-credential-"
-	  "(?<helper>[A-Za-z0-9._-]+)\": executable file not found" },
-	{ 4, "incorrect username", "(?i)unauthorized: incorrect username or password" },
+	  "(?<helper>[A-Za-z0-9._-]+)\": executable file not found", 0 },
+	{ 4, "incorrect username", "(?i)unauthorized: incorrect username or password", 1 },
 	{ 5, "pinging container registry",
-	  "pinging container registry (?<registry>[^: ]+:\\d+): Get \"https://\\1/v2/\"" },
+	  "pinging container registry (?<registry>[^: ]+:\\d+): Get \"https://\\1/v2/\"", 0 },
 };
 
 static struct kb *kb;

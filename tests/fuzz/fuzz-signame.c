@@ -17,7 +17,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct matcher_pattern p = { 1, "x", NULL };
+	struct matcher_pattern p = { 1, "x", NULL, 0 };
 	struct matcher *mt = NULL;
 	struct err e = ERR_INIT;
 	char *re, *named;

@@ -262,6 +262,29 @@ static void test_count(void)
 	is_int(logline_count_newlines(big, sizeof(big)), 1000, "count_newlines all");
 	big[0] = (char)0x8a;   /* '\n' | 0x80 must not count */
 	is_int(logline_count_newlines(big, 8), 7, "count_newlines high bit");
+	{
+		/* every alignment and length around the 16-byte and the
+		 * 255-round flush boundaries, against a byte-by-byte count */
+		static char huge[9000];
+		static const size_t lens[] = { 0, 1, 15, 16, 17, 4079, 4080, 4081, 4096, 8191, 8900 };
+		size_t off, k, j, bad = 0, all = 0;
+
+		for (i = 0; i < sizeof(huge); i++)
+			huge[i] = (i * 2654435761u) % 5 == 0 ? '\n' : (i % 3 ? (char)0x8a : 'x');
+		for (off = 0; off < 16; off++)
+			for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+				size_t naive = 0;
+
+				for (j = 0; j < lens[k]; j++)
+					naive += huge[off + j] == '\n';
+				bad += logline_count_newlines(huge + off, lens[k]) != naive;
+				all++;
+			}
+		is_int(bad, 0, "count_newlines = a byte count at %zu alignments and lengths", all);
+		memset(huge, '\n', sizeof(huge));
+		is_int(logline_count_newlines(huge, sizeof(huge)), sizeof(huge),
+		       "count_newlines: %zu newlines (lanes summed before they overflow)", sizeof(huge));
+	}
 }
 
 /* Reads everything line by line; returns the number of lines. */

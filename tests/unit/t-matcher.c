@@ -14,24 +14,24 @@
 static const struct matcher_pattern pats[] = {
 	{ 100, "failed to fetch oauth token",
 	  "failed to fetch oauth token: unexpected status from (?<method>GET|POST) "
-	  "request to (?<url>https?://\\S+): (?<status>\\d{3})" },
+	  "request to (?<url>https?://\\S+): (?<status>\\d{3})", 0 },
 	{ 101, "pull access denied for",
 	  "pull access denied for (?<repo>[^ ,]+), repository does not exist or may "
-	  "require 'docker login'" },
+	  "require 'docker login'", 0 },
 	{ 102, "error getting credentials",
 	  "error getting credentials - err: exec: \"docker-credential-"
-	  "(?<helper>[A-Za-z0-9._-]+)\": executable file not found" },
+	  "(?<helper>[A-Za-z0-9._-]+)\": executable file not found", 0 },
 	{ 103, "incorrect username",
-	  "(?i)unauthorized: incorrect username or password" },
+	  "(?i)unauthorized: incorrect username or password", 0 },
 	/* lookbehind: PCRE2 only */
 	{ 104, "requested access to the resource",
-	  "(?<=denied: )requested access to the resource is denied" },
+	  "(?<=denied: )requested access to the resource is denied", 0 },
 	/* back-reference: the URL must name the registry being pinged */
 	{ 105, "pinging container registry",
-	  "pinging container registry (?<registry>[^: ]+:\\d+): Get \"https://\\1/v2/\"" },
+	  "pinging container registry (?<registry>[^: ]+:\\d+): Get \"https://\\1/v2/\"", 0 },
 	/* the same literal as 100, older containerd wording */
 	{ 106, "FAILED TO FETCH OAUTH TOKEN",
-	  "failed to fetch oauth token: unexpected status: (?<status>\\d{3})" },
+	  "failed to fetch oauth token: unexpected status: (?<status>\\d{3})", 0 },
 };
 #define NPATS (sizeof(pats) / sizeof(pats[0]))
 
@@ -100,7 +100,7 @@ static int scan_text(const struct matcher *m, const char *text, struct got *g,
 static void test_compile_errors(void)
 {
 	struct matcher_pattern bad[3] = {
-		{ 0, "x", "x" }, { 1, "y", "y" }, { 2, "z", "z" },
+		{ 0, "x", "x", 0 }, { 1, "y", "y", 0 }, { 2, "z", "z", 0 },
 	};
 	struct matcher *m = NULL;
 	struct err e = ERR_INIT;
@@ -260,6 +260,38 @@ static void test_joined(const struct matcher *m)
 	free(big);
 }
 
+/* single_line patterns: their line is confirmed alone, never joined with
+ * the next (which a joining pattern's would be), unless a joining
+ * pattern's literal is on it too. */
+static void test_single_line(void)
+{
+	static const struct matcher_pattern sp[] = {
+		{ 0, "load metadata for ", "load metadata for (?<registry>[^ ]+)(?<repo>.*)$", 1 },
+		{ 1, "joins here", "joins here: (?<status>[0-9]{3})", 0 },
+	};
+	struct matcher *m = NULL;
+	struct err e = ERR_INIT;
+	struct got g;
+
+	ok(matcher_compile(&m, sp, 2, &e) == 0, "compile single_line patterns");
+	if (!m)
+		return;
+	/* a trailing ':' and a status line after it: joined for pattern 1 */
+	is_int(scan_text(m, "x\nload metadata for ghcr.io/o/i:1 with:\n401 Unauthorized\n", &g, NULL), 0,
+	       "single_line: scan ok");
+	ok(g.n == 1 && g.pattern[0] == 0 && g.line[0] == 2, "the metadata line matched at line 2 (%zu)", g.n);
+	is_str(g.registry[0], "ghcr.io", "its registry");
+	is_str(g.extra[0], " with:", "alone: the next line is not joined to it");
+	is_int(scan_text(m, "x\njoins here:\n401 Unauthorized\n", &g, NULL), 0, "joining: scan ok");
+	ok(g.n == 1 && g.pattern[0] == 1 && strcmp(g.status[0], "401") == 0,
+	   "a joining pattern's line is joined with the status after it (%s)", g.n ? g.status[0] : "-");
+	is_int(scan_text(m, "load metadata for ghcr.io/o/i:1 joins here:\n401 Unauthorized\n", &g, NULL), 0,
+	       "both: scan ok");
+	ok(g.n == 2 && g.pattern[1] == 1 && strcmp(g.status[1], "401") == 0,
+	   "a line with both literals is joined: the joining pattern sees the status (%zu)", g.n);
+	matcher_free(m);
+}
+
 static void test_scan_line(const struct matcher *m)
 {
 	struct matcher_scratch *s = NULL, *other_s = NULL;
@@ -290,10 +322,10 @@ static void test_alignment(void)
 	static const struct matcher_pattern twins[] = {
 		{ 0, "failed to fetch oauth token",
 		  "failed to fetch oauth token: unexpected status from (?<method>GET|POST) "
-		  "request to (?<url>https?://[^ ]+): (?<status>[0-9]{3})" },
+		  "request to (?<url>https?://[^ ]+): (?<status>[0-9]{3})", 0 },
 		{ 1, "failed to fetch anonymous token",
 		  "failed to fetch anonymous token: unexpected status from GET request to "
-		  "(?<url>https?://[^ ]+): (?<status>[0-9]{3})" },
+		  "(?<url>https?://[^ ]+): (?<status>[0-9]{3})", 0 },
 	};
 	static const char msg[] =
 		"ERROR: failed to solve: failed to fetch oauth token: unexpected status from "
@@ -483,7 +515,7 @@ static void test_registry(void)
 static void test_registry_group(void)
 {
 	static const struct matcher_pattern rp[] = {
-		{ 0, "reg=", "reg=(?<registry>\\S+)" },
+		{ 0, "reg=", "reg=(?<registry>\\S+)", 0 },
 	};
 	static const struct { const char *line, *want; } cases[] = {
 		{ "reg=ghcr.io/owner/img:1", "ghcr.io" },
@@ -527,6 +559,7 @@ int main(void)
 	is_int(matcher_count(m), NPATS, "count");
 	test_lines(m);
 	test_joined(m);
+	test_single_line();
 	test_scan_line(m);
 	test_differential(m);
 	test_alignment();

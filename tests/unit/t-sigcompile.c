@@ -47,7 +47,7 @@ static void named(const char *name, const char *re, int reg, int st, int url, co
 		  const char *want_reg, const char *want_st, const char *want_url)
 {
 	const char *want[3] = { want_reg, want_st, want_url };
-	struct matcher_pattern p = { 7, NULL, NULL };
+	struct matcher_pattern p = { 7, NULL, NULL, 0 };
 	struct matcher *m = NULL;
 	struct matcher_scratch *s = NULL;
 	struct err e = ERR_INIT;
@@ -117,7 +117,7 @@ static void hand_made(void)
 	{
 		struct err e = ERR_INIT;
 		char *out = sig_name_groups("(h+)/(p+)", 1, 0, 1, &e);
-		struct matcher_pattern p = { 1, "/", out };
+		struct matcher_pattern p = { 1, "/", out, 0 };
 		struct matcher *m = NULL;
 
 		ok(out ? matcher_compile(&m, &p, 1, &e) == 0 : e.set,
@@ -183,8 +183,8 @@ static void real_kb(void)
 	struct err e = ERR_INIT;
 	size_t i, j, total = 0, examples = 0, bad = 0, nocap = 0, captures = 0;
 	const struct matcher_pattern extra[2] = {
-		{ 100, "fixkb-extra-one", "fixkb-extra-one (?<registry>[a-z.]+)" },
-		{ 101, "fixkb-extra-two", "fixkb-extra-two" },
+		{ 100, "fixkb-extra-one", "fixkb-extra-one (?<registry>[a-z.]+)", 0 },
+		{ 101, "fixkb-extra-two", "fixkb-extra-two", 0 },
 	};
 
 	for (i = 0; i < kb_count(kb); i++)
@@ -250,7 +250,7 @@ done:
 	ok(set.m == NULL && set.n == 0 && set.refs == NULL, "sig_set_release empties the set");
 	sig_set_release(&set);
 	{
-		const struct matcher_pattern broken = { 1, "x", "x(" };
+		const struct matcher_pattern broken = { 1, "x", "x(", 0 };
 
 		e = (struct err)ERR_INIT;
 		ok(sig_set_compile(&set, kb, &broken, 1, &e) < 0 && e.set, "a broken extra pattern fails "
