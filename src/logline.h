@@ -118,6 +118,11 @@ size_t logline_count_newlines(const char *p, size_t n);
  * longer than n, so outcap >= n never cuts) and returns the length
  * written. in and out must not overlap. No NUL is written. */
 size_t logline_clean(const char *in, size_t n, char *out, size_t outcap);
+/* A block's lines (n bytes, whole lines but maybe the last) into out (n
+ * bytes at least): each cut to LOGLINE_MAX and, where it holds ESC or
+ * '\r', logline_clean()ed; the '\n's kept. Returns the length written.
+ * Runs of clean lines are copied whole. */
+size_t logline_clean_block(const char *p, size_t n, char *out);
 
 /* Length of the known prefixes at the start of an already cleaned line:
  * timestamps, markers, step numbers, arrows, leading blanks, and the

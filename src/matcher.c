@@ -513,50 +513,6 @@ static int count_cb(const struct matcher_match *mm, void *arg)
 	return ca->cb(mm, ca->arg);
 }
 
-/* Copies the block's lines, cut to LOGLINE_MAX and cleaned where they
- * hold ESC or '\r', into out; returns the length. Line for line. */
-static size_t clean_block(const char *p, size_t n, char *out)
-{
-	const char *end = p + n, *esc, *cr, *nl, *line_end, *dirty, *stop;
-	size_t o = 0, len;
-
-	esc = memchr(p, 0x1b, n);
-	cr = memchr(p, '\r', n);
-	while (p < end) {
-		/* The clean lines before the next dirty one go in one copy
-		 * when they are too short together for any to need a cut
-		 * (most of a CI log: one line in ten has a colour code). */
-		dirty = esc && cr ? (esc < cr ? esc : cr) : esc ? esc : cr;
-		stop = dirty ? memrchr(p, '\n', (size_t)(dirty - p)) : end - 1;
-		if (stop && stop >= p && (size_t)(stop - p) <= LOGLINE_MAX) {
-			len = (size_t)(stop - p) + 1;   /* through that '\n', or to the end */
-			memcpy(out + o, p, len);
-			o += len;
-			p += len;
-			continue;
-		}
-		nl = memchr(p, '\n', (size_t)(end - p));
-		line_end = nl ? nl : end;
-		len = (size_t)(line_end - p);
-		if (len > LOGLINE_MAX)
-			len = LOGLINE_MAX;
-		if ((esc && esc < line_end) || (cr && cr < line_end)) {
-			o += logline_clean(p, len, out + o, len);
-			if (esc && esc < line_end)
-				esc = memchr(line_end, 0x1b, (size_t)(end - line_end));
-			if (cr && cr < line_end)
-				cr = memchr(line_end, '\r', (size_t)(end - line_end));
-		} else {
-			memcpy(out + o, p, len);
-			o += len;
-		}
-		if (nl)
-			out[o++] = '\n';
-		p = nl ? nl + 1 : end;
-	}
-	return o;
-}
-
 /* Every line of buf[0..len) with a literal hit, in order: join its
  * logical message (logjoin.h), normalised, and confirm its patterns
  * there, reported at the message's first line; the message's other lines
@@ -673,7 +629,7 @@ int matcher_scan_stream_until(const struct matcher *m, struct matcher_scratch *s
 		buf = b.text;
 		len = b.len;
 		if (memchr(b.text, 0x1b, b.len) || memchr(b.text, '\r', b.len)) {
-			len = clean_block(b.text, b.len, s->clean);
+			len = logline_clean_block(b.text, b.len, s->clean);
 			buf = s->clean;
 		}
 		if (len == 0)

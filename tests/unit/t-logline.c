@@ -434,12 +434,82 @@ static void test_deadline(void)
 	close(fds[1]);
 }
 
+/* The reference: line by line, as the matcher cleaned blocks before. */
+static size_t clean_lines_ref(const char *p, size_t n, char *out)
+{
+	const char *end = p + n, *nl;
+	size_t o = 0, len;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		len = (size_t)((nl ? nl : end) - p);
+		if (len > LOGLINE_MAX)
+			len = LOGLINE_MAX;
+		if (memchr(p, 0x1b, len) || memchr(p, '\r', len))
+			o += logline_clean(p, len, out + o, len);
+		else {
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		if (nl)
+			out[o++] = '\n';
+		p = nl ? nl + 1 : end;
+	}
+	return o;
+}
+
+/* logline_clean_block = the line-by-line reference on blocks of clean,
+ * coloured, '\r' and over-long lines, with or without a last '\n'. */
+static void test_clean_block(void)
+{
+	size_t cap = 3 * LOGLINE_MAX, n, i, k, bad = 0, runs = 0;
+	char *in = malloc(cap), *a = malloc(cap), *b = malloc(cap);
+	unsigned int seed = 12345;
+
+	if (!in || !a || !b) {
+		ok(0, "clean_block: out of memory");
+		goto done;
+	}
+	for (k = 0; k < 200; k++) {
+		n = 0;
+		while (n < cap - 200) {
+			size_t len;
+			int kind;
+
+			seed = seed * 1103515245u + 12345u;
+			kind = (int)((seed >> 16) % 10);
+			len = kind == 9 && k % 4 == 0 ? LOGLINE_MAX + 10 + (seed >> 8) % 100 : (seed >> 8) % 120;
+			if (n + len + 2 > cap)
+				break;
+			for (i = 0; i < len; i++)
+				in[n + i] = (char)('a' + (i + k) % 26);
+			if (kind == 0 && len > 8)
+				memcpy(in + n + 2, "\x1b[31m", 5);
+			if (kind == 1 && len > 4)
+				in[n + len / 2] = '\r';
+			n += len;
+			in[n++] = '\n';
+		}
+		if (k % 2)
+			n--;   /* no last '\n' */
+		runs++;
+		bad += logline_clean_block(in, n, a) != clean_lines_ref(in, n, b) ||
+		       memcmp(a, b, clean_lines_ref(in, n, b)) != 0;
+	}
+	is_int(bad, 0, "clean_block = the line-by-line reference on %zu blocks", runs);
+done:
+	free(in);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	test_normalise();
 	test_join();
 	test_reader_boundary();
 	test_count();
+	test_clean_block();
 	test_reader();
 	test_deadline();
 	return tap_done();
