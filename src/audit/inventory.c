@@ -1,6 +1,5 @@
 #include "audit/inventory.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +124,7 @@ void inventory_release(struct inventory *inv)
 	for (i = 0; i < inv->n; i++)
 		credential_release(&inv->v[i].cred);
 	if (inv->v)
-		OPENSSL_cleanse(inv->v, inv->cap * sizeof(*inv->v));
+		explicit_bzero(inv->v, inv->cap * sizeof(*inv->v));
 	free(inv->v);
 	free(inv->plans);
 	inv->v = NULL;

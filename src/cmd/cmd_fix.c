@@ -7,7 +7,6 @@
  * verified; 1: problems remain (a dry run with a plan, a rejected
  * credential, a failed verification rolled back, steps that need you);
  * 2: usage. */
-#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +69,7 @@ static int read_password_stdin(struct sensitive *out)
 	int rc;
 
 	if (n > PASSWORD_STDIN_MAX) {
-		OPENSSL_cleanse(buf, sizeof(buf));
+		explicit_bzero(buf, sizeof(buf));
 		return msg_usage("fix: --password-stdin: more than %d bytes", PASSWORD_STDIN_MAX);
 	}
 	/* as docker login: the trailing newline goes */
@@ -78,7 +77,7 @@ static int read_password_stdin(struct sensitive *out)
 		n--;
 	rc = n ? (sensitive_set(out, buf, n) < 0 ? msg_error("out of memory") : 0)
 	       : msg_usage("fix: --password-stdin: nothing on stdin");
-	OPENSSL_cleanse(buf, sizeof(buf));
+	explicit_bzero(buf, sizeof(buf));
 	return rc;
 }
 

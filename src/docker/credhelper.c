@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -210,7 +209,7 @@ static void wipe_strings(json_t *obj)
 
 	json_object_foreach(obj, k, v) {
 		if (json_is_string(v) && json_string_length(v))
-			OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+			explicit_bzero((char *)json_string_value(v), json_string_length(v));
 	}
 }
 
@@ -284,7 +283,7 @@ cleanup:
 		wipe_strings(doc);
 		json_decref(doc);
 	}
-	OPENSSL_cleanse(&jerr, sizeof(jerr));
+	explicit_bzero(&jerr, sizeof(jerr));
 	return ret;
 }
 

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +86,7 @@ int helperstore_store(const char *name, const char *server_key, const struct cre
 	ret = run_verb(name, "store", text, strlen(text), deadline_ms, output, sizeof(output), e);
 cleanup:
 	if (text) {
-		OPENSSL_cleanse(text, strlen(text));
+		explicit_bzero(text, strlen(text));
 		free(text);
 	}
 	json_decref(doc);

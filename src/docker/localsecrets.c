@@ -2,7 +2,6 @@
  * see localsecrets.h. */
 #include "docker/localsecrets.h"
 
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +55,7 @@ int localsecrets_add(struct localsecrets *l, const void *p, size_t n)
 	while (el && enc[el - 1] == '=')
 		el--;
 	rc = add_one(l, enc, el);
-	OPENSSL_cleanse(enc, strlen(enc));
+	explicit_bzero(enc, strlen(enc));
 	free(enc);
 	return rc;
 }
@@ -226,7 +225,7 @@ int localsecrets_scrub(struct buf *out, const struct localsecrets *l, const char
 	rc = 0;
 cleanup:
 	if (shaped) {
-		OPENSSL_cleanse(shaped, cap);
+		explicit_bzero(shaped, cap);
 		free(shaped);
 	}
 	buf_release(&known);

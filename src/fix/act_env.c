@@ -11,7 +11,6 @@
  *                               with fingerprints */
 #include "fix/fixaction.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +58,7 @@ static int hidden_credential(const struct fix_ctx *c, const char *registry,
 cleanup:
 	if (saved) {
 		setenv("DOCKER_AUTH_CONFIG", saved, 1);
-		OPENSSL_cleanse(saved, strlen(saved));
+		explicit_bzero(saved, strlen(saved));
 		free(saved);
 	}
 	credhelper_result_release(&hr);
@@ -350,7 +349,7 @@ static int rewrite_realise(struct fix_plan *p, const struct fix_ctx *c, struct f
 	rc = 0;
 cleanup:
 	if (text) {
-		OPENSSL_cleanse(text, strlen(text));
+		explicit_bzero(text, strlen(text));
 		free(text);
 	}
 	buf_release(&masked);

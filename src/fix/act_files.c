@@ -15,14 +15,13 @@
  * The FIXKB_* variables exist for tests, which must not write to /etc. */
 #include "fix/fixaction.h"
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fix/atomicfile.h"
+#include "net/ssllib.h"
 #include "net/trust.h"
 #include "util/fileio.h"
 #include "util/paths.h"
@@ -62,13 +61,17 @@ static void root_path(char *out, size_t n, const char *env, const char *as_root,
 		snprintf(out, n, "%s/.config/%s", home ? home : "", rootless);
 }
 
-/* 1 when text holds at least one PEM certificate. */
+/* 1 when text holds at least one PEM certificate (0 too when OpenSSL
+ * cannot be loaded: nothing is installed then). */
 static int pem_certs(const char *text, size_t len)
 {
-	BIO *bio = BIO_new_mem_buf(text, (int)len);
+	BIO *bio;
 	X509 *x;
 	int n = 0;
 
+	if (ssllib_load(NULL) < 0)
+		return 0;
+	bio = BIO_new_mem_buf(text, (int)len);
 	while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
 		X509_free(x);
 		n++;

@@ -2,7 +2,6 @@
  * lookups, where docker would store a credential, storing it there. */
 #include "fix/fixaction.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,12 +305,12 @@ json_t *fixact_auth_entry(const char *user, const struct sensitive *secret)
 	plain[ul] = ':';
 	memcpy(plain + ul + 1, secret->data, secret->len);
 	b64 = b64_encode_std(plain, n);
-	OPENSSL_cleanse(plain, n);
+	explicit_bzero(plain, n);
 	free(plain);
 	if (!b64)
 		return NULL;
 	o = json_pack("{s:s}", "auth", b64);
-	OPENSSL_cleanse(b64, strlen(b64));
+	explicit_bzero(b64, strlen(b64));
 	free(b64);
 	return o;
 }

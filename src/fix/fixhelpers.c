@@ -1,7 +1,6 @@
 /* fixhelpers.c — see fixhelpers.h. */
 #include "fix/fixhelpers.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +89,7 @@ int fixhelpers_prepare(struct fix_plan *p, struct buf *out, struct err *e)
 	rc = !text || buf_appends(out, text) < 0 ? err_set(e, "out of memory") : 1;
 cleanup:
 	if (text) {
-		OPENSSL_cleanse(text, strlen(text));
+		explicit_bzero(text, strlen(text));
 		free(text);
 	}
 	json_decref(rec);

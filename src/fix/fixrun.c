@@ -1,7 +1,6 @@
 /* fixrun.c — see fixrun.h. */
 #include "fix/fixrun.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +141,7 @@ static void env_restore(struct saved_env *sv)
 	const char *now = getenv("DOCKER_AUTH_CONFIG");
 
 	if (now)
-		OPENSSL_cleanse((char *)now, strlen(now));
+		explicit_bzero((char *)now, strlen(now));
 	if (sv->had)
 		setenv("DOCKER_AUTH_CONFIG", sv->value.data ? sv->value.data : "", 1);
 	else

@@ -1,7 +1,6 @@
 #include "fix/masktext.h"
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +46,7 @@ static int redacted(char **r, size_t *rn, const char *p, size_t n)
 static void wipe_free(char *p, size_t n)
 {
 	if (p) {
-		OPENSSL_cleanse(p, n);
+		explicit_bzero(p, n);
 		free(p);
 	}
 }
@@ -200,7 +199,7 @@ int masktext_json(struct buf *out, const char *text, size_t len, struct err *e)
 			rc = put_open_string(out, &lx, text + i, end - i);
 		i = end;
 	}
-	OPENSSL_cleanse(&lx, sizeof(lx));
+	explicit_bzero(&lx, sizeof(lx));
 	if (rc < 0)
 		return err_set(e, out->truncated ? "masking secrets: text too large" : "out of memory");
 	return 0;

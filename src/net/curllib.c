@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 
+#include "net/ssllib.h"
 #include "util/dynlib.h"
 
 struct curllib curllib;
@@ -24,7 +25,10 @@ static struct dynlib lib = {
 
 int curllib_load(struct err *e)
 {
-	return dynlib_load(&lib, e) < 0 ? err_prefix(e, "libcurl") : 0;
+	if (dynlib_load(&lib, e) < 0)
+		return err_prefix(e, "libcurl");
+	/* libcurl's TLS library, for the certificate hooks (ssllib.h) */
+	return ssllib_load(e);
 }
 
 /* curl.h's type-checking macros call these two by name; they forward

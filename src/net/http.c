@@ -2,9 +2,6 @@
  * classification of failures. See http.h. */
 #include "net/http.h"
 
-#include <openssl/crypto.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +11,7 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/jsontext.h"
+#include "net/ssllib.h"
 #include "net/trust.h"
 #include "net/url.h"
 
@@ -317,7 +315,7 @@ static int build_auth(struct http_req *r)
 	rc = 0;
 cleanup:
 	if (b64) {
-		OPENSSL_cleanse(b64, strlen(b64));
+		explicit_bzero(b64, strlen(b64));
 		free(b64);
 	}
 	sensitive_release(&raw);

@@ -2,8 +2,6 @@
 #include "net/trust.h"
 
 #include <dirent.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -17,10 +17,10 @@
 #define FIXKB_NET_TRUST_H
 
 #include <jansson.h>
-#include <openssl/x509.h>
 #include <stddef.h>
 
 #include "net/curllib.h"   /* <curl/curl.h>; trust_load loads libcurl */
+#include "net/ssllib.h"    /* OpenSSL's types and functions, loaded with libcurl */
 #include "util/err.h"
 #include "util/settings.h"
 

@@ -1,6 +1,5 @@
 #include "util/buf.h"
 
-#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +21,7 @@ static int buf_grow(struct buf *b, size_t want)
 		return -1;
 	if (b->data) {
 		memcpy(n, b->data, b->len + 1);
-		OPENSSL_cleanse(b->data, b->cap);
+		explicit_bzero(b->data, b->cap);
 		free(b->data);
 	}
 	b->data = n;
@@ -80,7 +79,7 @@ int buf_appendf(struct buf *b, const char *fmt, ...)
 void buf_release(struct buf *b)
 {
 	if (b->data) {
-		OPENSSL_cleanse(b->data, b->cap);
+		explicit_bzero(b->data, b->cap);
 		free(b->data);
 	}
 	b->data = NULL;

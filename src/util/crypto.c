@@ -1,7 +1,5 @@
 #include "util/crypto.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +54,7 @@ static int b64_decode(struct sensitive *out, const char *in, size_t inlen,
 	for (i = 0; i < datalen; i++) {
 		v = b64_value((unsigned char)in[i], alphabet);
 		if (v < 0) {
-			OPENSSL_cleanse(buf, datalen * 3 / 4 + 3);
+			explicit_bzero(buf, datalen * 3 / 4 + 3);
 			free(buf);
 			return err_set(e, "illegal base64 data at input byte %zu", i);
 		}
@@ -68,11 +66,11 @@ static int b64_decode(struct sensitive *out, const char *in, size_t inlen,
 		}
 	}
 	if (sensitive_set(out, buf, o) < 0) {
-		OPENSSL_cleanse(buf, datalen * 3 / 4 + 3);
+		explicit_bzero(buf, datalen * 3 / 4 + 3);
 		free(buf);
 		return err_set(e, "out of memory");
 	}
-	OPENSSL_cleanse(buf, datalen * 3 / 4 + 3);
+	explicit_bzero(buf, datalen * 3 / 4 + 3);
 	free(buf);
 	return 0;
 }
@@ -92,23 +90,40 @@ int b64_decode_url(struct sensitive *out, const char *in, size_t inlen, struct e
 	return b64_decode(out, in, inlen, 1, 0, e);
 }
 
+/* Padded base64 of n bytes, standard or URL alphabet (RFC 4648 §4, §5). */
 static char *b64_encode(const void *p, size_t n, int url)
 {
-	size_t outlen = 4 * ((n + 2) / 3), i;
+	static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char urlsafe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	const char *alpha = url ? urlsafe : std;
+	const unsigned char *in = p;
+	size_t outlen = 4 * ((n + 2) / 3), i, o = 0;
 	char *out = malloc(outlen + 1);
+	uint32_t v;
 
 	if (!out)
 		return NULL;
-	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
-	out[outlen] = '\0';
-	if (url) {
-		for (i = 0; i < outlen; i++) {
-			if (out[i] == '+')
-				out[i] = '-';
-			else if (out[i] == '/')
-				out[i] = '_';
-		}
+	for (i = 0; i + 3 <= n; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = alpha[v >> 18];
+		out[o++] = alpha[(v >> 12) & 63];
+		out[o++] = alpha[(v >> 6) & 63];
+		out[o++] = alpha[v & 63];
 	}
+	if (n - i == 1) {
+		v = (uint32_t)in[i] << 16;
+		out[o++] = alpha[v >> 18];
+		out[o++] = alpha[(v >> 12) & 63];
+		out[o++] = '=';
+		out[o++] = '=';
+	} else if (n - i == 2) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+		out[o++] = alpha[v >> 18];
+		out[o++] = alpha[(v >> 12) & 63];
+		out[o++] = alpha[(v >> 6) & 63];
+		out[o++] = '=';
+	}
+	out[o] = '\0';
 	return out;
 }
 

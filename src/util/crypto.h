@@ -1,4 +1,4 @@
-/* crypto.h — base64 (standard and URL alphabets) and digests, on OpenSSL.
+/* crypto.h — base64 (standard and URL alphabets) and digests, without OpenSSL.
  *
  * Decoders are strict where the consumers they imitate are strict: Go's
  * base64.StdEncoding (docker's `auth`) rejects missing padding, stray

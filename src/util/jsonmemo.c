@@ -3,7 +3,6 @@
  * few KiB costs far less than hashing them would save). */
 #include "util/jsonmemo.h"
 
-#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +19,7 @@ static int at_exit;
 static void slot_release(struct slot *s)
 {
 	if (s->text) {
-		OPENSSL_cleanse(s->text, s->len);
+		explicit_bzero(s->text, s->len);
 		free(s->text);
 	}
 	json_decref(s->doc);

@@ -1,7 +1,6 @@
 #include "util/redact.h"
 
 #include <ctype.h>
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,12 +345,12 @@ static json_t *redact_plain_body(const char *body, size_t len, size_t max)
 		redact_text(r, rl, clean, cap);
 		hide_opaque_runs(clean);
 		out = jsontext_string(clean, strlen(clean), max);
-		OPENSSL_cleanse(clean, cap);
+		explicit_bzero(clean, cap);
 		free(clean);
 	} else {
 		out = json_string("(response not shown)");
 	}
-	OPENSSL_cleanse(r, rl);
+	explicit_bzero(r, rl);
 	free(r);
 	return out;
 }

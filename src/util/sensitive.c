@@ -2,7 +2,6 @@
 
 #include <jansson.h>
 #include <malloc.h>
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,19 +38,30 @@ int sensitive_is_empty(const struct sensitive *s)
 	return !s->data || s->len == 0;
 }
 
+/* In time that depends on n only (as CRYPTO_memcmp): every byte is read
+ * and the differences OR-ed, through a volatile so the compiler keeps
+ * the loop whole. */
+static int ct_equal(const char *a, const char *b, size_t n)
+{
+	volatile unsigned char diff = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
 int sensitive_equal(const struct sensitive *a, const struct sensitive *b)
 {
 	if (a->len != b->len)
 		return 0;
-	if (a->len == 0)
-		return 1;
-	return CRYPTO_memcmp(a->data, b->data, a->len) == 0;
+	return ct_equal(a->data, b->data, a->len);
 }
 
 void sensitive_release(struct sensitive *s)
 {
 	if (s->data) {
-		OPENSSL_cleanse(s->data, s->len + 1);
+		explicit_bzero(s->data, s->len + 1);
 		free(s->data);
 	}
 	s->data = NULL;
@@ -70,7 +80,7 @@ void fingerprint_bytes(const void *p, size_t n, char out[SENSITIVE_FP_MAX])
 	sha256(p, n, md);
 	snprintf(out, SENSITIVE_FP_MAX, "sha256:%02x%02x%02x%02x\xe2\x80\xa6, %zu bytes",
 		 md[0], md[1], md[2], md[3], n);
-	OPENSSL_cleanse(md, sizeof(md));
+	explicit_bzero(md, sizeof(md));
 }
 
 void sensitive_fingerprint(const struct sensitive *s, char out[SENSITIVE_FP_MAX])
@@ -83,7 +93,7 @@ static void wiping_free(void *p)
 	if (!p)
 		return;
 	/* glibc (and ASan's allocator) know each block's usable size. */
-	OPENSSL_cleanse(p, malloc_usable_size(p));
+	explicit_bzero(p, malloc_usable_size(p));
 	free(p);
 }
 

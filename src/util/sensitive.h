@@ -2,7 +2,7 @@
  *
  * A password, identity token, registry token or helper Secret is held in
  * a struct sensitive from the moment it is read until it is released,
- * which wipes it with OPENSSL_cleanse. It is never formatted as text:
+ * which wipes it with explicit_bzero. It is never formatted as text:
  * output paths show sensitive_fingerprint() ("sha256:1a2b3c4d…, 12 bytes")
  * instead. The bytes are NUL-terminated for passing to libraries (curl
  * form fields, helper stdin), which is the only time they leave it. */

@@ -1,7 +1,6 @@
 /* sha256.c — FIPS 180-4 section 6.2, one 64-byte block at a time. */
 #include "util/sha256.h"
 
-#include <openssl/crypto.h>
 #include <string.h>
 
 static const uint32_t K[64] = {
@@ -116,7 +115,7 @@ void sha256_final(struct sha256 *c, unsigned char out[SHA256_LEN])
 		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
 		out[4 * i + 3] = (unsigned char)c->h[i];
 	}
-	OPENSSL_cleanse(c, sizeof(*c));
+	explicit_bzero(c, sizeof(*c));
 }
 
 void sha256(const void *p, size_t n, unsigned char out[SHA256_LEN])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Which shared libraries a command maps: a run pays only for what it uses
-# (issue 15). libcurl, Vectorscan (libhs, with the C++ runtime) and
+# (issue 15). libcurl (and OpenSSL with it), Vectorscan (libhs, with the C++ runtime) and
 # libsecret (with GLib) are loaded with dlopen by the first network
 # request, matcher compile and keyring lookup (src/util/dynlib.h), so kb,
 # --version and an offline doctor never map them; explain maps libhs and
@@ -19,7 +19,7 @@ loaded() {
 }
 # mapped SONAME-PREFIX: is it in LOADED?
 mapped() { printf '%s\n' "$LOADED" | grep -q "^$1"; }
-LAZY="libcurl libsecret libglib libgio libhs libgnutls libkrb5 libldap"
+LAZY="libcurl libssl libcrypto libsecret libglib libgio libhs libgnutls libkrb5 libldap"
 # ASan/UBSan's runtime maps the C++ runtime itself.
 [ -n "${FIXKB_UNDER_SANITIZER:-}" ] || LAZY="$LAZY libstdc++"
 
@@ -41,7 +41,7 @@ printf 'ERROR: failed to solve: failed to fetch oauth token: unexpected status: 
 loaded explain explain --offline "$TEST_DIR/build.log"
 ok "explain --offline finds the failure" [ "$RUN_RC" -eq 1 ]
 like "$LOADED" '^libhs\.so' "explain maps libhs (its matcher)"
-for lib in libcurl libsecret libglib; do
+for lib in libcurl libssl libcrypto libsecret libglib; do
 	unlike "$LOADED" "^$lib" "explain --offline does not map $lib"
 done
 
@@ -50,6 +50,7 @@ done
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 loaded net probe token_endpoint --registry "127.0.0.1:$port" --timeout 5 --format json
 like "$LOADED" '^libcurl\.so' "a network probe maps libcurl"
+like "$LOADED" '^libssl\.so' "... and OpenSSL with it (ssllib.h)"
 is "$(json_get "$RUN_OUT" probes.0.code)" network_unreachable "and libcurl's refused connection is the verdict"
 like "$(json_get "$RUN_OUT" probes.0.detail)" "Failed to connect to 127\.0\.0\.1 port $port" "in libcurl's words"
 
