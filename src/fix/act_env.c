@@ -47,7 +47,7 @@ static int hidden_credential(const struct fix_ctx *c, const char *registry,
 		rc = credplan_read_auths(out, &plan, e) < 0 ? 0 : 1;
 		err_clear(e);
 	} else if (plan.source != SRC_NONE && plan.helper[0]) {
-		if (credhelper_get(&hr, plan.helper, plan.key, clock_now_ms() + 5000.0, e) < 0)
+		if (credhelper_get_in(&hr, c->s, plan.helper, plan.key, clock_now_ms() + 5000.0, e) < 0)
 			rc = -1;
 		else if (hr.status == CREDHELPER_FOUND) {
 			memcpy(out->username, hr.cred.username, sizeof(out->username));
