@@ -15,6 +15,7 @@
 #include "docker/credential.h"
 #include "docker/credplan.h"
 #include "docker/dockercfg.h"
+#include "util/jsontext.h"
 #include "util/paths.h"
 
 struct summary {
@@ -105,13 +106,6 @@ static json_t *plan_json(const struct cred_plan *p)
 	return o;
 }
 
-static const char *str(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
-
 /* A c/image consumer reads an auths entry from one file while a later
  * file holds a different credential for the registry (a stale auth.json
  * in front of docker's config.json): 1 with why filled. */
@@ -124,17 +118,17 @@ static int cimage_hides_other(const struct cred_plan *p, enum consumer c, char *
 	if (c == CONSUMER_DOCKER || p->source != SRC_AUTHS || !p->credential)
 		return 0;
 	json_array_foreach(p->shadowed, i, it) {
-		if (strcmp(str(it, "source"), "auths") != 0 || !json_object_get(it, "secret_fingerprint"))
+		if (strcmp(jsontext_member(it, "source"), "auths") != 0 || !json_object_get(it, "secret_fingerprint"))
 			continue;
-		if (strcmp(str(it, "username"), str(p->credential, "username")) == 0 &&
-		    strcmp(str(it, "secret_fingerprint"), str(p->credential, "secret_fingerprint")) == 0)
+		if (strcmp(jsontext_member(it, "username"), jsontext_member(p->credential, "username")) == 0 &&
+		    strcmp(jsontext_member(it, "secret_fingerprint"), jsontext_member(p->credential, "secret_fingerprint")) == 0)
 			continue;
 		paths_display(sa, sizeof(sa), p->file);
-		paths_display(sb, sizeof(sb), str(it, "file"));
+		paths_display(sb, sizeof(sb), jsontext_member(it, "file"));
 		snprintf(why, n, "%s sends '%s' (%s) from %s, which it reads first; the different "
 			 "credential in %s ('%s', %s) is never sent by it", consumer_label(c),
-			 str(p->credential, "username"), str(p->credential, "secret_fingerprint"), sa, sb,
-			 str(it, "username"), str(it, "secret_fingerprint"));
+			 jsontext_member(p->credential, "username"), jsontext_member(p->credential, "secret_fingerprint"), sa, sb,
+			 jsontext_member(it, "username"), jsontext_member(it, "secret_fingerprint"));
 		return 1;
 	}
 	return 0;

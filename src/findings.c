@@ -5,6 +5,7 @@
 
 #include "advice.h"
 #include "cause.h"
+#include "util/jsontext.h"
 #include "util/msg.h"
 
 static int seen_cause(const json_t *arr, const char *registry, const char *cause)
@@ -196,31 +197,24 @@ void findings_release(struct findings *f)
 	f->json = NULL;
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-
-	return v ? v : "";
-}
-
 /* A workaround's lines under its title: why (for the best one), what must
  * hold first, and the command, which only an applicable workaround has. */
 static void print_workaround_body(FILE *out, const struct settings *s, const json_t *w,
 				  int best)
 {
 	const json_t *req = json_object_get(w, "requires");
-	const char *cmd = str(w, "command");
+	const char *cmd = jsontext_member(w, "command");
 	int zh = s->lang == LANG_ZH;
 	size_t i;
 
 	if (!json_is_true(json_object_get(w, "applicable"))) {
 		if (best || s->verbose)
 			fprintf(out, "           %s %s\n", zh ? "不适用:" : "not applicable here:",
-				str(w, "why"));
+				jsontext_member(w, "why"));
 		return;
 	}
-	if (best && *str(w, "why"))
-		fprintf(out, "           %s\n", str(w, "why"));
+	if (best && *jsontext_member(w, "why"))
+		fprintf(out, "           %s\n", jsontext_member(w, "why"));
 	if (!best && !s->verbose)
 		return;
 	for (i = 0; i < json_array_size(req); i++)
@@ -240,12 +234,12 @@ static void print_dead_ends(FILE *out, const struct settings *s, const json_t *d
 
 		if (!s->verbose && i >= 2)
 			break;
-		fprintf(out, "    %s %s", zh ? "无效:" : "don't bother:", str(d, "what"));
+		fprintf(out, "    %s %s", zh ? "无效:" : "don't bother:", jsontext_member(d, "what"));
 		if (s->verbose)
-			fprintf(out, " — %s", str(d, "why"));
+			fprintf(out, " — %s", jsontext_member(d, "why"));
 		fputc('\n', out);
-		if (s->verbose && *str(d, "review"))
-			fprintf(out, "           %s %s\n", zh ? "审阅:" : "review:", str(d, "review"));
+		if (s->verbose && *jsontext_member(d, "review"))
+			fprintf(out, "           %s %s\n", zh ? "审阅:" : "review:", jsontext_member(d, "review"));
 	}
 }
 
@@ -256,7 +250,7 @@ static const json_t *workaround_by_id(const json_t *wa, const char *id)
 	size_t i;
 
 	json_array_foreach(wa, i, w)
-		if (strcmp(str(w, "id"), id) == 0)
+		if (strcmp(jsontext_member(w, "id"), id) == 0)
 			return w;
 	return NULL;
 }
@@ -272,27 +266,27 @@ static void print_plan_step(FILE *out, const struct settings *s, const json_t *p
 		{ "write", "fixkb fix --apply does it" }, { "yours", "you run it" },
 		{ "blocked", "fixkb fix needs input" }, { "manual", "by hand" },
 	};
-	const char *kind = str(p, "kind"), *label = kind, *line;
+	const char *kind = jsontext_member(p, "kind"), *label = kind, *line;
 	int zh = s->lang == LANG_ZH;
 	size_t i;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(kinds[i][0], kind) == 0)
 			label = kinds[i][1];
-	fprintf(out, "    %s %s", zh ? "修复:" : "fix:  ", *str(p, "title") ? str(p, "title")
-								  : str(p, "action"));
+	fprintf(out, "    %s %s", zh ? "修复:" : "fix:  ", *jsontext_member(p, "title") ? jsontext_member(p, "title")
+								  : jsontext_member(p, "action"));
 	if (json_is_number(json_object_get(p, "success")))
 		fprintf(out, " (%.0f%%)", json_number_value(json_object_get(p, "success")) * 100);
 	fprintf(out, "  [plan step %lld of %lld: %s]\n",
 		(long long)json_integer_value(json_object_get(p, "step")),
 		(long long)json_integer_value(json_object_get(p, "of")), label);
-	if (*str(p, "what") && strcmp(kind, "manual") != 0)
-		fprintf(out, "           %s\n", str(p, "what"));
-	if (*str(p, "needs"))
-		fprintf(out, "           %s %s\n", zh ? "需要:" : "needs:", str(p, "needs"));
+	if (*jsontext_member(p, "what") && strcmp(kind, "manual") != 0)
+		fprintf(out, "           %s\n", jsontext_member(p, "what"));
+	if (*jsontext_member(p, "needs"))
+		fprintf(out, "           %s %s\n", zh ? "需要:" : "needs:", jsontext_member(p, "needs"));
 	for (i = 0; i < json_array_size(json_object_get(p, "lines")); i++) {
 		line = json_string_value(json_array_get(json_object_get(p, "lines"), i));
-		if (!w || strcmp(line, str(w, "command")) != 0)
+		if (!w || strcmp(line, jsontext_member(w, "command")) != 0)
 			fprintf(out, "           $ %s\n", line);
 	}
 	if (w)
@@ -305,7 +299,7 @@ static const char *also_mark(const json_t *w, int zh)
 {
 	if (!json_is_true(json_object_get(w, "applicable")))
 		return zh ? ", 不适用" : ", not applicable here";
-	if (*str(w, "not_here"))
+	if (*jsontext_member(w, "not_here"))
 		return zh ? ", 此处不可行" : ", not here";
 	return "";
 }
@@ -316,27 +310,27 @@ void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
 	int zh = s->lang == LANG_ZH;
 	size_t i, shown;
 
-	fprintf(out, "    %s %s", zh ? "原因:" : "cause:", str(f, "summary"));
+	fprintf(out, "    %s %s", zh ? "原因:" : "cause:", jsontext_member(f, "summary"));
 	if (json_is_string(json_object_get(f, "entry")))
-		fprintf(out, "  [kb: %s]", str(f, "entry"));
+		fprintf(out, "  [kb: %s]", jsontext_member(f, "entry"));
 	fputc('\n', out);
-	if (s->verbose && *str(f, "root_cause"))
-		fprintf(out, "           %s\n", str(f, "root_cause"));
+	if (s->verbose && *jsontext_member(f, "root_cause"))
+		fprintf(out, "           %s\n", jsontext_member(f, "root_cause"));
 	/* fixkb's review beside the text it corrects (the seed's root cause) */
-	if (s->verbose && *str(f, "review"))
-		fprintf(out, "           %s %s\n", zh ? "审阅:" : "review:", str(f, "review"));
+	if (s->verbose && *jsontext_member(f, "review"))
+		fprintf(out, "           %s %s\n", zh ? "审阅:" : "review:", jsontext_member(f, "review"));
 	if (json_is_object(plan))
-		print_plan_step(out, s, plan, workaround_by_id(wa, str(plan, "workaround")));
+		print_plan_step(out, s, plan, workaround_by_id(wa, jsontext_member(plan, "workaround")));
 	for (i = 0, shown = 0; i < json_array_size(wa); i++) {
 		const json_t *w = json_array_get(wa, i);
 		int applicable = json_is_true(json_object_get(w, "applicable"));
 
 		/* with a plan, its step is the fix and every workaround an "also" */
 		if (json_is_object(plan)) {
-			if (strcmp(str(w, "id"), str(plan, "workaround")) == 0)
+			if (strcmp(jsontext_member(w, "id"), jsontext_member(plan, "workaround")) == 0)
 				continue;
 		} else if (i == 0 && applicable) {
-			fprintf(out, "    %s %s (%.0f%%)\n", zh ? "修复:" : "fix:  ", str(w, "title"),
+			fprintf(out, "    %s %s (%.0f%%)\n", zh ? "修复:" : "fix:  ", jsontext_member(w, "title"),
 				json_real_value(json_object_get(w, "success")) * 100);
 			print_workaround_body(out, s, w, 1);
 			continue;
@@ -347,10 +341,10 @@ void finding_print_text(FILE *out, const struct settings *s, const json_t *f)
 		if (!s->verbose && shown >= 2)
 			break;
 		fprintf(out, "    %s %d. %s (%.0f%%%s)\n", zh ? "其他:" : "also: ",
-			(int)json_integer_value(json_object_get(w, "rank")), str(w, "title"),
+			(int)json_integer_value(json_object_get(w, "rank")), jsontext_member(w, "title"),
 			json_real_value(json_object_get(w, "success")) * 100, also_mark(w, zh));
-		if (s->verbose && *str(w, "not_here"))
-			fprintf(out, "           %s\n", str(w, "not_here"));
+		if (s->verbose && *jsontext_member(w, "not_here"))
+			fprintf(out, "           %s\n", jsontext_member(w, "not_here"));
 		print_workaround_body(out, s, w, 0);
 		shown++;
 	}
@@ -365,7 +359,7 @@ void findings_print_text(FILE *out, const struct settings *s, const struct findi
 	for (i = 0; i < json_array_size(f->json); i++) {
 		const json_t *one = json_array_get(f->json, i);
 
-		if (strcmp(str(one, "registry"), registry) == 0)
+		if (strcmp(jsontext_member(one, "registry"), registry) == 0)
 			finding_print_text(out, s, one);
 	}
 }

@@ -15,6 +15,7 @@
 
 #include "docker/clientcache.h"
 #include "util/clock.h"
+#include "util/jsontext.h"
 #include "util/paths.h"
 #include "util/proc.h"
 
@@ -187,17 +188,10 @@ static void ask_buildx(struct client_info *bx, const struct client_info *docker,
 	}
 }
 
-static const char *str_of(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
-
 /* ci from a remembered answer; 0, or -1 when it is not one fixkb keeps. */
 static int from_cache(struct client_info *ci, const json_t *en)
 {
-	const char *state = str_of(en, "state");
+	const char *state = jsontext_member(en, "state");
 
 	if (strcmp(state, "found") == 0)
 		ci->state = CLIENT_FOUND;
@@ -208,9 +202,9 @@ static int from_cache(struct client_info *ci, const json_t *en)
 	ci->major = (int)json_integer_value(json_object_get(en, "major"));
 	ci->minor = (int)json_integer_value(json_object_get(en, "minor"));
 	ci->patch = (int)json_integer_value(json_object_get(en, "patch"));
-	snprintf(ci->version, sizeof(ci->version), "%s", str_of(en, "version"));
-	snprintf(ci->binary, sizeof(ci->binary), "%s", str_of(en, "binary"));
-	snprintf(ci->note, sizeof(ci->note), "%s", str_of(en, "note"));
+	snprintf(ci->version, sizeof(ci->version), "%s", jsontext_member(en, "version"));
+	snprintf(ci->binary, sizeof(ci->binary), "%s", jsontext_member(en, "binary"));
+	snprintf(ci->note, sizeof(ci->note), "%s", jsontext_member(en, "note"));
 	ci->is_podman_shim = json_is_true(json_object_get(en, "podman_shim"));
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "docker/dockercfg.h"
 #include "docker/regname.h"
 #include "fix/jsonedit.h"
+#include "util/jsontext.h"
 #include "util/paths.h"
 
 static const char *ev_str(const json_t *ev, const char *key)
@@ -101,7 +102,7 @@ static int logout_choose(const struct fix_ctx *c, const json_t *f, struct fix_st
 {
 	struct cred_plan plan = CRED_PLAN_INIT;
 	struct err e = ERR_INIT;
-	const char *cause = fixact_str(f, "cause"), *te = fixact_code(c, "token_endpoint",
+	const char *cause = jsontext_member(f, "cause"), *te = fixact_code(c, "token_endpoint",
 								      st->registry);
 	int rc = FIXACT_NO;
 

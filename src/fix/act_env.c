@@ -21,6 +21,7 @@
 #include "docker/regname.h"
 #include "fix/masktext.h"
 #include "util/clock.h"
+#include "util/jsontext.h"
 
 /* ================= unset_docker_auth_config ================= */
 
@@ -126,7 +127,7 @@ static int unset_helps(const struct fix_ctx *c, struct fix_step *st, char *reaso
 static int unset_choose(const struct fix_ctx *c, const json_t *f, struct fix_step *st,
 			char *reason, size_t n)
 {
-	const char *cause = fixact_str(f, "cause");
+	const char *cause = jsontext_member(f, "cause");
 
 	if (!getenv("DOCKER_AUTH_CONFIG")) {
 		snprintf(reason, n, "DOCKER_AUTH_CONFIG is not set here");

@@ -12,11 +12,12 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fix/atomicfile.h"
+#include "fix/gojson.h"
 #include "util/crypto.h"
 #include "util/fileio.h"
 #include "util/jsonerr.h"
-#include "fix/atomicfile.h"
-#include "fix/gojson.h"
+#include "util/jsontext.h"
 
 #define MANIFEST_MAX (1u << 20)
 static const struct atomicfile_opts private_file = { 0600, 0700 };
@@ -342,20 +343,13 @@ static int backup_name_valid(const char *s)
 	return s && *s && !strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
 }
 
-static const char *get_str(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
-
 static int load_file(struct backupset_file *f, const json_t *o, const char *mpath,
 		     struct err *e)
 {
 	const char *bk = json_string_value(json_object_get(o, "backup"));
 
-	f->path = strdup(get_str(o, "path"));
-	f->target = strdup(get_str(o, "target"));
+	f->path = strdup(jsontext_member(o, "path"));
+	f->target = strdup(jsontext_member(o, "target"));
 	if (!f->path || !f->target)
 		return err_set(e, "out of memory");
 	f->existed = json_is_true(json_object_get(o, "existed"));
@@ -363,8 +357,8 @@ static int load_file(struct backupset_file *f, const json_t *o, const char *mpat
 	f->json = json_is_true(json_object_get(o, "json"));
 	f->secret = json_is_true(json_object_get(o, "secret"));
 	f->mode = (mode_t)(json_integer_value(json_object_get(o, "mode")) & 07777);
-	snprintf(f->old_sha, sizeof(f->old_sha), "%s", get_str(o, "old_sha256"));
-	snprintf(f->new_sha, sizeof(f->new_sha), "%s", get_str(o, "new_sha256"));
+	snprintf(f->old_sha, sizeof(f->old_sha), "%s", jsontext_member(o, "old_sha256"));
+	snprintf(f->new_sha, sizeof(f->new_sha), "%s", jsontext_member(o, "new_sha256"));
 	if (f->target[0] != '/' || (f->existed && (!backup_name_valid(bk) || strlen(f->old_sha) != 64)) ||
 	    (!f->removed && strlen(f->new_sha) != 64))
 		return err_set(e, "'%s': a file entry is incomplete", mpath);
@@ -402,11 +396,11 @@ static int load_manifest(struct backupset *bs, const json_t *m, const char *mpat
 	const json_t *files = json_object_get(m, "files");
 	size_t i;
 
-	if (!json_is_object(m) || !json_is_array(files) || strcmp(get_str(m, "id"), bs->id) != 0)
+	if (!json_is_object(m) || !json_is_array(files) || strcmp(jsontext_member(m, "id"), bs->id) != 0)
 		return err_set(e, "'%s': not a fixkb backup manifest for set %s", mpath, bs->id);
-	snprintf(bs->created, sizeof(bs->created), "%s", get_str(m, "created"));
-	snprintf(bs->kind, sizeof(bs->kind), "%s", get_str(m, "kind"));
-	snprintf(bs->state, sizeof(bs->state), "%s", get_str(m, "state"));
+	snprintf(bs->created, sizeof(bs->created), "%s", jsontext_member(m, "created"));
+	snprintf(bs->kind, sizeof(bs->kind), "%s", jsontext_member(m, "kind"));
+	snprintf(bs->state, sizeof(bs->state), "%s", jsontext_member(m, "state"));
 	for (i = 0; i < json_array_size(files); i++) {
 		if (grow_files(bs) < 0)
 			return err_set(e, "out of memory");

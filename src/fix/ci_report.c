@@ -7,13 +7,7 @@
 #include <sys/stat.h>
 
 #include "util/buf.h"
-
-static const char *js(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
+#include "util/jsontext.h"
 
 /* ---- build secrets ---- */
 
@@ -38,7 +32,7 @@ static int seen(const json_t *arr, const char *id)
 	size_t i;
 
 	json_array_foreach(arr, i, v)
-		if (strcmp(js(v, "id"), id) == 0)
+		if (strcmp(jsontext_member(v, "id"), id) == 0)
 			return 1;
 	return 0;
 }
@@ -123,11 +117,11 @@ static void text_needs(FILE *f, const json_t *regs)
 	size_t i, j;
 
 	json_array_foreach(regs, i, r) {
-		fprintf(f, "%s\n", js(r, "registry"));
+		fprintf(f, "%s\n", jsontext_member(r, "registry"));
 		if (!json_array_size(json_object_get(r, "needs")))
 			fprintf(f, "  (no image: checked as docker login checks it, no scope)\n");
 		json_array_foreach(json_object_get(r, "needs"), j, nd)
-			fprintf(f, "  %-40s %s (%s)\n", js(nd, "scope"), js(nd, "image"), js(nd, "why"));
+			fprintf(f, "  %-40s %s (%s)\n", jsontext_member(nd, "scope"), jsontext_member(nd, "image"), jsontext_member(nd, "why"));
 	}
 }
 
@@ -137,25 +131,25 @@ static void text_cands(FILE *f, const json_t *regs)
 	size_t i, j, k;
 
 	json_array_foreach(regs, i, r) {
-		fprintf(f, "%s\n", js(r, "registry"));
+		fprintf(f, "%s\n", jsontext_member(r, "registry"));
 		json_array_foreach(json_object_get(r, "candidates"), j, c) {
 			int tried = json_is_true(json_object_get(c, "tried"));
 			int ok = json_is_true(json_object_get(c, "ok"));
 
 			if (!tried)
-				fprintf(f, "  - %s: not usable: %s\n", js(c, "source"), js(c, "note"));
+				fprintf(f, "  - %s: not usable: %s\n", jsontext_member(c, "source"), jsontext_member(c, "note"));
 			else if (ok)
-				fprintf(f, "  ✓ %s: granted %s\n", js(c, "source"),
-					*js(c, "scopes") ? js(c, "scopes") : "(login)");
+				fprintf(f, "  ✓ %s: granted %s\n", jsontext_member(c, "source"),
+					*jsontext_member(c, "scopes") ? jsontext_member(c, "scopes") : "(login)");
 			else
-				fprintf(f, "  ✗ %s: %s (%s)\n", js(c, "source"), js(c, "detail"), js(c, "code"));
-			if (tried && *js(c, "note"))
-				fprintf(f, "      note: %s\n", js(c, "note"));
+				fprintf(f, "  ✗ %s: %s (%s)\n", jsontext_member(c, "source"), jsontext_member(c, "detail"), jsontext_member(c, "code"));
+			if (tried && *jsontext_member(c, "note"))
+				fprintf(f, "      note: %s\n", jsontext_member(c, "note"));
 			json_array_foreach(json_object_get(c, "advice"), k, a)
 				fprintf(f, "      → %s\n", json_string_value(a));
 		}
-		if (*js(r, "warning"))
-			fprintf(f, "  ! %s\n", js(r, "warning"));
+		if (*jsontext_member(r, "warning"))
+			fprintf(f, "  ! %s\n", jsontext_member(r, "warning"));
 		json_array_foreach(json_object_get(r, "advice"), k, a)
 			fprintf(f, "  → %s\n", json_string_value(a));
 	}
@@ -167,21 +161,21 @@ static void text_config(FILE *f, const json_t *rep)
 	json_t *v;
 	size_t i;
 
-	fprintf(f, "%s (0600, in a 0700 directory%s%s)\n", js(c, "file"), *js(c, "from") ? " under $" : "",
-		js(c, "from"));
-	if (*js(c, "settings_from"))
-		fprintf(f, "  settings (not credentials) kept from %s\n", js(c, "settings_from"));
+	fprintf(f, "%s (0600, in a 0700 directory%s%s)\n", jsontext_member(c, "file"), *jsontext_member(c, "from") ? " under $" : "",
+		jsontext_member(c, "from"));
+	if (*jsontext_member(c, "settings_from"))
+		fprintf(f, "  settings (not credentials) kept from %s\n", jsontext_member(c, "settings_from"));
 	json_array_foreach(json_object_get(c, "ignores"), i, v)
-		fprintf(f, "  %s: %s \"%s\" (the directory lies in the build context)\n", js(v, "file"),
-			json_is_true(json_object_get(v, "present")) ? "already names" : "adds", js(v, "entry"));
+		fprintf(f, "  %s: %s \"%s\" (the directory lies in the build context)\n", jsontext_member(v, "file"),
+			json_is_true(json_object_get(v, "present")) ? "already names" : "adds", jsontext_member(v, "entry"));
 	json_array_foreach(json_object_get(c, "links"), i, v)
-		fprintf(f, "  links %s -> %s (docker's plugins, builders, contexts)\n", js(v, "name"),
-			js(v, "target"));
+		fprintf(f, "  links %s -> %s (docker's plugins, builders, contexts)\n", jsontext_member(v, "name"),
+			jsontext_member(v, "target"));
 	if (json_is_true(json_object_get(rep, "unset_docker_auth_config")))
 		fprintf(f, "  DOCKER_AUTH_CONFIG is emptied for later steps (the job config holds its "
 			"credential)\n");
-	if (*js(rep, "diff"))
-		fprintf(f, "%s", js(rep, "diff"));
+	if (*jsontext_member(rep, "diff"))
+		fprintf(f, "%s", jsontext_member(rep, "diff"));
 }
 
 static void text_secrets(FILE *f, const json_t *b)
@@ -190,56 +184,56 @@ static void text_secrets(FILE *f, const json_t *b)
 	size_t i;
 
 	json_array_foreach(json_object_get(b, "secrets"), i, v)
-		fprintf(f, "secret \"%s\" (%s:%d%s): %s  ($%s %s)\n", js(v, "id"), js(v, "dockerfile"),
+		fprintf(f, "secret \"%s\" (%s:%d%s): %s  ($%s %s)\n", jsontext_member(v, "id"), jsontext_member(v, "dockerfile"),
 			(int)json_integer_value(json_object_get(v, "line")),
-			json_is_true(json_object_get(v, "required")) ? ", required" : "", js(v, "flag"),
-			js(v, "env"), json_is_true(json_object_get(v, "env_set")) ? "is set in this job"
+			json_is_true(json_object_get(v, "required")) ? ", required" : "", jsontext_member(v, "flag"),
+			jsontext_member(v, "env"), json_is_true(json_object_get(v, "env_set")) ? "is set in this job"
 			: "is not set in this job: map the secret into the step's env");
 	json_array_foreach(json_object_get(b, "ssh"), i, v)
-		fprintf(f, "ssh \"%s\" (%s:%d%s): %s\n", js(v, "id"), js(v, "dockerfile"),
+		fprintf(f, "ssh \"%s\" (%s:%d%s): %s\n", jsontext_member(v, "id"), jsontext_member(v, "dockerfile"),
 			(int)json_integer_value(json_object_get(v, "line")),
-			json_is_true(json_object_get(v, "required")) ? ", required" : "", js(v, "flag"));
+			json_is_true(json_object_get(v, "required")) ? ", required" : "", jsontext_member(v, "flag"));
 	if (json_array_size(json_object_get(b, "ssh")))
-		fprintf(f, "  agent: %s\n", js(b, "agent_detail"));
-	fprintf(f, "docker buildx build %s ...\n", js(b, "flags"));
-	if (*js(b, "build_push_action"))
-		fprintf(f, "docker/build-push-action inputs:\n%s", js(b, "build_push_action"));
+		fprintf(f, "  agent: %s\n", jsontext_member(b, "agent_detail"));
+	fprintf(f, "docker buildx build %s ...\n", jsontext_member(b, "flags"));
+	if (*jsontext_member(b, "build_push_action"))
+		fprintf(f, "docker/build-push-action inputs:\n%s", jsontext_member(b, "build_push_action"));
 }
 
 static void text_result(FILE *f, const json_t *rep)
 {
-	const char *res = js(rep, "result");
+	const char *res = jsontext_member(rep, "result");
 	const json_t *c = json_object_get(rep, "config");
 	json_t *v;
 	size_t i;
 
 	if (strcmp(res, "fixed") == 0) {
-		fprintf(f, "✓ fixed: wrote %s; DOCKER_CONFIG=%s for later steps%s%s\n", js(c, "file"),
-			js(c, "dir"), *js(rep, "handed_on_via") ? " via " : " (eval \"$(fixkb fix --ci "
-			"--apply --print-env)\" in a shell step)", js(rep, "handed_on_via"));
+		fprintf(f, "✓ fixed: wrote %s; DOCKER_CONFIG=%s for later steps%s%s\n", jsontext_member(c, "file"),
+			jsontext_member(c, "dir"), *jsontext_member(rep, "handed_on_via") ? " via " : " (eval \"$(fixkb fix --ci "
+			"--apply --print-env)\" in a shell step)", jsontext_member(rep, "handed_on_via"));
 		json_array_foreach(json_object_get(rep, "verified_after"), i, v)
 			fprintf(f, "  ✓ verified through the written config: %s with %s: %s\n",
-				js(v, "registry"), js(v, "source"), *js(v, "scopes") ? js(v, "scopes")
+				jsontext_member(v, "registry"), jsontext_member(v, "source"), *jsontext_member(v, "scopes") ? jsontext_member(v, "scopes")
 				: "(login)");
 	} else if (strcmp(res, "nothing_to_do") == 0) {
 		fprintf(f, "✓ nothing to do: every registry works as this job is configured\n");
 	} else if (strcmp(res, "would_fix") == 0) {
-		fprintf(f, "! dry run: nothing written; --apply writes %s\n", js(c, "file"));
+		fprintf(f, "! dry run: nothing written; --apply writes %s\n", jsontext_member(c, "file"));
 	} else if (strcmp(res, "failed_after_write") == 0) {
-		fprintf(f, "✗ the written config did not verify: rolled back (%s)\n", js(rep, "error"));
+		fprintf(f, "✗ the written config did not verify: rolled back (%s)\n", jsontext_member(rep, "error"));
 		json_array_foreach(json_object_get(rep, "verified_after"), i, v)
 			if (!json_is_true(json_object_get(v, "ok")))
-				fprintf(f, "  ✗ %s with %s: %s\n", js(v, "registry"), js(v, "source"),
-					js(v, "detail"));
+				fprintf(f, "  ✗ %s with %s: %s\n", jsontext_member(v, "registry"), jsontext_member(v, "source"),
+					jsontext_member(v, "detail"));
 	} else if (strcmp(res, "error") == 0) {
-		fprintf(f, "✗ the job's docker config could not be set up: %s\n", js(rep, "error"));
+		fprintf(f, "✗ the job's docker config could not be set up: %s\n", jsontext_member(rep, "error"));
 		return;
 	} else {
 		fprintf(f, "✗ no working credential for every registry the build needs: nothing "
 			"written (see above)\n");
 	}
-	if (*js(rep, "error") && strcmp(res, "failed_after_write") != 0)
-		fprintf(f, "error: %s\n", js(rep, "error"));
+	if (*jsontext_member(rep, "error") && strcmp(res, "failed_after_write") != 0)
+		fprintf(f, "error: %s\n", jsontext_member(rep, "error"));
 }
 
 static void emit_text(struct ci_log *l, const json_t *rep)
@@ -248,8 +242,8 @@ static void emit_text(struct ci_log *l, const json_t *rep)
 	json_t *w;
 	size_t i;
 
-	fprintf(l->f, "fixkb fix --ci: %s (%s)%s\n", js(json_object_get(rep, "ci"), "name"),
-		js(json_object_get(rep, "ci"), "detected_by"),
+	fprintf(l->f, "fixkb fix --ci: %s (%s)%s\n", jsontext_member(json_object_get(rep, "ci"), "name"),
+		jsontext_member(json_object_get(rep, "ci"), "detected_by"),
 		json_is_true(json_object_get(rep, "apply")) ? "" : " — dry run");
 	json_array_foreach(json_object_get(rep, "warnings"), i, w)
 		fprintf(l->f, "! %s\n", json_string_value(w));
@@ -257,8 +251,8 @@ static void emit_text(struct ci_log *l, const json_t *rep)
 	text_needs(l->f, regs);
 	ci_log_group(l, "fixkb_credentials", "fixkb: credentials, in the documented order");
 	text_cands(l->f, regs);
-	if (strcmp(js(rep, "result"), "would_fix") == 0 || strcmp(js(rep, "result"), "fixed") == 0 ||
-	    strcmp(js(rep, "result"), "failed_after_write") == 0) {
+	if (strcmp(jsontext_member(rep, "result"), "would_fix") == 0 || strcmp(jsontext_member(rep, "result"), "fixed") == 0 ||
+	    strcmp(jsontext_member(rep, "result"), "failed_after_write") == 0) {
 		ci_log_group(l, "fixkb_config", "fixkb: the job's docker config");
 		text_config(l->f, rep);
 	}
@@ -294,24 +288,24 @@ static void summary_rows(struct buf *b, const json_t *regs)
 		if (json_is_null(ch))
 			ch = NULL;
 		(void)buf_appends(b, "| ");
-		md(b, js(r, "registry"));
+		md(b, jsontext_member(r, "registry"));
 		(void)buf_appends(b, " | ");
-		md(b, ch ? js(ch, "source") : "none works");
+		md(b, ch ? jsontext_member(ch, "source") : "none works");
 		(void)buf_appends(b, " | ");
-		md(b, ch ? js(r, "scopes_verified") : "");
+		md(b, ch ? jsontext_member(r, "scopes_verified") : "");
 		(void)buf_appendf(b, " | %s |\n", ch ? "✅" : "❌");
 	}
 	json_array_foreach(regs, i, r) {
 		if (json_object_get(r, "chosen") && !json_is_null(json_object_get(r, "chosen")))
 			continue;
 		(void)buf_appends(b, "\n**");
-		md(b, js(r, "registry"));
+		md(b, jsontext_member(r, "registry"));
 		(void)buf_appends(b, "**: what was tried, and what to do\n\n");
 		json_array_foreach(json_object_get(r, "candidates"), j, c) {
 			(void)buf_appends(b, "- ");
-			md(b, js(c, "source"));
+			md(b, jsontext_member(c, "source"));
 			(void)buf_appends(b, ": ");
-			md(b, json_is_true(json_object_get(c, "tried")) ? js(c, "code") : "not usable");
+			md(b, json_is_true(json_object_get(c, "tried")) ? jsontext_member(c, "code") : "not usable");
 			(void)buf_appends(b, "\n");
 			json_array_foreach(json_object_get(c, "advice"), k, a) {
 				(void)buf_appends(b, "  - ");
@@ -333,20 +327,20 @@ static void summary(const struct ci_env *env, const json_t *rep)
 
 	(void)buf_appends(&b, "### fixkb: registry credentials for this job\n\n");
 	summary_rows(&b, regs);
-	if (strcmp(js(rep, "result"), "fixed") == 0)
-		(void)buf_appendf(&b, "\nJob config: `%s` (DOCKER_CONFIG for later steps)\n", js(c, "file"));
-	else if (strcmp(js(rep, "result"), "nothing_to_do") == 0)
+	if (strcmp(jsontext_member(rep, "result"), "fixed") == 0)
+		(void)buf_appendf(&b, "\nJob config: `%s` (DOCKER_CONFIG for later steps)\n", jsontext_member(c, "file"));
+	else if (strcmp(jsontext_member(rep, "result"), "nothing_to_do") == 0)
 		(void)buf_appends(&b, "\nNothing to do: every registry works as the job is configured.\n");
 	else
-		(void)buf_appendf(&b, "\nNothing written (%s).\n", js(rep, "result"));
-	if (*js(bs, "flags")) {
+		(void)buf_appendf(&b, "\nNothing written (%s).\n", jsontext_member(rep, "result"));
+	if (*jsontext_member(bs, "flags")) {
 		(void)buf_appends(&b, "\nBuild flags the Dockerfiles' mounts need: `");
-		md(&b, js(bs, "flags"));
+		md(&b, jsontext_member(bs, "flags"));
 		(void)buf_appends(&b, "`\n");
 		json_array_foreach(json_object_get(bs, "secrets"), i, ch)
 			if (!json_is_true(json_object_get(ch, "env_set")))
 				(void)buf_appendf(&b, "- secret `%s`: `$%s` is not set in this job\n",
-						  js(ch, "id"), js(ch, "env"));
+						  jsontext_member(ch, "id"), jsontext_member(ch, "env"));
 	}
 	(void)ci_out_github_summary(env, b.data ? b.data : "", &e);
 	buf_release(&b);
@@ -354,7 +348,7 @@ static void summary(const struct ci_env *env, const json_t *rep)
 
 static void annotations(struct ci_log *l, const json_t *rep)
 {
-	const char *res = js(rep, "result");
+	const char *res = jsontext_member(rep, "result");
 	int done = strcmp(res, "fixed") == 0 || strcmp(res, "nothing_to_do") == 0;
 	json_t *r, *c, *a;
 	size_t i, j, k;
@@ -362,7 +356,7 @@ static void annotations(struct ci_log *l, const json_t *rep)
 
 	if (strcmp(res, "error") == 0 || strcmp(res, "failed_after_write") == 0)
 		ci_log_annotate(l, CI_ERROR, "fixkb: the job's docker config was not set up",
-				js(rep, "error"));
+				jsontext_member(rep, "error"));
 
 	json_array_foreach(json_object_get(rep, "registries"), i, r) {
 		int failed = json_is_null(json_object_get(r, "chosen"));
@@ -375,11 +369,11 @@ static void annotations(struct ci_log *l, const json_t *rep)
 			json_array_foreach(json_object_get(r, "advice"), k, a)
 				(void)buf_appendf(&msg, "%s%s", msg.len ? "\n" : "", json_string_value(a));
 		snprintf(title, sizeof(title), failed ? "fixkb: no working credential for %s"
-			 : "fixkb: %s", js(r, "registry"));
+			 : "fixkb: %s", jsontext_member(r, "registry"));
 		if (failed || msg.len)
 			ci_log_annotate(l, failed ? CI_ERROR : CI_WARNING, title, msg.data ? msg.data : "");
 		else if (done)
-			ci_log_annotate(l, CI_NOTICE, title, js(json_object_get(r, "chosen"), "source"));
+			ci_log_annotate(l, CI_NOTICE, title, jsontext_member(json_object_get(r, "chosen"), "source"));
 		buf_release(&msg);
 	}
 }

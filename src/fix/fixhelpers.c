@@ -8,6 +8,7 @@
 #include "docker/credhelper.h"
 #include "docker/helperstore.h"
 #include "util/clock.h"
+#include "util/jsontext.h"
 
 /* The entry helper holds for key now: 1 with *out filled, 0 none, -1 e. */
 static int current(const char *helper, const char *key, struct credential *out,
@@ -177,25 +178,18 @@ static int load_record(const struct backupset *bs, json_t **rec, struct err *e)
 	return 1;
 }
 
-static const char *rstr(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
-
 /* Whether the helper still holds what the set left there. */
 static int unchanged(const json_t *r, struct err *e)
 {
 	struct credential now = CREDENTIAL_INIT;
 	char fp[SENSITIVE_FP_MAX];
-	int have = current(rstr(r, "helper"), rstr(r, "key"), &now, e), same;
+	int have = current(jsontext_member(r, "helper"), jsontext_member(r, "key"), &now, e), same;
 
 	if (have < 0)
 		return -1;
 	sensitive_fingerprint(&now.secret, fp);
-	same = strcmp(rstr(r, "op"), "erase") == 0 ? !have
-	       : have && strcmp(fp, rstr(r, "new_fingerprint")) == 0;
+	same = strcmp(jsontext_member(r, "op"), "erase") == 0 ? !have
+	       : have && strcmp(fp, jsontext_member(r, "new_fingerprint")) == 0;
 	credential_release(&now);
 	return same;
 }
@@ -215,7 +209,7 @@ static int undo_check(void *arg, const struct backupset *bs, int force, struct e
 			if (same == 0)
 				err_set(e, "docker-credential-%s's entry for '%s' changed since fixkb wrote "
 					"it on %s: nothing undone; --force puts the old one back anyway",
-					rstr(r, "helper"), rstr(r, "key"), bs->created);
+					jsontext_member(r, "helper"), jsontext_member(r, "key"), bs->created);
 			json_decref(rec);
 			return -1;
 		}
@@ -238,13 +232,13 @@ static int undo_restore(void *arg, const struct backupset *bs, int force, struct
 	for (i = json_array_size(rec); rc >= 0 && i-- > 0;) {
 		r = json_array_get(rec, i);
 		memset(&op, 0, sizeof(op));
-		snprintf(op.helper, sizeof(op.helper), "%s", rstr(r, "helper"));
-		snprintf(op.key, sizeof(op.key), "%s", rstr(r, "key"));
+		snprintf(op.helper, sizeof(op.helper), "%s", jsontext_member(r, "helper"));
+		snprintf(op.key, sizeof(op.key), "%s", jsontext_member(r, "key"));
 		op.had_old = json_is_true(json_object_get(r, "had_old"));
-		snprintf(op.old.username, sizeof(op.old.username), "%s", rstr(r, "old_username"));
+		snprintf(op.old.username, sizeof(op.old.username), "%s", jsontext_member(r, "old_username"));
 		op.old.identity_token = json_is_true(json_object_get(r, "old_identity_token"));
-		if (op.had_old && sensitive_set(&op.old.secret, rstr(r, "old_secret"),
-						strlen(rstr(r, "old_secret"))) < 0)
+		if (op.had_old && sensitive_set(&op.old.secret, jsontext_member(r, "old_secret"),
+						strlen(jsontext_member(r, "old_secret"))) < 0)
 			rc = err_set(e, "out of memory");
 		else if (put_back(&op, e) < 0)
 			rc = -1;

@@ -12,6 +12,7 @@
 #include "fix/outcomes.h"
 #include "fix/statedir.h"
 #include "util/clock.h"
+#include "util/jsontext.h"
 
 /* ---- verify before: the token endpoint, as the build client asks ---- */
 
@@ -156,8 +157,8 @@ static int has_problem(const json_t *findings, const char *registry, const char 
 	for (i = 0; i < json_array_size(findings); i++) {
 		const json_t *f = json_array_get(findings, i);
 
-		if (strcmp(fixact_str(f, "registry"), registry) == 0 &&
-		    strcmp(fixact_str(f, "cause"), cause) == 0)
+		if (strcmp(jsontext_member(f, "registry"), registry) == 0 &&
+		    strcmp(jsontext_member(f, "cause"), cause) == 0)
 			return 1;
 	}
 	return 0;
@@ -182,8 +183,8 @@ static json_t *problem_json(const json_t *f)
 {
 	const json_t *ev = json_array_get(json_object_get(f, "evidence"), 0);
 
-	return json_pack("{s:s, s:s, s:s}", "registry", fixact_str(f, "registry"), "cause",
-			 fixact_str(f, "cause"), "detail", ev ? fixact_str(ev, "detail") : "");
+	return json_pack("{s:s, s:s, s:s}", "registry", jsontext_member(f, "registry"), "cause",
+			 jsontext_member(f, "cause"), "detail", ev ? jsontext_member(ev, "detail") : "");
 }
 
 /* The findings an applied step resolves that are still there, and those
@@ -195,7 +196,7 @@ static int compare(const struct fix_plan *p, const json_t *before, const json_t 
 
 	for (i = 0; i < json_array_size(after); i++) {
 		const json_t *f = json_array_get(after, i);
-		const char *reg = fixact_str(f, "registry"), *cause = fixact_str(f, "cause");
+		const char *reg = jsontext_member(f, "registry"), *cause = jsontext_member(f, "cause");
 		int targeted = 0;
 
 		for (j = 0; j < p->n && !targeted; j++) {

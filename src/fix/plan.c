@@ -9,6 +9,7 @@
 #include "docker/dockercfg.h"
 #include "fix/atomicfile.h"
 #include "fix/jsonedit.h"
+#include "util/jsontext.h"
 
 /* How often the builder may start again (a file or a precondition step
  * added each time); more means two actions keep asking for each other. */
@@ -33,9 +34,9 @@ static int dropped(struct fix_plan *p, const json_t *f, const char *workaround, 
 	if (!p->dropped && !(p->dropped = json_array()))
 		return -1;
 	return json_array_append_new(p->dropped, json_pack("{s:s, s:s, s:s, s:s, s:s}",
-				     "entry", fixact_str(f, "entry"), "workaround", workaround,
-				     "registry", fixact_str(f, "registry"), "cause",
-				     fixact_str(f, "cause"), "why", why));
+				     "entry", jsontext_member(f, "entry"), "workaround", workaround,
+				     "registry", jsontext_member(f, "registry"), "cause",
+				     jsontext_member(f, "cause"), "why", why));
 }
 
 /* The steps a fresh step merges into: same action, registry and target
@@ -92,13 +93,13 @@ static int step_start(struct fix_step *st, const struct fix_ctx *c, const json_t
 		      const json_t *w)
 {
 	memset(st, 0, sizeof(*st));
-	snprintf(st->registry, sizeof(st->registry), "%s", fixact_str(f, "registry"));
-	snprintf(st->image, sizeof(st->image), "%s", fixact_str(f, "image"));
-	st->entry = kb_find(c->kb, fixact_str(f, "entry"));
-	st->w = w ? kb_workaround_of(st->entry, fixact_str(w, "id")) : NULL;
-	if (w && fixstep_set(&st->title, "%s", fixact_str(w, "title")) < 0)
+	snprintf(st->registry, sizeof(st->registry), "%s", jsontext_member(f, "registry"));
+	snprintf(st->image, sizeof(st->image), "%s", jsontext_member(f, "image"));
+	st->entry = kb_find(c->kb, jsontext_member(f, "entry"));
+	st->w = w ? kb_workaround_of(st->entry, jsontext_member(w, "id")) : NULL;
+	if (w && fixstep_set(&st->title, "%s", jsontext_member(w, "title")) < 0)
 		return -1;
-	if (fixstep_resolves(st, st->registry, fixact_str(f, "cause")) < 0)
+	if (fixstep_resolves(st, st->registry, jsontext_member(f, "cause")) < 0)
 		return -1;
 	return 0;
 }
@@ -126,7 +127,7 @@ static int manual_step(struct fix_plan *p, const struct fix_ctx *c, const json_t
 	for (i = 0; i < json_array_size(was) && !w; i++) {
 		x = json_array_get(was, i);
 		if (json_is_true(json_object_get(x, "applicable")) &&
-		    !in_list(refused, fixact_str(x, "id")))
+		    !in_list(refused, jsontext_member(x, "id")))
 			w = x;
 	}
 	if (!w)
@@ -137,7 +138,7 @@ static int manual_step(struct fix_plan *p, const struct fix_ctx *c, const json_t
 	st.phase = PHASE_MANUAL;
 	fixact_evidence(f, why, sizeof(why));
 	if (fixstep_set(&st.why, "%s", why) < 0 ||
-	    (*fixact_str(w, "command") && fixstep_line(&st, "%s", fixact_str(w, "command")) < 0)) {
+	    (*jsontext_member(w, "command") && fixstep_line(&st, "%s", jsontext_member(w, "command")) < 0)) {
 		fixplan_step_release(&st);
 		return -1;
 	}
@@ -170,7 +171,7 @@ static int try_action(struct fix_plan *p, const struct fix_ctx *c, const json_t 
 	if (rc == FIXACT_NO) {
 		fixplan_step_release(st);
 		/* no reason: the action is not about this kind of finding at all */
-		return reason[0] && dropped(p, f, fixact_str(w, "id"), reason) < 0 ? -1 : FIXACT_NO;
+		return reason[0] && dropped(p, f, jsontext_member(w, "id"), reason) < 0 ? -1 : FIXACT_NO;
 	}
 	if (rc == FIXACT_BLOCKED)
 		st->kind = FIX_BLOCKED;
@@ -191,14 +192,14 @@ static int choose_for(struct fix_plan *p, const struct fix_ctx *c, const json_t 
 
 	for (i = 0; refused && i < json_array_size(was); i++) {
 		const json_t *w = json_array_get(was, i);
-		const char *name = fixact_str(w, "action");
+		const char *name = jsontext_member(w, "action");
 		const struct fix_action *a = fixaction_find(name);
 
 		if (!json_is_true(json_object_get(w, "applicable")) || !*name)
 			continue;
 		if (!a) {
 			snprintf(note, sizeof(note), "fixkb has no action '%s'", name);
-			if (dropped(p, f, fixact_str(w, "id"), note) < 0)
+			if (dropped(p, f, jsontext_member(w, "id"), note) < 0)
 				goto cleanup;
 			continue;
 		}
@@ -206,7 +207,7 @@ static int choose_for(struct fix_plan *p, const struct fix_ctx *c, const json_t 
 		if (rc < 0)
 			goto cleanup;
 		if (rc == FIXACT_NO) {
-			json_array_append_new(refused, json_string(fixact_str(w, "id")));
+			json_array_append_new(refused, json_string(jsontext_member(w, "id")));
 			continue;
 		}
 		if (rc == FIXACT_BLOCKED) {

@@ -281,9 +281,6 @@ extern const struct fix_action fixact_rewrite_docker_auth_config;
 extern const struct fix_action fixact_store_credentials_from_env;
 extern const struct fix_action fixact_unset_docker_auth_config;
 
-/* A finding's string member ("" when absent). */
-const char *fixact_str(const json_t *f, const char *key);
-
 /* The first probe of the finding's evidence, as "probe: detail". */
 void fixact_evidence(const json_t *f, char *out, size_t n);
 

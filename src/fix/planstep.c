@@ -8,23 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/jsontext.h"
 #include "util/paths.h"
-
-const char *fixact_str(const json_t *f, const char *key)
-{
-	const char *v = json_string_value(json_object_get(f, key));
-
-	return v ? v : "";
-}
 
 void fixact_evidence(const json_t *f, char *out, size_t n)
 {
 	const json_t *ev = json_array_get(json_object_get(f, "evidence"), 0);
 
 	if (ev)
-		snprintf(out, n, "%s: %s", fixact_str(ev, "probe"), fixact_str(ev, "detail"));
+		snprintf(out, n, "%s: %s", jsontext_member(ev, "probe"), jsontext_member(ev, "detail"));
 	else
-		snprintf(out, n, "%s", fixact_str(f, "summary"));
+		snprintf(out, n, "%s", jsontext_member(f, "summary"));
 }
 
 __attribute__((format(printf, 2, 0)))
@@ -291,10 +285,10 @@ static void mark_refused(const struct fix_plan *p, json_t *f)
 	json_array_foreach(json_object_get(f, "workarounds"), i, w) {
 		json_array_foreach(p->dropped, j, d) {
 			if (!json_is_true(json_object_get(d, "needs_input")) &&
-			    strcmp(fixact_str(d, "entry"), fixact_str(f, "entry")) == 0 &&
-			    strcmp(fixact_str(d, "registry"), fixact_str(f, "registry")) == 0 &&
-			    strcmp(fixact_str(d, "workaround"), fixact_str(w, "id")) == 0) {
-				json_object_set_new(w, "not_here", json_string(fixact_str(d, "why")));
+			    strcmp(jsontext_member(d, "entry"), jsontext_member(f, "entry")) == 0 &&
+			    strcmp(jsontext_member(d, "registry"), jsontext_member(f, "registry")) == 0 &&
+			    strcmp(jsontext_member(d, "workaround"), jsontext_member(w, "id")) == 0) {
+				json_object_set_new(w, "not_here", json_string(jsontext_member(d, "why")));
 				break;
 			}
 		}
@@ -311,11 +305,11 @@ static void own_workaround(json_t *o, const json_t *f, const struct fix_step *st
 	if (!st->act)
 		return;
 	json_array_foreach(json_object_get(f, "workarounds"), i, w) {
-		if (strcmp(fixact_str(w, "action"), st->act->name) != 0)
+		if (strcmp(jsontext_member(w, "action"), st->act->name) != 0)
 			continue;
-		json_object_set_new(o, "title", json_string(fixact_str(w, "title")));
-		json_object_set_new(o, "workaround", json_string(fixact_str(w, "id")));
-		json_object_set_new(o, "entry", json_string(fixact_str(f, "entry")));
+		json_object_set_new(o, "title", json_string(jsontext_member(w, "title")));
+		json_object_set_new(o, "workaround", json_string(jsontext_member(w, "id")));
+		json_object_set_new(o, "entry", json_string(jsontext_member(f, "entry")));
 		json_object_set(o, "success", json_object_get(w, "success"));
 		return;
 	}
@@ -327,8 +321,8 @@ void fixplan_annotate(const struct fix_plan *p, json_t *findings)
 
 	for (i = 0; i < json_array_size(findings); i++) {
 		json_t *f = json_array_get(findings, i);
-		const struct fix_step *st = step_for(p, fixact_str(f, "registry"),
-						     fixact_str(f, "cause"));
+		const struct fix_step *st = step_for(p, jsontext_member(f, "registry"),
+						     jsontext_member(f, "cause"));
 		json_t *o;
 
 		mark_refused(p, f);

@@ -4,13 +4,7 @@
 #include <string.h>
 
 #include "render/render_ci.h"
-
-static const char *js(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
+#include "util/jsontext.h"
 
 /* The relative URI back to a path (%XX decoded). */
 static void uri_path(char *out, size_t n, const char *uri)
@@ -39,8 +33,8 @@ void audit_render_github(FILE *f, const json_t *doc)
 
 	for (i = 0; i < json_array_size(findings); i++) {
 		it = json_array_get(findings, i);
-		sev = js(it, "severity");
-		uri = js(it, "uri");
+		sev = jsontext_member(it, "severity");
+		uri = jsontext_member(it, "uri");
 		cmd = strcmp(sev, "critical") == 0 || strcmp(sev, "high") == 0 ? "error" :
 		      strcmp(sev, "medium") == 0 ? "warning" : "notice";
 		fprintf(f, "::%s ", cmd);
@@ -54,11 +48,11 @@ void audit_render_github(FILE *f, const json_t *doc)
 				fprintf(f, ",line=%lld", (long long)line);
 			fputc(',', f);
 		}
-		snprintf(title, sizeof(title), "fixkb audit: %s (%s)", js(it, "rule"), sev);
+		snprintf(title, sizeof(title), "fixkb audit: %s (%s)", jsontext_member(it, "rule"), sev);
 		fputs("title=", f);
 		render_github_escape(f, title, 1);
 		fputs("::", f);
-		render_github_escape(f, js(it, "message"), 0);
+		render_github_escape(f, jsontext_member(it, "message"), 0);
 		fputc('\n', f);
 	}
 }

@@ -4,16 +4,10 @@
 #include <string.h>
 
 #include "config.h"
+#include "util/jsontext.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define FIXKB_URI "https://github.com/fixkb/fixkb"
-
-static const char *js(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
 
 static const char *level_of(const char *severity)
 {
@@ -36,18 +30,18 @@ static json_t *rule_json(const json_t *r)
 {
 	char md[4096];
 
-	snprintf(md, sizeof(md), "%s\n\n[%s](%s)", js(r, "help"), js(r, "id"), js(r, "doc"));
+	snprintf(md, sizeof(md), "%s\n\n[%s](%s)", jsontext_member(r, "help"), jsontext_member(r, "id"), jsontext_member(r, "doc"));
 	return json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s}, "
 			 "s:{s:s, s:[s, s, s], s:s, s:s}}",
-			 "id", js(r, "id"), "name", js(r, "name"),
-			 "shortDescription", "text", js(r, "title"),
-			 "fullDescription", "text", js(r, "help"),
-			 "help", "text", js(r, "help"), "markdown", md,
-			 "helpUri", js(r, "doc"),
-			 "defaultConfiguration", "level", level_of(js(r, "severity")),
-			 "properties", "security-severity", security_severity(js(r, "severity")),
-			 "tags", "security", "credentials", js(r, "severity"),
-			 "precision", "high", "cause", js(r, "cause"));
+			 "id", jsontext_member(r, "id"), "name", jsontext_member(r, "name"),
+			 "shortDescription", "text", jsontext_member(r, "title"),
+			 "fullDescription", "text", jsontext_member(r, "help"),
+			 "help", "text", jsontext_member(r, "help"), "markdown", md,
+			 "helpUri", jsontext_member(r, "doc"),
+			 "defaultConfiguration", "level", level_of(jsontext_member(r, "severity")),
+			 "properties", "security-severity", security_severity(jsontext_member(r, "severity")),
+			 "tags", "security", "credentials", jsontext_member(r, "severity"),
+			 "precision", "high", "cause", jsontext_member(r, "cause"));
 }
 
 static int rule_index(const json_t *rules, const char *id)
@@ -55,14 +49,14 @@ static int rule_index(const json_t *rules, const char *id)
 	size_t i;
 
 	for (i = 0; i < json_array_size(rules); i++)
-		if (strcmp(js(json_array_get(rules, i), "id"), id) == 0)
+		if (strcmp(jsontext_member(json_array_get(rules, i), "id"), id) == 0)
 			return (int)i;
 	return -1;
 }
 
 static json_t *location_json(const json_t *f)
 {
-	const char *uri = js(f, "uri");
+	const char *uri = jsontext_member(f, "uri");
 	json_t *art, *phys;
 	json_int_t line = json_integer_value(json_object_get(f, "line"));
 
@@ -80,16 +74,16 @@ static json_t *location_json(const json_t *f)
 static json_t *result_json(const json_t *f, const json_t *rules)
 {
 	json_t *res, *loc, *props;
-	int idx = rule_index(rules, js(f, "rule"));
+	int idx = rule_index(rules, jsontext_member(f, "rule"));
 
-	props = json_pack("{s:s}", "severity", js(f, "severity"));
-	if (*js(f, "registry"))
-		json_object_set_new(props, "registry", json_string(js(f, "registry")));
-	if (*js(f, "user"))
-		json_object_set_new(props, "user", json_string(js(f, "user")));
-	res = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:o}", "ruleId", js(f, "rule"),
-			"level", level_of(js(f, "severity")), "message", "text", js(f, "message"),
-			"partialFingerprints", "fixkbFindingId/v1", js(f, "id"), "properties", props);
+	props = json_pack("{s:s}", "severity", jsontext_member(f, "severity"));
+	if (*jsontext_member(f, "registry"))
+		json_object_set_new(props, "registry", json_string(jsontext_member(f, "registry")));
+	if (*jsontext_member(f, "user"))
+		json_object_set_new(props, "user", json_string(jsontext_member(f, "user")));
+	res = json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:o}", "ruleId", jsontext_member(f, "rule"),
+			"level", level_of(jsontext_member(f, "severity")), "message", "text", jsontext_member(f, "message"),
+			"partialFingerprints", "fixkbFindingId/v1", jsontext_member(f, "id"), "properties", props);
 	if (!res)
 		return NULL;
 	if (idx >= 0)
@@ -108,7 +102,7 @@ static json_t *notifications(const json_t *doc)
 
 	for (i = 0; i < json_array_size(notes); i++)
 		json_array_append_new(arr, json_pack("{s:{s:s}, s:s}", "message", "text",
-						     js(json_array_get(notes, i), "what"),
+						     jsontext_member(json_array_get(notes, i), "what"),
 						     "level", "note"));
 	return arr;
 }
@@ -128,7 +122,7 @@ json_t *audit_render_sarif(const json_t *doc)
 			"s:[{s:b, s:o}], s:{s:O?}}",
 			"tool", "driver", "name", "fixkb", "version", FIXKB_VERSION,
 			"informationUri", FIXKB_URI, "rules", srules,
-			"originalUriBaseIds", "%SRCROOT%", "uri", js(doc, "base_uri"),
+			"originalUriBaseIds", "%SRCROOT%", "uri", jsontext_member(doc, "base_uri"),
 			"results", results,
 			"invocations", "executionSuccessful", 1,
 			"toolExecutionNotifications", notifications(doc),

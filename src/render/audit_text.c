@@ -2,16 +2,10 @@
 
 #include <string.h>
 
+#include "util/jsontext.h"
 #include "util/msg.h"
 
 static const char *const sev_order[] = { "critical", "high", "medium", "low" };
-
-static const char *js(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
 
 static json_int_t ji(const json_t *o, const char *k)
 {
@@ -24,8 +18,8 @@ static const char *rule_title(const json_t *doc, const char *id)
 	size_t i;
 
 	for (i = 0; i < json_array_size(rules); i++)
-		if (strcmp(js(json_array_get(rules, i), "id"), id) == 0)
-			return js(json_array_get(rules, i), "title");
+		if (strcmp(jsontext_member(json_array_get(rules, i), "id"), id) == 0)
+			return jsontext_member(json_array_get(rules, i), "title");
 	return "";
 }
 
@@ -37,7 +31,7 @@ static void heading(FILE *f, const struct settings *s, const json_t *doc)
 
 	fprintf(f, "fixkb audit: ");
 	for (i = 0; i < json_array_size(users); i++)
-		fprintf(f, "%s%s", i ? ", " : "", js(json_array_get(users, i), "user"));
+		fprintf(f, "%s%s", i ? ", " : "", jsontext_member(json_array_get(users, i), "user"));
 	fprintf(f, " (%zu home%s); %lld build context%s, %lld Dockerfile%s in %lld director%s "
 		"(%lld files, %.0f ms)\n", json_array_size(users),
 		json_array_size(users) == 1 ? "" : "s", (long long)ji(walk, "build_contexts"),
@@ -51,22 +45,22 @@ static void heading(FILE *f, const struct settings *s, const json_t *doc)
 
 static void finding_line(FILE *f, const struct settings *s, const json_t *doc, const json_t *it)
 {
-	const char *sev = js(it, "severity");
+	const char *sev = jsontext_member(it, "severity");
 	int bad = strcmp(sev, "critical") == 0 || strcmp(sev, "high") == 0;
 
-	fprintf(f, "  %s %-30s", msg_mark(s, bad ? MARK_FAIL : MARK_WARN), js(it, "rule"));
-	if (*js(it, "file")) {
-		fprintf(f, " %s", js(it, "file"));
+	fprintf(f, "  %s %-30s", msg_mark(s, bad ? MARK_FAIL : MARK_WARN), jsontext_member(it, "rule"));
+	if (*jsontext_member(it, "file")) {
+		fprintf(f, " %s", jsontext_member(it, "file"));
 		if (ji(it, "line") > 0)
 			fprintf(f, ":%lld", (long long)ji(it, "line"));
-	} else if (*js(it, "registry")) {
-		fprintf(f, " %s", js(it, "registry"));
+	} else if (*jsontext_member(it, "registry")) {
+		fprintf(f, " %s", jsontext_member(it, "registry"));
 	}
-	if (s->verbose && *js(it, "user"))
-		fprintf(f, "  [%s]", js(it, "user"));
-	fprintf(f, "\n      %s\n", js(it, "message"));
+	if (s->verbose && *jsontext_member(it, "user"))
+		fprintf(f, "  [%s]", jsontext_member(it, "user"));
+	fprintf(f, "\n      %s\n", jsontext_member(it, "message"));
 	if (s->verbose)
-		fprintf(f, "      (%s; id %s)\n", rule_title(doc, js(it, "rule")), js(it, "id"));
+		fprintf(f, "      (%s; id %s)\n", rule_title(doc, jsontext_member(it, "rule")), jsontext_member(it, "id"));
 }
 
 static void inventory(FILE *f, const json_t *doc)
@@ -81,15 +75,15 @@ static void inventory(FILE *f, const json_t *doc)
 	for (i = 0; i < json_array_size(creds); i++) {
 		c = json_array_get(creds, i);
 		used = json_object_get(c, "used_by");
-		fprintf(f, "  %s  %s '%s'  %s %s (%s)", js(c, "registry"), js(c, "where"),
-			js(c, "key"), js(c, "username"), js(c, "fingerprint"), js(c, "kind"));
+		fprintf(f, "  %s  %s '%s'  %s %s (%s)", jsontext_member(c, "registry"), jsontext_member(c, "where"),
+			jsontext_member(c, "key"), jsontext_member(c, "username"), jsontext_member(c, "fingerprint"), jsontext_member(c, "kind"));
 		fprintf(f, ", sent by ");
 		for (j = 0; j < json_array_size(used); j++)
 			fprintf(f, "%s%s", j ? " and " : "", json_string_value(json_array_get(used, j)));
 		if (json_array_size(used) == 0)
 			fprintf(f, "no client");
-		if (*js(c, "online"))
-			fprintf(f, "; online: %s", js(c, "online"));
+		if (*jsontext_member(c, "online"))
+			fprintf(f, "; online: %s", jsontext_member(c, "online"));
 		fputc('\n', f);
 	}
 	fputc('\n', f);
@@ -104,7 +98,7 @@ static void notes(FILE *f, const json_t *doc)
 		return;
 	fprintf(f, "notes (what the audit could not look at):\n");
 	for (i = 0; i < json_array_size(n); i++)
-		fprintf(f, "  - %s\n", js(json_array_get(n, i), "what"));
+		fprintf(f, "  - %s\n", jsontext_member(json_array_get(n, i), "what"));
 	if (ji(doc, "notes_dropped") > 0)
 		fprintf(f, "  ... and %lld more\n", (long long)ji(doc, "notes_dropped"));
 	fputc('\n', f);
@@ -128,7 +122,7 @@ void audit_render_text(FILE *f, const json_t *doc, const struct settings *s)
 			head[i] = (char)(head[i] - 'a' + 'A');
 		fprintf(f, "%s\n", msg_bold(s, head));
 		for (i = 0; i < json_array_size(findings); i++)
-			if (strcmp(js(json_array_get(findings, i), "severity"), sev_order[k]) == 0)
+			if (strcmp(jsontext_member(json_array_get(findings, i), "severity"), sev_order[k]) == 0)
 				finding_line(f, s, doc, json_array_get(findings, i));
 		fputc('\n', f);
 	}
@@ -143,7 +137,7 @@ void audit_render_text(FILE *f, const json_t *doc, const struct settings *s)
 		fprintf(f, "; %lld suppressed by the baseline", (long long)ji(sum, "suppressed"));
 	if (ji(sum, "dropped") > 0)
 		fprintf(f, "; %lld more not listed", (long long)ji(sum, "dropped"));
-	fprintf(f, " (--fail-on %s: %s)\n", js(sum, "fail_on"),
+	fprintf(f, " (--fail-on %s: %s)\n", jsontext_member(sum, "fail_on"),
 		json_is_true(json_object_get(sum, "failed")) ? "exit 1" : "exit 0");
 }
 
@@ -159,9 +153,9 @@ void audit_render_summary_text(FILE *f, const json_t *sm, const struct settings 
 	fprintf(f, "  %-30s %-9s %6s %8s  %s\n", "rule", "severity", "hosts", "findings", "title");
 	for (i = 0; i < json_array_size(rules); i++) {
 		r = json_array_get(rules, i);
-		fprintf(f, "  %-30s %-9s %6zu %8lld  %s\n", js(r, "rule"), js(r, "severity"),
+		fprintf(f, "  %-30s %-9s %6zu %8lld  %s\n", jsontext_member(r, "rule"), jsontext_member(r, "severity"),
 			json_array_size(json_object_get(r, "hosts")), (long long)ji(r, "findings"),
-			js(r, "title"));
+			jsontext_member(r, "title"));
 	}
 	if (json_array_size(rules) == 0)
 		fprintf(f, "  (no findings)\n");
@@ -170,11 +164,11 @@ void audit_render_summary_text(FILE *f, const json_t *sm, const struct settings 
 		"total");
 	for (i = 0; i < json_array_size(hosts); i++) {
 		h = json_array_get(hosts, i);
-		fprintf(f, "  %-32s %8lld %5lld %6lld %4lld %6lld%s\n", js(h, "host"),
+		fprintf(f, "  %-32s %8lld %5lld %6lld %4lld %6lld%s\n", jsontext_member(h, "host"),
 			(long long)ji(h, "critical"), (long long)ji(h, "high"),
 			(long long)ji(h, "medium"), (long long)ji(h, "low"), (long long)ji(h, "total"),
 			json_is_true(json_object_get(h, "failed")) ? "  !" : "");
 	}
 	fprintf(f, "\n%s hosts at or above --fail-on %s are marked '!'\n",
-		json_is_true(json_object_get(sm, "failed")) ? "some" : "no", js(sm, "fail_on"));
+		json_is_true(json_object_get(sm, "failed")) ? "some" : "no", jsontext_member(sm, "fail_on"));
 }

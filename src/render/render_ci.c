@@ -6,14 +6,8 @@
 #include "config.h"
 #include "render/report.h"
 #include "util/ghcmd.h"
+#include "util/jsontext.h"
 #include "util/uri.h"
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
 
 void render_github_escape(FILE *f, const char *s, int property)
 {
@@ -29,10 +23,10 @@ static void finding_message(char *msg, size_t n, const json_t *f)
 {
 	const json_t *w = json_array_get(json_object_get(f, "workarounds"), 0);
 
-	snprintf(msg, n, "%s%s%s%s%s%s%s", *jstr(f, "registry") ? jstr(f, "registry") : "",
-		 *jstr(f, "registry") ? ": " : "", jstr(f, "summary"),
-		 w ? ". Fix: " : "", w ? jstr(w, "title") : "",
-		 w && *jstr(w, "command") ? " — $ " : "", w ? jstr(w, "command") : "");
+	snprintf(msg, n, "%s%s%s%s%s%s%s", *jsontext_member(f, "registry") ? jsontext_member(f, "registry") : "",
+		 *jsontext_member(f, "registry") ? ": " : "", jsontext_member(f, "summary"),
+		 w ? ". Fix: " : "", w ? jsontext_member(w, "title") : "",
+		 w && *jsontext_member(w, "command") ? " — $ " : "", w ? jsontext_member(w, "command") : "");
 }
 
 void render_github(FILE *out, const json_t *findings, const char *file)
@@ -43,11 +37,11 @@ void render_github(FILE *out, const json_t *findings, const char *file)
 	for (i = 0; i < json_array_size(findings); i++) {
 		const json_t *f = json_array_get(findings, i);
 		json_int_t line = json_integer_value(json_object_get(f, "line"));
-		const char *code = *jstr(f, "code") ? jstr(f, "code") : jstr(f, "cause");
+		const char *code = *jsontext_member(f, "code") ? jsontext_member(f, "code") : jsontext_member(f, "cause");
 
-		snprintf(title, sizeof(title), "fixkb: %s (%s)", code, jstr(f, "cause"));
+		snprintf(title, sizeof(title), "fixkb: %s (%s)", code, jsontext_member(f, "cause"));
 		finding_message(msg, sizeof(msg), f);
-		fprintf(out, "::%s ", severity_ci_level(severity_from_name(jstr(f, "severity"))));
+		fprintf(out, "::%s ", severity_ci_level(severity_from_name(jsontext_member(f, "severity"))));
 		if (file) {
 			fputs("file=", out);
 			render_github_escape(out, file, 1);
@@ -71,21 +65,21 @@ json_t *render_sarif(const json_t *findings, const char *file)
 
 	for (i = 0; i < json_array_size(findings); i++) {
 		const json_t *f = json_array_get(findings, i);
-		const char *rule = *jstr(f, "entry") ? jstr(f, "entry") : jstr(f, "cause");
+		const char *rule = *jsontext_member(f, "entry") ? jsontext_member(f, "entry") : jsontext_member(f, "cause");
 		json_int_t line = json_integer_value(json_object_get(f, "line"));
 		json_t *res;
 
 		if (!json_object_get(seen, rule)) {
 			json_object_set_new(seen, rule, json_true());
 			json_array_append_new(rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}",
-				"id", rule, "name", *jstr(f, "code") ? jstr(f, "code") : jstr(f, "cause"),
+				"id", rule, "name", *jsontext_member(f, "code") ? jsontext_member(f, "code") : jsontext_member(f, "cause"),
 				"shortDescription", "text",
-				*jstr(f, "title") ? jstr(f, "title") : jstr(f, "summary"),
-				"properties", "cause", jstr(f, "cause")));
+				*jsontext_member(f, "title") ? jsontext_member(f, "title") : jsontext_member(f, "summary"),
+				"properties", "cause", jsontext_member(f, "cause")));
 		}
 		finding_message(msg, sizeof(msg), f);
 		res = json_pack("{s:s, s:s, s:{s:s}}", "ruleId", rule,
-				"level", severity_ci_level(severity_from_name(jstr(f, "severity"))),
+				"level", severity_ci_level(severity_from_name(jsontext_member(f, "severity"))),
 				"message", "text", msg);
 		if (file) {
 			json_t *region = line > 0 ? json_pack("{s:I}", "startLine", line) : NULL;

@@ -7,13 +7,6 @@
 #include "util/jsontext.h"
 #include "util/msg.h"
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
-
 /* Where the evidence comes from, in one sentence (text and JSON). */
 static void origin_sentence(char *out, size_t n, const struct settings *s,
 			    const struct explain_report *r)
@@ -73,10 +66,10 @@ static void print_text(FILE *out, const struct settings *s, const struct explain
 
 		fprintf(out, "%s %s:%lld  %s", msg_mark(s, MARK_FAIL), r->logname,
 			(long long)json_integer_value(json_object_get(f, "line")),
-			msg_bold(s, jstr(f, "title")));
-		if (*jstr(f, "registry"))
-			fprintf(out, "  (%s)", jstr(f, "registry"));
-		fprintf(out, "\n    %s %s\n", zh ? "日志:" : "line: ", jstr(f, "matched"));
+			msg_bold(s, jsontext_member(f, "title")));
+		if (*jsontext_member(f, "registry"))
+			fprintf(out, "  (%s)", jsontext_member(f, "registry"));
+		fprintf(out, "\n    %s %s\n", zh ? "日志:" : "line: ", jsontext_member(f, "matched"));
 		if (count > 1)
 			fprintf(out, "    %s %lld\n", zh ? "出现次数:" : "seen:  ", count);
 		finding_print_text(out, s, f);

@@ -2,15 +2,9 @@
 
 #include <string.h>
 
+#include "util/jsontext.h"
 #include "util/msg.h"
 #include "util/paths.h"
-
-static const char *js(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-
-	return v ? v : "";
-}
 
 static const char *kind_label(const char *kind, int zh)
 {
@@ -58,25 +52,25 @@ static void print_rates(FILE *out, const json_t *st)
 
 static void print_step(FILE *out, const struct settings *s, const json_t *st)
 {
-	const char *kind = js(st, "kind");
+	const char *kind = jsontext_member(st, "kind");
 	int zh = s->lang == LANG_ZH;
 
 	fprintf(out, "%s %lld. [%s] %s", msg_mark(s, kind_mark(kind)),
 		(long long)json_integer_value(json_object_get(st, "number")), kind_label(kind, zh),
-		msg_bold(s, *js(st, "title") ? js(st, "title") : js(st, "action")));
-	if (*js(st, "registry"))
-		fprintf(out, "  %s", js(st, "registry"));
+		msg_bold(s, *jsontext_member(st, "title") ? jsontext_member(st, "title") : jsontext_member(st, "action")));
+	if (*jsontext_member(st, "registry"))
+		fprintf(out, "  %s", jsontext_member(st, "registry"));
 	print_rates(out, st);
 	fputc('\n', out);
-	if (*js(st, "workaround"))
-		fprintf(out, "     %-7s%s · %s%s%s\n", "kb:", js(st, "entry"), js(st, "workaround"),
-			*js(st, "action") ? " · action " : "", js(st, "action"));
-	if (*js(st, "why"))
-		fprintf(out, "     %-7s%s\n", zh ? "原因:" : "why:", js(st, "why"));
-	if (*js(st, "what"))
-		fprintf(out, "     %-7s%s\n", zh ? "做法:" : "does:", js(st, "what"));
-	if (*js(st, "needs"))
-		fprintf(out, "     %-7s%s\n", zh ? "需要:" : "needs:", js(st, "needs"));
+	if (*jsontext_member(st, "workaround"))
+		fprintf(out, "     %-7s%s · %s%s%s\n", "kb:", jsontext_member(st, "entry"), jsontext_member(st, "workaround"),
+			*jsontext_member(st, "action") ? " · action " : "", jsontext_member(st, "action"));
+	if (*jsontext_member(st, "why"))
+		fprintf(out, "     %-7s%s\n", zh ? "原因:" : "why:", jsontext_member(st, "why"));
+	if (*jsontext_member(st, "what"))
+		fprintf(out, "     %-7s%s\n", zh ? "做法:" : "does:", jsontext_member(st, "what"));
+	if (*jsontext_member(st, "needs"))
+		fprintf(out, "     %-7s%s\n", zh ? "需要:" : "needs:", jsontext_member(st, "needs"));
 	print_list(out, zh ? "运行:" : "run:", json_object_get(st, "lines"), "$ ");
 	print_list(out, zh ? "文件:" : "files:", json_object_get(st, "files"), "");
 	print_list(out, zh ? "备注:" : "note:", json_object_get(st, "notes"), "");
@@ -88,7 +82,7 @@ static size_t warnings(const json_t *doc)
 	size_t i, n = 0;
 
 	json_array_foreach(json_object_get(doc, "findings"), i, f)
-		n += strcmp(js(f, "severity"), "warn") == 0;
+		n += strcmp(jsontext_member(f, "severity"), "warn") == 0;
 	return n;
 }
 
@@ -97,7 +91,7 @@ void render_fix_plan(FILE *out, const struct settings *s, const json_t *doc)
 	const json_t *plan = json_object_get(doc, "plan"), *steps = json_object_get(plan, "steps");
 	const json_t *dropped = json_object_get(plan, "dropped"), *notes = json_object_get(plan, "notes");
 	size_t i, n = json_array_size(steps);
-	int dry = strcmp(js(doc, "mode"), "dry-run") == 0;
+	int dry = strcmp(jsontext_member(doc, "mode"), "dry-run") == 0;
 
 	if (n == 0) {
 		size_t nf = json_array_size(json_object_get(doc, "findings")), nw = warnings(doc);
@@ -117,16 +111,16 @@ void render_fix_plan(FILE *out, const struct settings *s, const json_t *doc)
 		dry ? " (dry run: nothing is written without --apply)" : "");
 	for (i = 0; i < n; i++)
 		print_step(out, s, json_array_get(steps, i));
-	if (*js(plan, "diff"))
+	if (*jsontext_member(plan, "diff"))
 		fprintf(out, "\n%s\n%s", msg_bold(s, "files it changes (secrets as fingerprints):"),
-			js(plan, "diff"));
+			jsontext_member(plan, "diff"));
 	if (json_array_size(dropped)) {
 		fprintf(out, "\n%s\n", msg_bold(s, "not taken:"));
 		for (i = 0; i < json_array_size(dropped); i++) {
 			const json_t *d = json_array_get(dropped, i);
 
-			fprintf(out, "  - %s%s%s: %s\n", js(d, "workaround"), *js(d, "registry") ? " for " : "",
-				js(d, "registry"), js(d, "why"));
+			fprintf(out, "  - %s%s%s: %s\n", jsontext_member(d, "workaround"), *jsontext_member(d, "registry") ? " for " : "",
+				jsontext_member(d, "registry"), jsontext_member(d, "why"));
 		}
 	}
 	if (json_array_size(notes)) {
@@ -145,8 +139,8 @@ void render_fix_checks(FILE *out, const struct settings *s, const json_t *checks
 
 		fprintf(out, "%s verify before writing (step %lld): %s: %s\n",
 			msg_mark(s, ok ? MARK_OK : MARK_FAIL),
-			(long long)json_integer_value(json_object_get(c, "step")), js(c, "what"),
-			ok ? "accepted" : js(c, "detail"));
+			(long long)json_integer_value(json_object_get(c, "step")), jsontext_member(c, "what"),
+			ok ? "accepted" : jsontext_member(c, "detail"));
 	}
 }
 
@@ -157,8 +151,8 @@ static void print_problems(FILE *out, const char *label, const json_t *a)
 	for (i = 0; i < json_array_size(a); i++) {
 		const json_t *p = json_array_get(a, i);
 
-		fprintf(out, "    %s %s %s: %s\n", label, js(p, "registry"), js(p, "cause"),
-			js(p, "detail"));
+		fprintf(out, "    %s %s %s: %s\n", label, jsontext_member(p, "registry"), jsontext_member(p, "cause"),
+			jsontext_member(p, "detail"));
 	}
 }
 
@@ -166,14 +160,14 @@ void render_fix_result(FILE *out, const struct settings *s, const json_t *r)
 {
 	const json_t *applied = json_object_get(r, "applied");
 
-	if (*js(r, "error"))
-		fprintf(out, "%s %s\n", msg_mark(s, MARK_FAIL), js(r, "error"));
+	if (*jsontext_member(r, "error"))
+		fprintf(out, "%s %s\n", msg_mark(s, MARK_FAIL), jsontext_member(r, "error"));
 	if (json_is_true(applied)) {
 		char shown[4096];
 
-		paths_display(shown, sizeof(shown), js(r, "backup"));
+		paths_display(shown, sizeof(shown), jsontext_member(r, "backup"));
 		fprintf(out, "%s applied%s%s (fixkb fix --undo puts it back)\n", msg_mark(s, MARK_OK),
-			*js(r, "backup") ? "; backups in " : "", shown);
+			*jsontext_member(r, "backup") ? "; backups in " : "", shown);
 	}
 	if (json_is_true(json_object_get(r, "verified"))) {
 		fprintf(out, "%s verified: the probes no longer find the problems the plan fixes\n",
@@ -186,8 +180,8 @@ void render_fix_result(FILE *out, const struct settings *s, const json_t *r)
 	if (json_is_true(json_object_get(r, "rolled_back")))
 		fprintf(out, "%s rolled back: every file and credential helper entry is as it was\n",
 			msg_mark(s, MARK_WARN));
-	if (*js(r, "summary"))
-		fprintf(out, "%s\n", js(r, "summary"));
+	if (*jsontext_member(r, "summary"))
+		fprintf(out, "%s\n", jsontext_member(r, "summary"));
 }
 
 void render_fix_undo(FILE *out, const struct settings *s, const json_t *u)
@@ -196,23 +190,23 @@ void render_fix_undo(FILE *out, const struct settings *s, const json_t *u)
 	size_t i;
 
 	if (json_is_true(json_object_get(u, "nothing"))) {
-		fprintf(out, "%s nothing to undo: %s\n", msg_mark(s, MARK_OK), js(u, "why"));
+		fprintf(out, "%s nothing to undo: %s\n", msg_mark(s, MARK_OK), jsontext_member(u, "why"));
 		return;
 	}
-	fprintf(out, "%s undid the fix of %s (%s)\n", msg_mark(s, MARK_OK), js(u, "created"),
-		js(u, "id"));
+	fprintf(out, "%s undid the fix of %s (%s)\n", msg_mark(s, MARK_OK), jsontext_member(u, "created"),
+		jsontext_member(u, "id"));
 	for (i = 0; i < json_array_size(files); i++) {
 		char shown[4096];
 
-		paths_display(shown, sizeof(shown), js(json_array_get(files, i), "path"));
-		fprintf(out, "  %s: %s\n", shown, js(json_array_get(files, i), "what"));
+		paths_display(shown, sizeof(shown), jsontext_member(json_array_get(files, i), "path"));
+		fprintf(out, "  %s: %s\n", shown, jsontext_member(json_array_get(files, i), "what"));
 	}
 	if (json_is_true(json_object_get(u, "helpers")))
 		fprintf(out, "  credential helper entries: put back\n");
-	if (*js(u, "saved")) {
+	if (*jsontext_member(u, "saved")) {
 		char shown[4096];
 
-		paths_display(shown, sizeof(shown), js(u, "saved"));
+		paths_display(shown, sizeof(shown), jsontext_member(u, "saved"));
 		fprintf(out, "  the texts it replaced are kept in %s\n", shown);
 	}
 }

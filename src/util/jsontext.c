@@ -87,3 +87,10 @@ json_t *jsontext_string(const char *s, size_t len, size_t max)
 	free(out);
 	return j ? j : json_string("");
 }
+
+const char *jsontext_member(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	return v ? v : "";
+}

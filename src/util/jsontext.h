@@ -26,4 +26,8 @@ json_t *jsontext_string(const char *s, size_t len, size_t max);
  * The length never changes. */
 void jsontext_sanitize_utf8(char *s);
 
+/* The string member k of object o, or "" when o is not an object, k is
+ * absent or not a string. Borrowed from o. */
+const char *jsontext_member(const json_t *o, const char *k);
+
 #endif
