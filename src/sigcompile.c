@@ -166,10 +166,11 @@ int sig_set_compile(struct sig_set *out, const struct kb *kb,
 			err_set(e, "out of memory");
 			goto cleanup;
 		}
+		/* the caller's pattern whole (its flags too), with this set's id
+		 * and the regex copy it owns */
+		pats[n] = extra[i];
 		pats[n].id = (int)n;
-		pats[n].literal = extra[i].literal;
 		pats[n].regex = out->regexes[n];
-		pats[n].single_line = extra[i].single_line;
 		out->n = ++n;
 	}
 	if (matcher_compile(&out->m, pats, n, e) < 0) {

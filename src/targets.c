@@ -11,27 +11,28 @@
 #include "docker/dockerfile.h"
 #include "docker/imageref.h"
 
-int targets_add(struct targets *t, const char *registry, const char *image,
-		const char *origin, int base_image)
+static struct target *find(const struct targets *t, const char *registry)
 {
-	struct target *it;
 	size_t i;
 
-	for (i = 0; i < t->n; i++) {
-		it = &t->items[i];
-		if (strcmp(it->registry, registry) != 0)
-			continue;
-		if (image && *image && !it->image[0])
-			snprintf(it->image, sizeof(it->image), "%s", image);
-		it->base_image |= base_image;
-		return 0;
-	}
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->items[i].registry, registry) == 0)
+			return &t->items[i];
+	return NULL;
+}
+
+/* A new target, registry known to be absent; NULL on OOM. */
+static struct target *append(struct targets *t, const char *registry, const char *image,
+			     const char *origin, int base_image)
+{
+	struct target *it;
+
 	if (t->n == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 8;
 		struct target *grown = realloc(t->items, ncap * sizeof(*grown));
 
 		if (!grown)
-			return -1;
+			return NULL;
 		t->items = grown;
 		t->cap = ncap;
 	}
@@ -41,6 +42,27 @@ int targets_add(struct targets *t, const char *registry, const char *image,
 	snprintf(it->image, sizeof(it->image), "%s", image ? image : "");
 	snprintf(it->origin, sizeof(it->origin), "%s", origin);
 	it->base_image = base_image;
+	return it;
+}
+
+/* Appends text (a new string, stolen) to t's warnings; -1 on OOM. */
+static int warn(struct targets *t, json_t *text)
+{
+	if (!t->warnings)
+		t->warnings = json_array();
+	return t->warnings && json_array_append_new(t->warnings, text) == 0 ? 0 : -1;
+}
+
+int targets_add(struct targets *t, const char *registry, const char *image,
+		const char *origin, int base_image)
+{
+	struct target *it = find(t, registry);
+
+	if (!it)
+		return append(t, registry, image, origin, base_image) ? 0 : -1;
+	if (image && *image && !it->image[0])
+		snprintf(it->image, sizeof(it->image), "%s", image);
+	it->base_image |= base_image;
 	return 0;
 }
 
@@ -79,28 +101,13 @@ int targets_add_dockerfile(struct targets *t, const char *path, int optional,
 
 		/* A FROM we cannot parse is the build's problem, not a reason
 		 * to check nothing: keep the warning and go on. */
-		if (img && targets_add_image(t, img, origin, &one) < 0) {
-			if (!t->warnings)
-				t->warnings = json_array();
-			json_array_append_new(t->warnings, json_sprintf("%s: %s", path, one.msg));
-		}
+		if (img && targets_add_image(t, img, origin, &one) < 0)
+			warn(t, json_sprintf("%s: %s", path, one.msg));
 	}
 	rc = 0;
 cleanup:
 	json_decref(images);
 	return rc;
-}
-
-/* Whether registry is already a target (a registry named on the
- * command line or in a FROM line is not counted against the cap). */
-static int targets_has(const struct targets *t, const char *registry)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->items[i].registry, registry) == 0)
-			return 1;
-	return 0;
 }
 
 int targets_add_configured(struct targets *t, const struct settings *s)
@@ -112,29 +119,26 @@ int targets_add_configured(struct targets *t, const struct settings *s)
 	for (i = 0; i < json_array_size(regs); i++) {
 		const char *r = json_string_value(json_array_get(regs, i));
 
-		if (!r || targets_has(t, r))
+		/* one named already is not counted against the cap */
+		if (!r || find(t, r))
 			continue;
 		if (added == TARGETS_CONFIGURED_MAX) {
 			skipped++;
 			continue;
 		}
-		if (targets_add(t, r, NULL, "credential configuration", 0) < 0)
+		if (!append(t, r, NULL, "credential configuration", 0))
 			rc = -1;
 		added++;
 	}
 	/* A config.json with thousands of registries (a mirror farm, a
 	 * generated file) would mean thousands of token requests and a
 	 * report nobody reads: check the first ones and say so. */
-	if (skipped) {
-		if (!t->warnings)
-			t->warnings = json_array();
-		if (!t->warnings || json_array_append_new(t->warnings, json_sprintf(
+	if (skipped && warn(t, json_sprintf(
 			    "the credential configuration names %zu registries: this run checks the "
 			    "first %d of them (in the files' order) and those named by --registry, --image "
 			    "or the Dockerfile; the other %zu are not checked (name one with --registry HOST "
 			    "or --image REF)", json_array_size(regs), TARGETS_CONFIGURED_MAX, skipped)) < 0)
-			rc = -1;
-	}
+		rc = -1;
 	json_decref(regs);
 	return rc;
 }
