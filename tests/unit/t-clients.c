@@ -191,6 +191,18 @@ static int lines_in(const char *rel)
 	return n;
 }
 
+/* bin/docker reporting version, counting its runs in scratch/runs (one
+ * line each); versions of one length give scripts of one size. */
+static void counting_docker(const char *version)
+{
+	char body[512];
+
+	snprintf(body, sizeof(body),
+		 "echo run >> '%s/runs'\ncase \"$1\" in\n--version) echo 'Docker version %s, build x';;\n"
+		 "*) exit 1;;\nesac", scratch, version);
+	script("docker", body);
+}
+
 /* The version cache between runs (docker/clientcache.h): a client whose
  * program did not change is not run again; a changed program, a buildx
  * plugin that appears, a bad cache file are asked again. */
@@ -198,16 +210,11 @@ static void test_cache(void)
 {
 	const struct clients *cl;
 	struct stat st;
-	char body[512];
 
 	rm_rel("bin");
 	rm_rel("home/.cache");
 	put("bin/.keep", "");
-	/* a docker that counts its runs */
-	snprintf(body, sizeof(body),
-		 "echo run >> '%s/runs'\ncase \"$1\" in\n--version) echo 'Docker version 28.2.2, build x';;\n"
-		 "*) exit 1;;\nesac", scratch);
-	script("docker", body);
+	counting_docker("28.2.2");
 	cl = fresh();
 	is_str(cl->c[CLIENT_DOCKER].version, "28.2.2", "first run: asked");
 	is_int(lines_in("runs"), 2, "docker ran twice (--version, buildx)");
@@ -226,10 +233,7 @@ static void test_cache(void)
 	is_int(lines_in("runs"), 2, "from the cache: docker did not run again");
 
 	/* the same size, rewritten at once: the contents decide */
-	snprintf(body, sizeof(body),
-		 "echo run >> '%s/runs'\ncase \"$1\" in\n--version) echo 'Docker version 28.3.0, build x';;\n"
-		 "*) exit 1;;\nesac", scratch);
-	script("docker", body);
+	counting_docker("28.3.0");
 	cl = fresh();
 	is_str(cl->c[CLIENT_DOCKER].version, "28.3.0", "docker rewritten (same size): asked again");
 	is_int(lines_in("runs"), 4, "it ran again");
