@@ -6,11 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include <unistd.h>
 
+#include "util/bytescan.h"
 #include "util/clock.h"
 #include "util/hexdigit.h"
 
@@ -272,61 +270,9 @@ unsigned long logline_lines(const struct logline_reader *r)
 	return r->next_no - 1;
 }
 
-#ifdef __SSE2__
-/* Sixteen bytes at a time: each '\n' lane of the compare is -1, so
- * subtracting it counts that lane up; the lanes are summed (psadbw)
- * before any can pass 255. Several times the SWAR path's speed: this
- * count runs over every byte explain reads. */
-static size_t count_newlines_sse2(const char *p, size_t n, size_t *done)
-{
-	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-	size_t count = 0, i = 0;
-
-	while (n - i >= 16) {
-		__m128i acc = zero, sums;
-		int k;
-
-		for (k = 0; k < 255 && n - i >= 16; k++, i += 16)
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
-		sums = _mm_sad_epu8(acc, zero);
-		count += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
-	}
-	*done = i;
-	return count;
-}
-#endif
-
 size_t logline_count_newlines(const char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t low7 = 0x7f * ones, nl = '\n' * ones;
-	size_t count = 0, i = 0;
-
-#ifdef __SSE2__
-	count = count_newlines_sse2(p, n, &i);
-#endif
-	/* Eight bytes at a time: a byte of acc gains 1 for each '\n' seen in
-	 * its lane; the lanes are summed before any can pass 255. */
-	while (n - i >= 8) {
-		uint64_t acc = 0;
-		int k;
-
-		for (k = 0; k < 255 && n - i >= 8; k++, i += 8) {
-			uint64_t w, t;
-
-			memcpy(&w, p + i, 8);
-			w ^= nl;
-			t = (w & low7) + low7;
-			t = ~(t | w | low7);
-			acc += t >> 7;
-		}
-		/* Pairs of lanes into 16-bit sums (<= 510), then add those. */
-		acc = (acc & 0x00ff00ff00ff00ffULL) + ((acc >> 8) & 0x00ff00ff00ff00ffULL);
-		count += (size_t)((acc * 0x0001000100010001ULL) >> 48);
-	}
-	for (; i < n; i++)
-		count += p[i] == '\n';
-	return count;
+	return bytescan_count(p, n, '\n');
 }
 
 /* in[i] is ESC: returns the index just past the escape sequence. */
@@ -731,16 +677,15 @@ size_t logline_normalise(const char *in, size_t n, char *out, size_t outcap)
 
 size_t logline_clean_block(const char *p, size_t n, char *out)
 {
-	const char *end = p + n, *esc, *cr, *nl, *line_end, *dirty, *stop;
+	const char *end = p + n, *dirty, *nl, *line_end, *stop;
 	size_t o = 0, len;
 
-	esc = memchr(p, 0x1b, n);
-	cr = memchr(p, '\r', n);
+	/* The next ESC or '\r', in one pass for both. */
+	dirty = bytescan_find2(p, n, ESC, '\r');
 	while (p < end) {
 		/* The clean lines before the next dirty one go in one copy
 		 * when they are too short together for any to need a cut
 		 * (most of a CI log: one line in ten has a colour code). */
-		dirty = esc && cr ? (esc < cr ? esc : cr) : esc ? esc : cr;
 		stop = dirty ? memrchr(p, '\n', (size_t)(dirty - p)) : end - 1;
 		if (stop && stop >= p && (size_t)(stop - p) <= LOGLINE_MAX) {
 			len = (size_t)(stop - p) + 1;   /* through that '\n', or to the end */
@@ -754,12 +699,9 @@ size_t logline_clean_block(const char *p, size_t n, char *out)
 		len = (size_t)(line_end - p);
 		if (len > LOGLINE_MAX)
 			len = LOGLINE_MAX;
-		if ((esc && esc < line_end) || (cr && cr < line_end)) {
+		if (dirty && dirty < line_end) {
 			o += logline_clean(p, len, out + o, len);
-			if (esc && esc < line_end)
-				esc = memchr(line_end, 0x1b, (size_t)(end - line_end));
-			if (cr && cr < line_end)
-				cr = memchr(line_end, '\r', (size_t)(end - line_end));
+			dirty = bytescan_find2(line_end, (size_t)(end - line_end), ESC, '\r');
 		} else {
 			memcpy(out + o, p, len);
 			o += len;

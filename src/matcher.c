@@ -4,6 +4,7 @@
 #include "logjoin.h"
 #include "logline.h"
 #include "docker/regname.h"
+#include "util/bytescan.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -628,7 +629,7 @@ int matcher_scan_stream_until(const struct matcher *m, struct matcher_scratch *s
 			continue;
 		buf = b.text;
 		len = b.len;
-		if (memchr(b.text, 0x1b, b.len) || memchr(b.text, '\r', b.len)) {
+		if (bytescan_find2(b.text, b.len, 0x1b, '\r')) {
 			len = logline_clean_block(b.text, b.len, s->clean);
 			buf = s->clean;
 		}
