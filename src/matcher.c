@@ -3,7 +3,7 @@
 #include "hslib.h"   /* <hs/hs.h>, libhs loaded on first compile */
 #include "logjoin.h"
 #include "logline.h"
-#include "docker/regname.h"
+#include "matchmemo.h"
 #include "util/bytescan.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -62,6 +62,7 @@ struct matcher_scratch {
 	size_t ntodo;
 	const char *prefix;      /* the scanned line's prefix (timestamps, ...), or NULL */
 	size_t prefix_len;
+	struct matchmemo *memo;  /* the last message matched, and its matches */
 };
 
 /* ---- compiling ---- */
@@ -313,6 +314,7 @@ void matcher_scratch_free(struct matcher_scratch *s)
 	free(s->join_bits);
 	free(s->lit_seen);
 	free(s->todo);
+	free(s->memo);
 	free(s);
 }
 
@@ -337,7 +339,8 @@ int matcher_scratch_new(struct matcher_scratch **out, const struct matcher *m,
 	s->msg = calloc(1, LOGLINE_MAX);
 	s->lit_seen = calloc(m->nlit ? m->nlit : 1, 1);
 	s->todo = calloc(m->n ? m->n : 1, sizeof(*s->todo));
-	if (!s->md || !s->msg || !s->lit_seen || !s->todo) {
+	s->memo = calloc(1, sizeof(*s->memo));
+	if (!s->md || !s->msg || !s->lit_seen || !s->todo || !s->memo) {
 		err_set(e, "matcher scratch: out of memory");
 		goto cleanup;
 	}
@@ -391,18 +394,63 @@ static void set_span(struct matcher_span *sp, const size_t *ov, uint32_t pairs,
 	sp->len = ov[2 * group + 1] - ov[2 * group];
 }
 
+/* Reports one match of pattern index pi in msg (ov: its ovector, pairs
+ * pairs) to cb: its return. */
+static int report(const struct matcher *m, const struct matcher_scratch *s, size_t pi,
+		  const char *msg, size_t len, unsigned long line, const size_t *ov,
+		  uint32_t pairs, matcher_cb cb, void *arg)
+{
+	const struct mpat *p = &m->pat[pi];
+	struct matcher_match mm;
+	int k;
+
+	memset(&mm, 0, sizeof(mm));
+	mm.pattern = pi;
+	mm.id = p->id;
+	mm.line = line;
+	mm.msg = msg;
+	mm.msg_len = len;
+	mm.whole.set = 1;
+	mm.whole.off = ov[0];
+	mm.whole.len = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
+	for (k = 0; k < MATCHER_CAP_COUNT; k++)
+		set_span(&mm.cap[k], ov, pairs, p->group[k]);
+	mm.priv_code = p->code;
+	mm.priv_ovector = ov;
+	mm.prefix = s->prefix;
+	mm.prefix_len = s->prefix_len;
+	return cb(&mm, arg);
+}
+
+/* The message the memo holds again: its matches, without matching. */
+static int replay(const struct matcher *m, const struct matcher_scratch *s, const char *msg,
+		  size_t len, unsigned long line, matcher_cb cb, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < s->memo->n; i++) {
+		const struct matchmemo_hit *h = &s->memo->hits[i];
+
+		if (report(m, s, h->pattern, msg, len, line, h->ov, h->pairs, cb, arg))
+			return 1;
+	}
+	return 0;
+}
+
 int matcher_scan_line(const struct matcher *m, struct matcher_scratch *s,
 		      const char *msg, size_t len, unsigned long line,
 		      matcher_cb cb, void *arg, struct err *e)
 {
-	struct matcher_match mm;
 	size_t i;
-	int rc = 0, k;
+	int rc = 0;
 
 	if (!m->lit_db || len == 0)
 		return 0;
 	if (s->m != m)
 		return err_set(e, "matcher scratch used with another matcher");
+	if (matchmemo_same(s->memo, msg, len))
+		return replay(m, s, msg, len, line, cb, arg);
+	matchmemo_begin(s->memo, len);
 	s->ntodo = 0;
 	if (hs_scan(m->lit_db, msg, (unsigned int)len, 0, s->hs, on_message_literal,
 		    s) != HS_SUCCESS)
@@ -412,8 +460,8 @@ int matcher_scan_line(const struct matcher *m, struct matcher_scratch *s,
 		qsort(s->todo, s->ntodo, sizeof(*s->todo), cmp_size);
 	for (i = 0; i < s->ntodo; i++) {
 		const struct mpat *p = &m->pat[s->todo[i]];
+		uint32_t pairs, groups = 0;
 		const size_t *ov;
-		uint32_t pairs;
 
 		s->lit_seen[p->lit] = 0;
 		if (rc)
@@ -422,24 +470,13 @@ int matcher_scan_line(const struct matcher *m, struct matcher_scratch *s,
 			continue;   /* no match, or over the backtracking budget */
 		ov = pcre2_get_ovector_pointer(s->md);
 		pairs = pcre2_get_ovector_count(s->md);
-		memset(&mm, 0, sizeof(mm));
-		mm.pattern = s->todo[i];
-		mm.id = p->id;
-		mm.line = line;
-		mm.msg = msg;
-		mm.msg_len = len;
-		mm.whole.set = 1;
-		mm.whole.off = ov[0];
-		mm.whole.len = ov[1] > ov[0] ? ov[1] - ov[0] : 0;
-		for (k = 0; k < MATCHER_CAP_COUNT; k++)
-			set_span(&mm.cap[k], ov, pairs, p->group[k]);
-		mm.priv_code = p->code;
-		mm.priv_ovector = ov;
-		mm.prefix = s->prefix;
-		mm.prefix_len = s->prefix_len;
-		if (cb(&mm, arg))
+		pcre2_pattern_info(p->code, PCRE2_INFO_CAPTURECOUNT, &groups);
+		matchmemo_add(s->memo, s->todo[i], ov, groups + 1 < pairs ? groups + 1 : pairs);
+		if (report(m, s, s->todo[i], msg, len, line, ov, pairs, cb, arg))
 			rc = 1;
 	}
+	if (!rc)
+		matchmemo_commit(s->memo, msg, len);
 	return rc;
 }
 
@@ -681,79 +718,6 @@ size_t matcher_match_copy(const struct matcher_match *mm,
 		memcpy(out, mm->msg + sp->off, n);
 	out[n] = '\0';
 	return n;
-}
-
-int matcher_registry_canon(const char *host, size_t len, char *out,
-			   size_t outcap)
-{
-	return regname_log_host(host, len, out, outcap);
-}
-
-int matcher_registry_from_url(const char *url, size_t len, char *out,
-			      size_t outcap)
-{
-	size_t i = 0, start, end, at;
-
-	while (i < len && (url[i] == ' ' || url[i] == '"' || url[i] == '\''))
-		i++;
-	/* An optional scheme. */
-	for (end = i; end < len && ((url[end] >= 'a' && url[end] <= 'z') ||
-				    (url[end] >= 'A' && url[end] <= 'Z') ||
-				    url[end] == '+' || url[end] == '-' || url[end] == '.');
-	     end++)
-		;
-	if (end > i && end + 3 <= len && memcmp(url + end, "://", 3) == 0)
-		i = end + 3;
-	start = i;
-	for (end = start; end < len && !strchr("/?# \t\"'", url[end]) && url[end];
-	     end++)
-		;
-	/* Drop user info. */
-	for (at = end; at > start; at--)
-		if (url[at - 1] == '@') {
-			start = at;
-			break;
-		}
-	return matcher_registry_canon(url + start, end - start, out, outcap);
-}
-
-/* Whether s[0..n) holds "://" (a URL rather than a host or reference). */
-static int has_scheme(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 3 <= n; i++)
-		if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
-			return 1;
-	return 0;
-}
-
-int matcher_match_registry(const struct matcher_match *mm, char *out,
-			   size_t outcap)
-{
-	const struct matcher_span *reg = &mm->cap[MATCHER_CAP_REGISTRY];
-	const struct matcher_span *url = &mm->cap[MATCHER_CAP_URL];
-	const char *p, *slash;
-	size_t first;
-
-	if (reg->set && reg->len > 0) {
-		p = mm->msg + reg->off;
-		if (has_scheme(p, reg->len))
-			return matcher_registry_from_url(p, reg->len, out, outcap);
-		slash = memchr(p, '/', reg->len);
-		if (!slash)   /* a bare host */
-			return matcher_registry_canon(p, reg->len, out, outcap);
-		/* An image reference: docker's rule says whether its first
-		 * component is a host (docker/regname.h). */
-		first = regname_domain_len(p, reg->len);
-		if (first)
-			return matcher_registry_canon(p, first, out, outcap);
-		return matcher_registry_canon(REGNAME_HUB, strlen(REGNAME_HUB), out, outcap);
-	}
-	if (url->set && url->len > 0)
-		return matcher_registry_from_url(mm->msg + url->off, url->len, out,
-						 outcap);
-	return -1;
 }
 
 /* ---- backend ---- */

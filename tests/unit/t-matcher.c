@@ -314,6 +314,62 @@ static void test_scan_line(const struct matcher *m)
 	matcher_scratch_free(s);
 }
 
+/* A message equal to the last one reuses its matches (matchmemo.h): the
+ * callbacks, captures and named groups must be what matching it afresh
+ * gives, at each line's own number; a stopped scan is not kept. */
+static void test_memo(const struct matcher *m)
+{
+	static const char a[] = "failed to fetch oauth token: unexpected status from POST request to "
+				"https://ghcr.io/token: 401 Unauthorized";
+	static const char b[] = "pull access denied for ghcr.io/me/app, repository does not exist or "
+				"may require 'docker login'";
+	static const char two[] = "unauthorized: incorrect username or password; pull access denied "
+				  "for x/y, repository does not exist or may require 'docker login'";
+	struct matcher_scratch *s = NULL;
+	struct err e = ERR_INIT;
+	struct got g;
+	char copy[sizeof(a)], big[2048];
+	int bad = 0, i;
+
+	memset(&g, 0, sizeof(g));
+	ok(matcher_scratch_new(&s, m, &e) == 0, "memo: scratch");
+	memcpy(copy, a, sizeof(a));
+	matcher_scan_line(m, s, a, strlen(a), 1, collect, &g, &e);
+	matcher_scan_line(m, s, copy, strlen(copy), 2, collect, &g, &e);   /* the same bytes elsewhere */
+	matcher_scan_line(m, s, b, strlen(b), 3, collect, &g, &e);
+	matcher_scan_line(m, s, b, strlen(b), 4, collect, &g, &e);
+	matcher_scan_line(m, s, a, strlen(a), 5, collect, &g, &e);
+	ok(g.n == 5 && g.pattern[0] == 0 && g.pattern[1] == 0 && g.pattern[2] == 1 &&
+	   g.pattern[3] == 1 && g.pattern[4] == 0, "memo: the same patterns each time (%zu matches)", g.n);
+	for (i = 1; i < 5; i++)
+		bad += g.line[i] != (unsigned long)i + 1;
+	is_int(bad, 0, "memo: each match at its own line");
+	ok(strcmp(g.status[1], "401") == 0 && strcmp(g.method[1], "POST") == 0 &&
+	   strcmp(g.registry[1], "ghcr.io") == 0 && strcmp(g.status[4], "401") == 0,
+	   "memo: captures of a reused match (%s %s %s)", g.status[1], g.method[1], g.registry[1]);
+	ok(strcmp(g.extra[2], "ghcr.io/me/app") == 0 && strcmp(g.extra[3], "ghcr.io/me/app") == 0,
+	   "memo: a named group of a reused match (%s)", g.extra[3]);
+
+	memset(&g, 0, sizeof(g));
+	g.stop_after = 1;
+	matcher_scan_line(m, s, two, strlen(two), 7, collect, &g, &e);
+	g.stop_after = 0;
+	matcher_scan_line(m, s, two, strlen(two), 8, collect, &g, &e);
+	matcher_scan_line(m, s, two, strlen(two), 9, collect, &g, &e);
+	ok(g.n == 5 && g.line[1] == 8 && g.line[2] == 8 && g.line[3] == 9 && g.line[4] == 9 &&
+	   g.pattern[3] == g.pattern[1] && g.pattern[4] == g.pattern[2],
+	   "memo: a stopped scan is not kept; the next one gives both matches (%zu)", g.n);
+
+	memset(&g, 0, sizeof(g));
+	memset(big, 'x', sizeof(big));
+	memcpy(big + sizeof(big) - sizeof(a), a, sizeof(a));   /* ends with a and its NUL */
+	matcher_scan_line(m, s, big, sizeof(big) - 1, 10, collect, &g, &e);
+	matcher_scan_line(m, s, big, sizeof(big) - 1, 11, collect, &g, &e);
+	ok(g.n == 2 && g.line[1] == 11 && strcmp(g.status[1], "401") == 0,
+	   "memo: a message too long to keep is matched each time");
+	matcher_scratch_free(s);
+}
+
 /* Debian's Vectorscan 5.4.9 loses regex matches at some buffer
  * alignments when two regexes share a long prefix: the matcher must not
  * (it only asks Vectorscan for literals). */
@@ -561,6 +617,7 @@ int main(void)
 	test_joined(m);
 	test_single_line();
 	test_scan_line(m);
+	test_memo(m);
 	test_differential(m);
 	test_alignment();
 	matcher_free(m);
