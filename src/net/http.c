@@ -2,6 +2,7 @@
  * classification of failures. See http.h. */
 #include "net/http.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,58 +30,6 @@ int http_global_init(struct err *e)
 	ssl_ctx_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	global_done = 1;
 	return 0;
-}
-
-/* ---- small helpers ---- */
-
-const char *http_status_text(long status)
-{
-	switch (status) {
-	case 100: return "Continue";
-	case 200: return "OK";
-	case 201: return "Created";
-	case 202: return "Accepted";
-	case 204: return "No Content";
-	case 301: return "Moved Permanently";
-	case 302: return "Found";
-	case 303: return "See Other";
-	case 304: return "Not Modified";
-	case 307: return "Temporary Redirect";
-	case 308: return "Permanent Redirect";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 406: return "Not Acceptable";
-	case 408: return "Request Timeout";
-	case 409: return "Conflict";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 502: return "Bad Gateway";
-	case 503: return "Service Unavailable";
-	case 504: return "Gateway Timeout";
-	}
-	return "";
-}
-
-const char *http_errclass_name(enum http_errclass c)
-{
-	switch (c) {
-	case HTTP_RESPONSE: return "response";
-	case HTTP_ERR_NETWORK: return "network";
-	case HTTP_ERR_TIMEOUT: return "timeout";
-	case HTTP_ERR_TLS_UNTRUSTED: return "tls_untrusted_ca";
-	case HTTP_ERR_TLS_OTHER: return "tls_other";
-	case HTTP_ERR_TLS_HTTP_MISMATCH: return "tls_http_mismatch";
-	case HTTP_ERR_TOO_LARGE: return "too_large";
-	case HTTP_ERR_REDIRECT: return "redirect";
-	case HTTP_ERR_PROTOCOL: return "protocol";
-	case HTTP_ERR_REFUSED: return "refused";
-	case HTTP_ERR_INTERNAL: return "internal";
-	}
-	return "internal";
 }
 
 /* ---- TLS hooks ---- */
@@ -232,6 +181,10 @@ void http_req_init(struct http_req *r, const char *method, const char *url)
 
 static void drop_easy(struct http_req *r)
 {
+	if (r->sniffing) {
+		tlssniff_close(&r->sniff);
+		r->sniffing = 0;
+	}
 	if (r->easy) {
 		if (r->in_multi && r->client)
 			curl_multi_remove_handle(r->client->multi, r->easy);
@@ -250,7 +203,7 @@ void http_req_release(struct http_req *r)
 {
 	if (!r)
 		return;
-	if (r->client && r->in_multi) {
+	if (r->client && (r->in_multi || r->sniffing)) {
 		struct http_client *c = r->client;
 		size_t i;
 
@@ -465,6 +418,10 @@ void http_client_release(struct http_client *c)
 		if (r->easy && r->in_multi)
 			curl_multi_remove_handle(c->multi, r->easy);
 		r->in_multi = 0;
+		if (r->sniffing) {
+			tlssniff_close(&r->sniff);
+			r->sniffing = 0;
+		}
 	}
 	free(c->act);
 	free(c->pending);
@@ -534,6 +491,12 @@ int http_client_add(struct http_client *c, struct http_req *r)
 	r->tls_verify_error = 0;
 	r->tls_verify_msg[0] = '\0';
 	r->connected = r->connect_timed_out = 0;
+	if (r->sniff_plain && tlssniff_start(&r->sniff, r->url, r->connect_timeout_ms) == 0) {
+		r->sniffing = 1;
+		if (push(&c->act, &c->nact, &c->capact, r) == 0)
+			return 0;
+		drop_easy(r);
+	}
 	if (start(c, r) < 0) {
 		drop_easy(r);
 		complete(c, r);
@@ -549,77 +512,6 @@ static void note_connected(struct http_req *r)
 
 	if (r->easy && curl_easy_getinfo(r->easy, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK && t > 0)
 		r->connected = 1;
-}
-
-static void classify(struct http_req *r, CURLcode rc)
-{
-	const char *m = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
-
-	r->curl_code = (int)rc;
-	if (rc == CURLE_OK) {
-		r->errclass = HTTP_RESPONSE;
-		return;
-	}
-	snprintf(r->error, sizeof(r->error), "%s", m);
-	if (r->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-		r->errclass = HTTP_ERR_TOO_LARGE;
-		if (r->header_bytes > r->header_cap)
-			snprintf(r->error, sizeof(r->error),
-				 "response headers exceeded %zu bytes; transfer aborted", r->header_cap);
-		else
-			snprintf(r->error, sizeof(r->error),
-				 "response body exceeded %zu bytes; transfer aborted", r->body_cap);
-		return;
-	}
-	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		r->errclass = HTTP_ERR_TIMEOUT;
-		r->connect_timed_out = !r->connected && r->connect_timeout_ms > 0 &&
-				       (r->deadline_ms <= 0 || clock_now_ms() < r->deadline_ms - 20);
-		return;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-		r->errclass = HTTP_ERR_NETWORK;
-		return;
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_SSL_CERTPROBLEM:
-		if (strstr(m, "wrong version number") || strstr(m, "packet length too long") ||
-		    strstr(m, "record layer failure")) {
-			r->errclass = HTTP_ERR_TLS_HTTP_MISMATCH;
-			return;
-		}
-		r->errclass = trust_error_is_untrusted(r->tls_verify_error) ? HTTP_ERR_TLS_UNTRUSTED
-									: HTTP_ERR_TLS_OTHER;
-		return;
-	case CURLE_GOT_NOTHING:
-		r->errclass = HTTP_ERR_PROTOCOL;
-		snprintf(r->error, sizeof(r->error), "the server closed the connection without "
-			 "answering (%s)", m);
-		return;
-	case CURLE_WEIRD_SERVER_REPLY:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		r->errclass = HTTP_ERR_PROTOCOL;
-		if (rc == CURLE_WEIRD_SERVER_REPLY || strstr(m, "HTTP/0.9"))
-			snprintf(r->error, sizeof(r->error), "the server did not answer with HTTP: "
-				 "not an HTTP status line (%s)", m);
-		return;
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		r->errclass = HTTP_ERR_PROTOCOL;
-		return;
-	case CURLE_OUT_OF_MEMORY:
-	case CURLE_URL_MALFORMAT:
-		r->errclass = HTTP_ERR_INTERNAL;
-		return;
-	default:
-		r->errclass = HTTP_ERR_NETWORK;
-		return;
-	}
 }
 
 static int is_redirect(long s)
@@ -720,7 +612,7 @@ static void transfer_done(struct http_client *c, struct http_req *r, CURLcode rc
 		r->status = code;
 	if (!r->reason[0] && r->status)
 		snprintf(r->reason, sizeof(r->reason), "%s", http_status_text(r->status));
-	classify(r, rc);
+	http_classify(r, rc);
 	curl_multi_remove_handle(c->multi, r->easy);
 	r->in_multi = 0;
 	if (r->errclass == HTTP_RESPONSE && r->follow_redirects && is_redirect(r->status) &&
@@ -744,11 +636,93 @@ static void dispatch(struct http_client *c)
 	}
 }
 
+static void unlist(struct http_client *c, struct http_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < c->nact; i++)
+		if (c->act[i] == r) {
+			c->act[i] = c->act[--c->nact];
+			return;
+		}
+}
+
+/* A sniff that ended: plain http decides the request (as containerd's
+ * fallback reads the same five bytes); a timeout ends it as libcurl's
+ * would; anything else goes on to libcurl's TLS attempt. */
+static void sniff_done(struct http_client *c, struct http_req *r, enum tlssniff_state st)
+{
+	int connected = r->sniff.connected;
+	double budget = r->connect_timeout_ms;
+
+	unlist(c, r);
+	drop_easy(r);   /* closes the sniff */
+	r->connected = connected;
+	switch (st) {
+	case TLSSNIFF_HTTP:
+		r->errclass = HTTP_ERR_TLS_HTTP_MISMATCH;
+		snprintf(r->error, sizeof(r->error), "the port answered a TLS ClientHello with "
+			 "plain http (\"HTTP/\"): it does not speak TLS");
+		break;
+	case TLSSNIFF_CONNECT_TIMEOUT:
+		r->errclass = HTTP_ERR_TIMEOUT;
+		r->connect_timed_out = 1;
+		snprintf(r->error, sizeof(r->error), "Connection timed out after %.0f milliseconds",
+			 budget);
+		break;
+	case TLSSNIFF_ANSWER_TIMEOUT:
+		r->errclass = HTTP_ERR_TIMEOUT;
+		snprintf(r->error, sizeof(r->error), "no answer to a TLS ClientHello within %.0f "
+			 "milliseconds", budget);
+		break;
+	default:
+		if (start(c, r) == 0)
+			return;
+		drop_easy(r);
+		break;
+	}
+	complete(c, r);
+}
+
+/* Steps every sniff; fills w (cap entries) with the sockets still
+ * waiting. Returns how many. */
+static unsigned step_sniffs(struct http_client *c, struct curl_waitfd *w, unsigned cap)
+{
+	unsigned n = 0;
+	size_t i = 0;
+
+	while (i < c->nact) {
+		struct http_req *r = c->act[i];
+		enum tlssniff_state st;
+
+		if (!r->sniffing) {
+			i++;
+			continue;
+		}
+		st = tlssniff_step(&r->sniff);
+		if (st != TLSSNIFF_PENDING) {
+			sniff_done(c, r, st);   /* c->act[i] is now another request */
+			continue;
+		}
+		if (n < cap) {
+			w[n].fd = r->sniff.fd;
+			w[n].events = (short)(tlssniff_events(&r->sniff) == POLLIN ? CURL_WAIT_POLLIN
+										  : CURL_WAIT_POLLOUT);
+			w[n].revents = 0;
+			n++;
+		}
+		i++;
+	}
+	return n;
+}
+
 void http_client_run(struct http_client *c, double deadline_ms)
 {
 	for (;;) {
+		struct curl_waitfd wait[64];
 		CURLMsg *msg;
 		int running = 0, left_msgs;
+		unsigned nw;
 		double left;
 
 		dispatch(c);
@@ -771,6 +745,7 @@ void http_client_run(struct http_client *c, double deadline_ms)
 			}
 			continue;
 		}
+		nw = step_sniffs(c, wait, sizeof(wait) / sizeof(wait[0]));
 		curl_multi_perform(c->multi, &running);
 		while ((msg = curl_multi_info_read(c->multi, &left_msgs)) != NULL) {
 			struct http_req *r = NULL;
@@ -781,7 +756,10 @@ void http_client_run(struct http_client *c, double deadline_ms)
 			if (r)
 				transfer_done(c, r, msg->data.result);
 		}
+		/* sniffs wait here too: a short nap while any is waiting, so
+		 * its budget is checked in time */
 		if (c->nact && !c->npending)
-			curl_multi_poll(c->multi, NULL, 0, left > 200 ? 200 : (int)left + 1, NULL);
+			curl_multi_poll(c->multi, wait, nw, nw ? 10 : left > 200 ? 200 : (int)left + 1,
+					NULL);
 	}
 }

@@ -43,6 +43,7 @@
 #include "util/err.h"
 #include "util/sensitive.h"
 #include "util/settings.h"
+#include "net/tlssniff.h"
 #include "net/wwwauth.h"
 
 #define HTTP_URL_MAX 4096
@@ -85,6 +86,11 @@ struct http_req {
 	double deadline_ms;                /* absolute; 0: only the run's deadline */
 	double connect_timeout_ms;         /* TCP + TLS handshake budget; 0: up to the deadline */
 	int follow_redirects;
+	/* https to a loopback port that may speak plain http: fixkb reads
+	 * the port's answer to a ClientHello before any TLS attempt
+	 * (net/tlssniff.h) and ends with HTTP_ERR_TLS_HTTP_MISMATCH when it
+	 * is plain http. */
+	int sniff_plain;
 	void (*done)(struct http_req *r, void *arg);
 	void *arg;
 
@@ -128,6 +134,8 @@ struct http_req {
 	size_t header_bytes;
 	int too_large;
 	int in_multi;
+	struct tlssniff sniff;
+	int sniffing;                      /* sniff holds an open socket */
 	double t0;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -164,5 +172,9 @@ const char *http_errclass_name(enum http_errclass c);   /* "network", "tls_untru
 
 /* The standard reason phrase for a status ("Unauthorized"), "" if unknown. */
 const char *http_status_text(long status);
+
+/* http.c's own, in httperr.c: sets r->errclass, r->error and r->curl_code
+ * from a finished transfer's result (r->connected already noted). */
+void http_classify(struct http_req *r, CURLcode rc);
 
 #endif

@@ -145,6 +145,7 @@ void tokenstate_issue(struct tf_flow *f, enum tf_state state, const char *method
 		double left = f->cfg.deadline_ms - clock_now_ms();
 
 		r->connect_timeout_ms = left / 4 < 2000 ? (left / 4 > 100 ? left / 4 : 100) : 2000;
+		r->sniff_plain = 1;   /* plain http is told without a TLS context */
 	}
 	f->transport->send(f->transport, r);
 }
