@@ -8,9 +8,13 @@
 #     (the BuildKit token flow with alice's plain auths from config.json) vs
 #     `skopeo login --tls-verify=false --authfile config.json R` (skopeo checks the
 #     same stored credentials at the same issuer)                        goal <= 0.60x
+#     and, beside them, bench/curlload: libcurl mapped and initialised alone,
+#     the floor of any libcurl client (no goal: a figure)
 #  2. issuer delay 100 ms: `fixkb doctor` over NREG (20) token registries, one
 #     --image each, config.json holding the 20 auths, vs the same doctor on one
 #     of them with a config holding only its auth                        goal <= 1.25x
+#     then each alone RUNS_MANY times, for the CPU the registries and the
+#     issuer spend per run (they share the machine's cores with fixkb).
 # Interleaved runs (bench/interleave.py), medians. RUNS (30) and RUNS_MANY (10)
 # set the rounds of 1 and 2. Uses the rig in $RIG_DIR if set, else starts and
 # stops its own. Not a test: slowness fails nothing.
@@ -22,6 +26,8 @@ RUNS=${RUNS:-30}
 RUNS_MANY=${RUNS_MANY:-10}
 NREG=${NREG:-20}
 [ -x "$FIXKB" ] || { echo "registries: no fixkb binary at $FIXKB (pass it as \$1)" >&2; exit 2; }
+BUILD=$(dirname "$FIXKB")
+ninja -C "$BUILD" bench/curlload >/dev/null || { echo "registries: cannot build bench/curlload in $BUILD" >&2; exit 2; }
 command -v skopeo >/dev/null || { echo "registries: skopeo is needed" >&2; exit 2; }
 
 . "$HERE/bench/rig-lib.sh"
@@ -49,7 +55,9 @@ echo "# 1. one registry ($R), token issuer without delay"
 python3 "$HERE/bench/interleave.py" --runs "$RUNS" --warmup 3 \
 	--cmd doctor "$FIXKB --config $WORK/one doctor --registry $R --image $R/$IMG" \
 	--cmd skopeo-login "skopeo login --tls-verify=false --authfile $WORK/one/config.json $R" \
-	--goal "one-registry doctor verdict vs skopeo login" doctor skopeo-login 0.6
+	--cmd curl-load "$BUILD/bench/curlload" \
+	--goal "one-registry doctor verdict vs skopeo login" doctor skopeo-login 0.6 \
+	--goal "libcurl loaded and initialised, nothing sent, vs skopeo login" curl-load skopeo-login -
 
 echo "# 2. doctor over $NREG token registries vs one, token issuer delay 100 ms"
 bench_token_registries "$NREG"
@@ -66,3 +74,27 @@ python3 "$HERE/bench/interleave.py" --runs "$RUNS_MANY" --warmup 1 \
 	--cmd one "$FIXKB --config $WORK/first doctor --image ${BENCH_HOSTS[0]}/$IMG --timeout 30" \
 	--cmd many "$FIXKB --config $WORK/many doctor $imgs --timeout 30" \
 	--goal "doctor over $NREG registries vs one (issuer delay 100 ms)" many one 1.25
+
+# servers_cpu: CPU ms (user + system) the NREG registries and the rig's issuer
+# have used so far, from /proc (their threads included).
+servers_cpu() {
+	local p t=0 f
+	for p in $EXTRA_PIDS $(cut -d' ' -f1 "$RIG_DIR/pids/tokenserver.pid"); do
+		f=$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null) || continue
+		set -- $f
+		t=$((t + ${12} + ${13}))
+	done
+	echo $((t * 1000 / $(getconf CLK_TCK)))
+}
+# per_run NAME CMD...: RUNS_MANY runs alone; the servers' CPU per run
+per_run() {
+	local name=$1 a b i
+	shift
+	a=$(servers_cpu)
+	for i in $(seq "$RUNS_MANY"); do "$@" >/dev/null 2>&1 || true; done
+	b=$(servers_cpu)
+	printf '  %-5s registries and issuer: %5d ms CPU per run\n' "$name" $(( (b - a) / RUNS_MANY ))
+}
+echo "# CPU the servers spend per run ($(nproc) cores, shared with fixkb; the issuer's 100 ms is a sleep)"
+per_run one "$FIXKB" --config "$WORK/first" doctor --image "${BENCH_HOSTS[0]}/$IMG" --timeout 30
+per_run many "$FIXKB" --config "$WORK/many" doctor $imgs --timeout 30
