@@ -10,12 +10,37 @@
 #include "util/buf.h"
 #include "util/fileio.h"
 #include "util/paths.h"
+#include "util/statsig.h"
 
 #define SYSTEM_CONF "/etc/containers/registries.conf"
 #define SYSTEM_DIR "/etc/containers/registries.conf.d"
 #define USER_CONF ".config/containers/registries.conf"
 #define USER_DIR ".config/containers/registries.conf.d"
 #define DROPINS_MAX 64
+/* Paths one load may look at and still be remembered (regconf_load). */
+#define SEEN_MAX 40
+#define SEEN_PATH_MAX 512
+
+/* The paths a load looked at, each as it was then. */
+struct seen {
+	size_t n;
+	int overflow;   /* too many, or a path too long: not remembered */
+	struct {
+		char path[SEEN_PATH_MAX];
+		struct statsig sig;
+	} p[SEEN_MAX];
+};
+
+static void see(struct seen *sn, const char *path)
+{
+	if (sn->n == SEEN_MAX || strlen(path) >= SEEN_PATH_MAX) {
+		sn->overflow = 1;
+		return;
+	}
+	snprintf(sn->p[sn->n].path, SEEN_PATH_MAX, "%s", path);
+	statsig_take(path, &sn->p[sn->n].sig);
+	sn->n++;
+}
 
 static int isalnumish(char c)
 {
@@ -194,7 +219,7 @@ int regconf_is_default(const struct regconf *rc)
  * updateWithConfigurationFrom). A missing or unreadable file changes
  * nothing (c/image fails on an unreadable one; its error is not ours to
  * guess). */
-static void apply_file(struct regconf *rc, const char *path)
+static void apply_file(struct regconf *rc, const char *path, struct seen *sn)
 {
 	char list[REGCONF_HELPERS_MAX][REGCONF_NAME_MAX], why[160] = "";
 	struct buf b = BUF_INIT(REGCONF_FILE_MAX);
@@ -202,6 +227,7 @@ static void apply_file(struct regconf *rc, const char *path)
 	int missing = 0, r;
 	size_t n = 0, i;
 
+	see(sn, path);
 	if (fileio_read(&b, path, REGCONF_FILE_MAX, &missing, &e) < 0 || missing)
 		goto cleanup;
 	r = regconf_parse(b.data, b.len, list, &n, why, sizeof(why));
@@ -223,13 +249,15 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* dir/ *.conf in name order (filepath.WalkDir order), not recursing. */
-static void apply_dir(struct regconf *rc, const char *dir)
+static void apply_dir(struct regconf *rc, const char *dir, struct seen *sn)
 {
 	char *names[DROPINS_MAX], path[PATH_MAX];
 	struct dirent *de;
 	size_t n = 0, i, l;
-	DIR *d = opendir(dir);
+	DIR *d;
 
+	see(sn, dir);   /* a drop-in added, removed or renamed changes its times */
+	d = opendir(dir);
 	if (!d)
 		return;
 	while ((de = readdir(d)) && n < DROPINS_MAX) {
@@ -244,38 +272,90 @@ static void apply_dir(struct regconf *rc, const char *dir)
 		int w = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 
 		if (w > 0 && (size_t)w < sizeof(path) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			apply_file(rc, path);
+			apply_file(rc, path, sn);
 		free(names[i]);
 	}
+}
+
+/* The files as the tool reads them (regconf.h), recording what was seen. */
+static void load(struct regconf *rc, const char *env, const char *user, const char *userdir,
+		 struct seen *sn)
+{
+	struct statsig us = { 0 };
+
+	memset(rc, 0, sizeof(*rc));
+	snprintf(rc->helpers[0], sizeof(rc->helpers[0]), "%s", REGCONF_AUTHFILE_HELPER);
+	rc->nhelpers = 1;
+	if (user[0]) {
+		statsig_take(user, &us);
+		see(sn, user);
+	}
+	if (env && *env) {
+		apply_file(rc, env, sn);
+		apply_dir(rc, SYSTEM_DIR, sn);
+		if (userdir[0])
+			apply_dir(rc, userdir, sn);
+	} else if (user[0] && us.exists) {
+		apply_file(rc, user, sn);
+		apply_dir(rc, userdir, sn);
+	} else {
+		apply_file(rc, SYSTEM_CONF, sn);
+		apply_dir(rc, SYSTEM_DIR, sn);
+		if (userdir[0])
+			apply_dir(rc, userdir, sn);
+	}
+}
+
+/* The last load per tool (podman or not): a doctor run asks for every
+ * registry and probe, ~24 times for 20 registries; each paths' stat
+ * tells whether it still stands. Not thread-safe. */
+static struct {
+	int valid;
+	char env[SEEN_PATH_MAX], user[PATH_MAX];
+	struct regconf rc;
+	struct seen sn;
+} memo[2];
+
+static int memo_holds(int podman, const char *env, const char *user)
+{
+	const struct seen *sn = &memo[podman].sn;
+	struct statsig now;
+	size_t i;
+
+	if (!memo[podman].valid || strcmp(memo[podman].env, env ? env : "") != 0 ||
+	    strcmp(memo[podman].user, user) != 0)
+		return 0;
+	for (i = 0; i < sn->n; i++) {
+		statsig_take(sn->p[i].path, &now);
+		if (!statsig_same(&now, &sn->p[i].sig))
+			return 0;
+	}
+	return 1;
 }
 
 int regconf_load(struct regconf *rc, int podman, struct err *e)
 {
 	const char *home = paths_home_dir(), *env = podman ? getenv("CONTAINERS_REGISTRIES_CONF") : NULL;
 	char user[PATH_MAX] = "", userdir[PATH_MAX] = "";
-	struct stat st;
+	int k = podman ? 1 : 0;
 
-	memset(rc, 0, sizeof(*rc));
-	snprintf(rc->helpers[0], sizeof(rc->helpers[0]), "%s", REGCONF_AUTHFILE_HELPER);
-	rc->nhelpers = 1;
 	if (home) {
 		if ((size_t)snprintf(user, sizeof(user), "%s/%s", home, USER_CONF) >= sizeof(user) ||
 		    (size_t)snprintf(userdir, sizeof(userdir), "%s/%s", home, USER_DIR) >= sizeof(userdir))
 			return err_set(e, "registries.conf path too long");
 	}
-	if (env && *env) {
-		apply_file(rc, env);
-		apply_dir(rc, SYSTEM_DIR);
-		if (userdir[0])
-			apply_dir(rc, userdir);
-	} else if (user[0] && stat(user, &st) == 0) {
-		apply_file(rc, user);
-		apply_dir(rc, userdir);
-	} else {
-		apply_file(rc, SYSTEM_CONF);
-		apply_dir(rc, SYSTEM_DIR);
-		if (userdir[0])
-			apply_dir(rc, userdir);
+	if (memo_holds(k, env, user)) {
+		*rc = memo[k].rc;
+		return 0;
+	}
+	memo[k].valid = 0;
+	memset(&memo[k].sn, 0, sizeof(memo[k].sn));
+	load(rc, env, user, userdir, &memo[k].sn);
+	if (!memo[k].sn.overflow && strlen(env ? env : "") < SEEN_PATH_MAX) {
+		snprintf(memo[k].env, sizeof(memo[k].env), "%s", env ? env : "");
+		snprintf(memo[k].user, sizeof(memo[k].user), "%s", user);
+		memo[k].rc = *rc;
+		memo[k].valid = 1;
 	}
 	return 0;
 }
