@@ -299,6 +299,14 @@ static int plain_http_refused(struct http_req *r)
 	return 1;
 }
 
+/* Is the request's host loopback (127.0.0.0/8, ::1, localhost)? */
+static int to_loopback(const struct http_req *r)
+{
+	char hp[512];
+
+	return url_hostport(r->url, hp, sizeof(hp)) == 0 && url_host_is_loopback(hp);
+}
+
 /* Protocols, TLS verification and the trust anchors, the callbacks. */
 static void setup_transfer(CURL *h, struct http_req *r)
 {
@@ -311,6 +319,11 @@ static void setup_transfer(CURL *h, struct http_req *r)
 #endif
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	/* Go's ProxyFromEnvironment never proxies a loopback host (docker,
+	 * BuildKit, skopeo: golang.org/x/net/http/httpproxy useProxy), where
+	 * libcurl would follow http_proxy there too. */
+	if (to_loopback(r))
+		curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	trust_curl_setup(h, r->trust);

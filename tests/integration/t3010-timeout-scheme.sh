@@ -5,7 +5,8 @@
 # network_unreachable; a closed port is unreachable; and the diagnostic
 # commands fixkb prints use the scheme the registry really speaks (plain
 # http for the rig's loopback plain-http registry): each printed curl is
-# run here, copied as printed, and must reach the registry.
+# run here, copied as printed, and must reach the registry. Proxy variables
+# do not apply to a loopback registry, for fixkb as for skopeo.
 . "$TEST_LIB"
 
 rig_start
@@ -61,6 +62,16 @@ ctl "$RIG_ISSUER_CTL/reset" '{}'
 echo "# --- a closed port is unreachable"
 run_fixkb doctor --format json --image "127.0.0.1:1/$REPO:$TAG"
 is "$(te code)" network_unreachable "closed port: network_unreachable"
+
+echo "# --- proxies in the environment: a loopback registry is never proxied (Go's ProxyFromEnvironment)"
+dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+for v in http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy; do export "$v=http://127.0.0.1:$dead"; done
+run_fixkb doctor --format json --image "$T/$REPO:$TAG"
+is "$(te code)" token_ok "a proxy nobody listens on in every proxy variable: the loopback registry is still reached"
+sk=$(timeout 60 skopeo inspect --tls-verify=false --authfile "$DOCKER_CONFIG/config.json" \
+	"docker://$T/$REPO:$TAG" </dev/null 2>&1 | head -c 300)
+like "$sk" '"Digest"' "skopeo, with the same environment, reaches it too"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 
 echo "# --- the token service fails (503) on the plain-http registry: the printed curl uses http"
 ctl "$RIG_ISSUER_CTL" '{"status_5xx":503}'
