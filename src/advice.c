@@ -6,6 +6,7 @@
 
 #include "docker/dockercfg.h"
 #include "docker/regname.h"
+#include "net/url.h"
 #include "rank.h"
 
 /* The context facts (kb.h kb_context_facts) that hold, plus rank.h's
@@ -101,6 +102,48 @@ static void registry_url(char *out, size_t n, const struct engine *en, const cha
 		 *registry ? regname_request_host(registry) : "REGISTRY");
 }
 
+/* A curl printed for a loopback registry must reach it as docker does:
+ * Go never proxies loopback, the curl command line does when a proxy
+ * variable is set. Then the printed command says --noproxy '*'. */
+static int curl_needs_noproxy(const char *registry)
+{
+	static const char *const vars[] = { "http_proxy", "HTTP_PROXY", "https_proxy",
+					    "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+	size_t i;
+
+	if (!*registry || !url_host_is_loopback(regname_request_host(registry)))
+		return 0;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return 1;
+	}
+	return 0;
+}
+
+static void curl_noproxy(json_t *workarounds)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(workarounds); i++) {
+		json_t *w = json_array_get(workarounds, i);
+		const char *cmd = json_string_value(json_object_get(w, "command"));
+		char *with;
+		size_t n;
+
+		if (!cmd || strncmp(cmd, "curl ", 5) != 0)
+			continue;
+		n = strlen(cmd) + sizeof("--noproxy '*' ");
+		with = malloc(n);
+		if (!with)
+			continue;
+		snprintf(with, n, "curl --noproxy '*' %s", cmd + 5);
+		json_object_set_new(w, "command", json_string(with));
+		free(with);
+	}
+}
+
 #define NPLACE 7
 
 /* Every placeholder of every command in workarounds, filled. */
@@ -154,6 +197,8 @@ static void fill_placeholders(json_t *wa, const struct advice_spec *sp, const st
 	to[5] = config;
 	to[6] = *sp->registry ? regname_auth_key(sp->registry, REGNAME_DOCKER_CLI) : reg;
 	fill_commands(wa, from, to);
+	if (curl_needs_noproxy(sp->registry))
+		curl_noproxy(wa);
 }
 
 int advice_add(json_t *f, const struct advice_spec *sp, const struct engine *en,

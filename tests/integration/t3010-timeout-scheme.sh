@@ -13,7 +13,7 @@ rig_start
 export PASSWORD_STORE_DIR="$TEST_DIR/password-store-none"
 export FIXKB_DAEMON_JSON="$TEST_DIR/daemon.json"
 T=$RIG_TOKEN_REGISTRY REPO=$RIG_REPO TAG=$RIG_TAG
-ctl() { curl -s -o /dev/null -X POST -d "$2" "$1"; }
+ctl() { curl --noproxy '*' -s -o /dev/null -X POST -d "$2" "$1"; }
 ctl "$RIG_ISSUER_CTL/reset" '{}'
 b64() { printf '%s' "$1" | base64 -w0; }
 printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$T" "$(b64 "$RIG_USER:$RIG_PASS")" > "$DOCKER_CONFIG/config.json"
@@ -71,6 +71,12 @@ is "$(te code)" token_ok "a proxy nobody listens on in every proxy variable: the
 sk=$(timeout 60 skopeo inspect --tls-verify=false --authfile "$DOCKER_CONFIG/config.json" \
 	"docker://$T/$REPO:$TAG" </dev/null 2>&1 | head -c 300)
 like "$sk" '"Digest"' "skopeo, with the same environment, reaches it too"
+ctl "$RIG_ISSUER_CTL" '{"status_5xx":503}'
+run_fixkb -v doctor --image "$T/$REPO:$TAG"
+cmds=$(printed_commands "$RUN_OUT" | grep '^curl ' || true)
+like "$cmds" "^curl --noproxy '\*' -si http://$T/v2/\$" "the printed curl bypasses the proxies, as docker does for loopback"
+reaches_registry "$cmds"
+ctl "$RIG_ISSUER_CTL/reset" '{}'
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 
 echo "# --- the token service fails (503) on the plain-http registry: the printed curl uses http"
