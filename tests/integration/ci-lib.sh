@@ -18,10 +18,7 @@ ci_cleanup() {
 	local p
 	for p in ${CI_PIDS:-}; do kill "$p" 2>/dev/null; done
 	for p in ${CI_PIDS:-}; do wait "$p" 2>/dev/null; done
-	if [ -n "${OWN_RIG:-}" ]; then
-		"$RIG_SH" down "$OWN_RIG" >/dev/null 2>&1
-		rm -rf "$OWN_RIG"
-	fi
+	rig_stop
 }
 
 ci_rig_start() {

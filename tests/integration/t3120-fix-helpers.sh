@@ -27,7 +27,7 @@ cleanup_gpg() {
 	for g in "$TEST_DIR/gpg-tmp" "$TEST_DIR/gpg-pub"; do
 		[ -d "$g" ] && GNUPGHOME="$g" gpgconf --kill gpg-agent 2>/dev/null
 	done
-	[ -n "${OWN_RIG:-}" ] && "$RIG_SH" down "$OWN_RIG" >/dev/null 2>&1
+	rig_stop
 }
 trap cleanup_gpg EXIT
 export U=alice P=alicepw

@@ -14,7 +14,7 @@ unset DOCKER_CONFIG
 T=$RIG_TOKEN_REGISTRY B=$RIG_BASIC_REGISTRY N=$RIG_TOKEN_NOPOST_REGISTRY SVC=${RIG_TOKEN_SERVICE:-fixkb-registry}
 ctl() { curl -s -o /dev/null -X POST -d "$2" "$1"; }
 reset_issuers() { ctl "$RIG_ISSUER_CTL/reset" '{}'; ctl "$RIG_NOPOST_ISSUER_CTL/reset" '{}'; }
-trap 'reset_issuers' EXIT
+trap 'reset_issuers; rig_stop' EXIT
 reset_issuers
 b64() { printf '%s' "$1" | base64 -w0; }
 mkdir -p "$HOME/.docker" "$HOME/.config/containers" "$TEST_DIR/empty"

@@ -184,6 +184,16 @@ done_testing() {
 	exit $?
 }
 
+# rig_stop — stops the rig rig_start started (none: nothing). A test that
+# sets its own EXIT trap after rig_start must call it there, or the rig's
+# registries and issuers outlive the test.
+rig_stop() {
+	[ -n "${OWN_RIG:-}" ] || return 0
+	"$RIG_SH" down "$OWN_RIG" >/dev/null 2>&1
+	rm -rf "$OWN_RIG"
+	OWN_RIG=""
+}
+
 # rig_start — the real registry, token issuer and keyring (tests/rig): use
 # the one named by RIG_DIR, else start one for this test and stop it at
 # exit. Skips only when FIXKB_REQUIRE_RIG is unset and its tools are missing.
@@ -203,7 +213,7 @@ rig_start() {
 		exit 1
 	fi
 	OWN_RIG=$(mktemp -d /tmp/rig.XXXX)
-	trap '"$RIG_SH" down "$OWN_RIG" >/dev/null 2>&1; rm -rf "$OWN_RIG"' EXIT
+	trap rig_stop EXIT
 	if ! up_out=$("$RIG_SH" up "$OWN_RIG" 2>&1); then
 		echo "Bail out! rig.sh up failed"
 		printf '%s\n' "$up_out" | tail -20 | sed 's/^/# /'
