@@ -199,20 +199,24 @@ static void drop_easy(struct http_req *r)
 	memset(&r->auth_node, 0, sizeof(r->auth_node));
 }
 
+/* Takes r off the client's list of requests in flight. */
+static void unlist(struct http_client *c, struct http_req *r)
+{
+	size_t i;
+
+	for (i = 0; i < c->nact; i++)
+		if (c->act[i] == r) {
+			c->act[i] = c->act[--c->nact];
+			return;
+		}
+}
+
 void http_req_release(struct http_req *r)
 {
 	if (!r)
 		return;
-	if (r->client && (r->in_multi || r->sniffing)) {
-		struct http_client *c = r->client;
-		size_t i;
-
-		for (i = 0; i < c->nact; i++)
-			if (c->act[i] == r) {
-				c->act[i] = c->act[--c->nact];
-				break;
-			}
-	}
+	if (r->client && (r->in_multi || r->sniffing))
+		unlist(r->client, r);
 	drop_easy(r);
 	sensitive_release(&r->body);
 	buf_release(&r->resp_body);
@@ -611,14 +615,9 @@ cleanup:
 
 static void transfer_done(struct http_client *c, struct http_req *r, CURLcode rc)
 {
-	size_t i;
 	long code = 0;
 
-	for (i = 0; i < c->nact; i++)
-		if (c->act[i] == r) {
-			c->act[i] = c->act[--c->nact];
-			break;
-		}
+	unlist(c, r);
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
 	note_connected(r);
 	if (code && !r->status)
@@ -647,17 +646,6 @@ static void dispatch(struct http_client *c)
 		if (r->done)
 			r->done(r, r->arg);
 	}
-}
-
-static void unlist(struct http_client *c, struct http_req *r)
-{
-	size_t i;
-
-	for (i = 0; i < c->nact; i++)
-		if (c->act[i] == r) {
-			c->act[i] = c->act[--c->nact];
-			return;
-		}
 }
 
 /* A sniff that ended: plain http decides the request (as containerd's
