@@ -31,15 +31,20 @@ struct seen {
 	} p[SEEN_MAX];
 };
 
-static void see(struct seen *sn, const char *path)
+/* Records path as it stats now; 1 when it exists. */
+static int see(struct seen *sn, const char *path)
 {
+	struct statsig sig;
+
+	statsig_take(path, &sig);
 	if (sn->n == SEEN_MAX || strlen(path) >= SEEN_PATH_MAX) {
 		sn->overflow = 1;
-		return;
+		return sig.exists;
 	}
 	snprintf(sn->p[sn->n].path, SEEN_PATH_MAX, "%s", path);
-	statsig_take(path, &sn->p[sn->n].sig);
+	sn->p[sn->n].sig = sig;
 	sn->n++;
+	return sig.exists;
 }
 
 static int isalnumish(char c)
@@ -281,21 +286,18 @@ static void apply_dir(struct regconf *rc, const char *dir, struct seen *sn)
 static void load(struct regconf *rc, const char *env, const char *user, const char *userdir,
 		 struct seen *sn)
 {
-	struct statsig us = { 0 };
+	int user_exists;
 
 	memset(rc, 0, sizeof(*rc));
 	snprintf(rc->helpers[0], sizeof(rc->helpers[0]), "%s", REGCONF_AUTHFILE_HELPER);
 	rc->nhelpers = 1;
-	if (user[0]) {
-		statsig_take(user, &us);
-		see(sn, user);
-	}
+	user_exists = user[0] && see(sn, user);
 	if (env && *env) {
 		apply_file(rc, env, sn);
 		apply_dir(rc, SYSTEM_DIR, sn);
 		if (userdir[0])
 			apply_dir(rc, userdir, sn);
-	} else if (user[0] && us.exists) {
+	} else if (user_exists) {
 		apply_file(rc, user, sn);
 		apply_dir(rc, userdir, sn);
 	} else {
