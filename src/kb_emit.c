@@ -34,12 +34,17 @@ static void put_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* text, then s as a C string literal: one field of an initialiser. */
+static void put_field(FILE *f, const char *text, const char *s)
+{
+	fputs(text, f);
+	put_str(f, s);
+}
+
 static void put_text(FILE *f, const struct kb_text *t)
 {
-	fputs("{ ", f);
-	put_str(f, t->en);
-	fputs(", ", f);
-	put_str(f, t->zh);
+	put_field(f, "{ ", t->en);
+	put_field(f, ", ", t->zh);
 	fputs(" }", f);
 }
 
@@ -50,8 +55,7 @@ static void put_strings(FILE *f, const char *name, const char *const *v, size_t 
 
 	fprintf(f, "static const char *%s[] = {", name);
 	for (i = 0; i < n; i++) {
-		fputs("\n\t", f);
-		put_str(f, v[i]);
+		put_field(f, "\n\t", v[i]);
 		fputc(',', f);
 	}
 	fputs("\n\tNULL,\n};\n", f);
@@ -65,16 +69,11 @@ static void put_versions(FILE *f, size_t i, const struct kb_entry *en)
 	for (j = 0; j < en->n_versions; j++) {
 		const struct kb_version *v = &en->versions[j];
 
-		fputs("\t{ .name = ", f);
-		put_str(f, v->name);
-		fputs(", .status = ", f);
-		put_str(f, v->status);
-		fputs(", .introduced = ", f);
-		put_str(f, v->introduced);
-		fputs(", .deprecated = ", f);
-		put_str(f, v->deprecated);
-		fputs(", .notes = ", f);
-		put_str(f, v->notes);
+		put_field(f, "\t{ .name = ", v->name);
+		put_field(f, ", .status = ", v->status);
+		put_field(f, ", .introduced = ", v->introduced);
+		put_field(f, ", .deprecated = ", v->deprecated);
+		put_field(f, ", .notes = ", v->notes);
 		fputs(" },\n", f);
 	}
 	fputs("\t{ .name = NULL },\n};\n", f);
@@ -88,8 +87,7 @@ static void put_also(FILE *f, size_t i, size_t j, const struct kb_signature *s)
 
 	fprintf(f, "static struct kb_also e%zu_s%zu_also[] = {\n", i, j);
 	for (k = 0; k < s->n_also; k++) {
-		fputs("\t{ .id = ", f);
-		put_str(f, s->also[k].id);
+		put_field(f, "\t{ .id = ", s->also[k].id);
 		fprintf(f, ", .entry = NULL, .prior = %.17g },\n", s->also[k].prior);
 	}
 	fputs("\t{ .id = NULL },\n};\n", f);
@@ -109,10 +107,8 @@ static void put_signatures(FILE *f, size_t i, const struct kb_entry *en)
 	for (j = 0; j < en->n_signatures; j++) {
 		const struct kb_signature *s = &en->signatures[j];
 
-		fputs("\t{ .literal = ", f);
-		put_str(f, s->literal);
-		fputs(",\n\t  .regex = ", f);
-		put_str(f, s->regex);
+		put_field(f, "\t{ .literal = ", s->literal);
+		put_field(f, ",\n\t  .regex = ", s->regex);
 		fprintf(f, ",\n\t  .cap_registry = %d, .cap_status = %d, .cap_url = %d,\n"
 			"\t  .examples = e%zu_s%zu_examples, .n_examples = %zu,\n\t  .source = ",
 			s->cap_registry, s->cap_status, s->cap_url, i, j, s->n_examples);
@@ -134,16 +130,11 @@ static int put_conditions(FILE *f, size_t i, size_t j, const struct kb_workaroun
 	for (k = 0; k < w->n_conditions; k++) {
 		const struct kb_condition *c = &w->conditions[k];
 
-		fputs("\t{ .probe = ", f);
-		put_str(f, c->probe);
-		fputs(", .status = ", f);
-		put_str(f, c->status);
-		fputs(", .code = ", f);
-		put_str(f, c->code);
-		fputs(", .evidence = NULL, .context = ", f);
-		put_str(f, c->context);
-		fputs(",\n\t  .env = ", f);
-		put_str(f, c->env);
+		put_field(f, "\t{ .probe = ", c->probe);
+		put_field(f, ", .status = ", c->status);
+		put_field(f, ", .code = ", c->code);
+		put_field(f, ", .evidence = NULL, .context = ", c->context);
+		put_field(f, ",\n\t  .env = ", c->env);
 		fprintf(f, ", .env_set = %d, .program = ", c->env_set);
 		put_str(f, c->program);
 		fprintf(f, ", .on_path = %d,\n\t  .effect = %s,\n\t  .why = ", c->on_path,
@@ -162,10 +153,8 @@ static int put_conditions(FILE *f, size_t i, size_t j, const struct kb_workaroun
 
 static void put_workaround(FILE *f, size_t i, size_t j, const struct kb_workaround *w)
 {
-	fputs("\t{ .id = ", f);
-	put_str(f, w->id);
-	fputs(", .provenance = ", f);
-	put_str(f, w->provenance);
+	put_field(f, "\t{ .id = ", w->id);
+	put_field(f, ", .provenance = ", w->provenance);
 	fprintf(f, ",\n\t  .success = %.17g, .success_source = ", w->success);
 	put_str(f, w->success_source);
 	fputs(",\n\t  .title = ", f);
@@ -178,12 +167,9 @@ static void put_workaround(FILE *f, size_t i, size_t j, const struct kb_workarou
 			i, j, w->requires.n_en, i, j, w->requires.n_zh);
 	else
 		fputs(",\n\t  .requires = { NULL, 0, NULL, 0 }", f);
-	fputs(",\n\t  .history = ", f);
-	put_str(f, w->history);
-	fputs(", .superseded_by = ", f);
-	put_str(f, w->superseded_by);
-	fputs(", .action = ", f);
-	put_str(f, w->action);
+	put_field(f, ",\n\t  .history = ", w->history);
+	put_field(f, ", .superseded_by = ", w->superseded_by);
+	put_field(f, ", .action = ", w->action);
 	fputs(",\n\t  .notes = ", f);
 	put_text(f, &w->notes);
 	fprintf(f, ",\n\t  .conditions = e%zu_w%zu_conditions, .n_conditions = %zu },\n",
@@ -231,8 +217,7 @@ static void put_dead_ends(FILE *f, size_t i, const struct kb_entry *en)
 		put_text(f, &d->what);
 		fprintf(f, ",\n\t  .fail = %.17g, .why = ", d->fail);
 		put_text(f, &d->why);
-		fputs(",\n\t  .provenance = ", f);
-		put_str(f, d->provenance);
+		put_field(f, ",\n\t  .provenance = ", d->provenance);
 		fputs(", .notes = ", f);
 		put_text(f, &d->notes);
 		fputs(" },\n", f);
@@ -260,20 +245,14 @@ static int put_arrays(FILE *f, size_t i, const struct kb_entry *en, json_t *rows
 
 static void put_entry(FILE *f, size_t i, const struct kb_entry *en)
 {
-	fputs("\t{ .id = ", f);
-	put_str(f, en->id);
-	fputs(", .path = ", f);
-	put_str(f, en->path);
-	fputs(", .code = ", f);
-	put_str(f, en->code);
+	put_field(f, "\t{ .id = ", en->id);
+	put_field(f, ", .path = ", en->path);
+	put_field(f, ", .code = ", en->code);
 	fputs(",\n\t  .title = ", f);
 	put_text(f, &en->title);
-	fputs(",\n\t  .cause = ", f);
-	put_str(f, en->cause);
-	fputs(", .provenance = ", f);
-	put_str(f, en->provenance);
-	fputs(", .status = ", f);
-	put_str(f, en->status);
+	put_field(f, ",\n\t  .cause = ", en->cause);
+	put_field(f, ", .provenance = ", en->provenance);
+	put_field(f, ", .status = ", en->status);
 	fprintf(f, ",\n\t  .fix_rate = %.17g, .confidence = %.17g, .evidence = %lldLL,"
 		" .first_seen = ", en->fix_rate, en->confidence, en->evidence);
 	put_str(f, en->first_seen);
