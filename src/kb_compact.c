@@ -22,22 +22,29 @@
 
 /* Copies of src's signatures and their "also" lists in kb's memory: each
  * "also" points at an entry of this kb (link_also). */
+/* A copy in kb's memory of the n elements of size bytes at src and the
+ * terminating one after them; NULL when out of memory. */
+static void *copy_array(struct kb *kb, const void *src, size_t n, size_t size)
+{
+	void *p = kb_alloc(kb, n + 1, size);
+
+	if (p)
+		memcpy(p, src, (n + 1) * size);
+	return p;
+}
+
 static int copy_signatures(struct kb *kb, struct kb_entry *slot, const struct kb_entry *src)
 {
 	struct kb_signature *s;
-	struct kb_also *a;
 	size_t j;
 
-	s = kb_alloc(kb, src->n_signatures + 1, sizeof(*s));
+	s = copy_array(kb, src->signatures, src->n_signatures, sizeof(*s));
 	if (!s)
 		return -1;
-	memcpy(s, src->signatures, (src->n_signatures + 1) * sizeof(*s));
 	for (j = 0; j < src->n_signatures; j++) {
-		a = kb_alloc(kb, s[j].n_also + 1, sizeof(*a));
-		if (!a)
+		s[j].also = copy_array(kb, s[j].also, s[j].n_also, sizeof(*s[j].also));
+		if (!s[j].also)
 			return -1;
-		memcpy(a, s[j].also, (s[j].n_also + 1) * sizeof(*a));
-		s[j].also = a;
 	}
 	slot->signatures = s;
 	return 0;
@@ -63,22 +70,19 @@ static void link_also(struct kb *kb)
 static int fill_slot(struct kb *kb, struct kb_entry *slot, const struct kb_entry *src)
 {
 	struct kb_workaround *w;
-	struct kb_condition *c;
 	size_t j;
 
 	*slot = *src;
 	if (copy_signatures(kb, slot, src) < 0)
 		return -1;
-	w = kb_alloc(kb, src->n_workarounds + 1, sizeof(*w));
+	w = copy_array(kb, src->workarounds, src->n_workarounds, sizeof(*w));
 	if (!w)
 		return -1;
-	memcpy(w, src->workarounds, (src->n_workarounds + 1) * sizeof(*w));
 	for (j = 0; j < src->n_workarounds; j++) {
-		c = kb_alloc(kb, w[j].n_conditions + 1, sizeof(*c));
-		if (!c)
+		w[j].conditions = copy_array(kb, w[j].conditions, w[j].n_conditions,
+					     sizeof(*w[j].conditions));
+		if (!w[j].conditions)
 			return -1;
-		memcpy(c, w[j].conditions, (w[j].n_conditions + 1) * sizeof(*c));
-		w[j].conditions = c;
 	}
 	slot->workarounds = w;
 	return 0;
